@@ -1,0 +1,311 @@
+"""The ``stargate`` command: one entry point, verb subcommands, ``--json`` on every read."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from stargate.evidence.documents import MAX_BYTES
+from stargate.evidence.entities import GazetteerError, load_gazetteer
+from stargate.evidence.ingest import FileResult, Outcome, bundled_corpus, expand, ingest
+from stargate.ledger.database import DatabaseError
+from stargate.ledger.records import ClaimKind, StoredClaim, as_json
+from stargate.ledger.store import Store, StoreError
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def json_option(function: F) -> F:
+    """The ``--json`` flag every read command has."""
+    return click.option(
+        "--json", "as_json_", is_flag=True, help="Print one JSON document instead of tables."
+    )(function)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--db",
+    metavar="PATH_OR_URL",
+    help="Store: a SQLite file path or any SQLAlchemy URL. "
+    "Default: $STARGATE_DATABASE_URL, else stargate.sqlite in the user data directory.",
+)
+@click.pass_context
+def app(context: click.Context, db: str | None) -> None:
+    """An open, sourced, executable model of the AI-infrastructure build-out."""
+    context.obj = db
+    # Libraries used for reading documents log parse noise that is not the user's concern.
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+
+
+def _open() -> Store:
+    try:
+        return Store.open(click.get_current_context().find_root().obj)
+    except DatabaseError as error:
+        _fail(str(error))
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    err.print(f"[red]error:[/red] {escape(message)}")
+    sys.exit(code)
+
+
+def _emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(as_json(data), ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command()
+@click.option("--corpus/--no-corpus", default=True, help="Load the bundled seed corpus.")
+@click.option(
+    "--gazetteer",
+    "gazetteers",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Extra gazetteer YAML file to load.",
+)
+@json_option
+def init(corpus: bool, gazetteers: tuple[Path, ...], as_json_: bool) -> None:
+    """Create or migrate the store, load the gazetteer and the bundled corpus."""
+    try:
+        entities = load_gazetteer()
+        for extra in gazetteers:
+            entities += load_gazetteer(extra)
+    except GazetteerError as error:
+        _fail(str(error))
+    with _open() as store:
+        added_entities = store.add_entities(entities)
+        results = ingest(store, bundled_corpus()) if corpus else []
+        report = {
+            "store": store.url,
+            "entities_added": added_entities,
+            "documents": [asdict(r) for r in results],
+        }
+    if as_json_:
+        _emit_json(report)
+    else:
+        out.print(f"store: {report['store']}", markup=False)
+        out.print(f"entities added: {added_entities}")
+        for result in results:
+            _print_result(result)
+    if any(r.outcome is Outcome.FAILED for r in results):
+        sys.exit(1)
+
+
+@app.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=MAX_BYTES,
+    show_default=True,
+    help="Size limit of one file, in bytes.",
+)
+@json_option
+def ingest_command(paths: tuple[Path, ...], max_bytes: int, as_json_: bool) -> None:
+    """Add documents (.txt, .md, .html files or directories) to the store.
+
+    Each file is one transaction; a bad file gets one error line and the others still go in.
+    Exits 1 when any file failed.
+    """
+    files = list(expand(paths))
+    with _open() as store:
+        progress = Progress(
+            TextColumn("ingest"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=as_json_ or len(files) < 20 or not err.is_terminal,
+        )
+
+        def report(result: FileResult) -> None:
+            progress.advance(task)
+            if not as_json_:
+                _print_result(result)
+
+        with progress:
+            task = progress.add_task("ingest", total=len(files))
+            results = ingest(store, paths, max_bytes=max_bytes, on_result=report)
+    if as_json_:
+        _emit_json([asdict(r) for r in results])
+    else:
+        counts = {o: sum(r.outcome is o for r in results) for o in Outcome}
+        out.print(
+            f"{counts[Outcome.ADDED]} added, {counts[Outcome.UNCHANGED]} unchanged, "
+            f"{counts[Outcome.FAILED]} failed"
+        )
+    if any(r.outcome is Outcome.FAILED for r in results):
+        sys.exit(1)
+
+
+def _print_result(result: FileResult) -> None:
+    for warning in result.warnings:
+        err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+    if result.outcome is Outcome.FAILED:
+        err.print(f"[red]error:[/red] {escape(result.path)}: {escape(result.message)}")
+    elif result.outcome is Outcome.UNCHANGED:
+        out.print(f"unchanged {result.path}: {result.message}", markup=False)
+    else:
+        assert result.source_id is not None
+        out.print(
+            f"added {result.path} as {result.source_id[:12]} ({result.claims} claims)",
+            markup=False,
+        )
+
+
+@app.command()
+@json_option
+def sources(as_json_: bool) -> None:
+    """List the documents in the store."""
+    with _open() as store:
+        rows = store.sources()
+    if as_json_:
+        _emit_json([{k: v for k, v in asdict(s).items() if k != "text"} | {"chars": len(s.text)}
+                    for s in rows])  # fmt: skip
+        return
+    table = Table(title=f"{len(rows)} sources")
+    for column in ("id", "title", "language", "published", "chars", "path"):
+        table.add_column(column, overflow="fold")
+    for s in rows:
+        table.add_row(
+            s.id[:12],
+            s.title or "",
+            s.language or "?",
+            s.published_at or s.published_text or "",
+            str(len(s.text)),
+            s.path or "",
+        )
+    out.print(table)
+
+
+@app.command()
+@json_option
+def entities(as_json_: bool) -> None:
+    """List the entities (canonical names, types, aliases)."""
+    with _open() as store:
+        rows = store.entities()
+        canonical = store.canonical_ids()
+    if as_json_:
+        _emit_json([asdict(e) | {"canonical_id": canonical.get(e.id, e.id)} for e in rows])
+        return
+    table = Table(title=f"{len(rows)} entities")
+    for column in ("id", "name", "type", "parent", "aliases"):
+        table.add_column(column, overflow="fold")
+    for e in rows:
+        target = canonical.get(e.id, e.id)
+        merged = f" (merged into {target})" if target != e.id else ""
+        table.add_row(e.id, e.name + merged, str(e.type), e.parent_id or "", ", ".join(e.aliases))
+    out.print(table)
+
+
+@app.command()
+@click.option("--entity", help="Only claims about this entity (id, name or alias).")
+@click.option(
+    "--kind", type=click.Choice([k.value for k in ClaimKind]), help="Only claims of this kind."
+)
+@click.option("--source", help="Only claims from this source (id or id prefix).")
+@json_option
+def claims(entity: str | None, kind: str | None, source: str | None, as_json_: bool) -> None:
+    """List claims, with their amounts, status and quotes."""
+    with _open() as store:
+        try:
+            rows = store.claims(entity=entity, kind=kind, source=source)
+        except StoreError as error:
+            _fail(str(error))
+    if as_json_:
+        _emit_json([claim_json(c) for c in rows])
+        return
+    table = Table(title=f"{len(rows)} claims")
+    for column in ("id", "subject", "object", "kind", "quantity", "period", "status", "quote"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        c = row.claim
+        table.add_row(
+            row.id[:10],
+            c.subject_id or "",
+            c.object_id or "",
+            str(c.kind),
+            str(c.quantity),
+            c.period or "",
+            str(c.status) + (" (denies)" if c.polarity.value == "denies" else ""),
+            c.quote if len(c.quote) <= 120 else c.quote[:117] + "...",
+        )
+    out.print(table)
+
+
+def claim_json(row: StoredClaim) -> dict[str, Any]:
+    c = row.claim
+    return {
+        "id": row.id,
+        "source_id": c.source_id,
+        "subject": c.subject_id,
+        "object": c.object_id,
+        "kind": c.kind,
+        "amount": c.quantity.amount,
+        "unit": c.quantity.unit,
+        "bound": c.quantity.bound,
+        "amount_max": c.quantity.amount_max,
+        "period": c.period,
+        "status": c.status,
+        "polarity": c.polarity,
+        "speaker": c.speaker,
+        "quote": c.quote,
+        "start": c.start,
+        "end": c.end,
+        "origin": c.origin,
+        "confidence": c.confidence,
+        "rank": row.effective_rank,
+        "rank_reason": row.rank_reason,
+    }
+
+
+@app.command()
+@json_option
+def summary(as_json_: bool) -> None:
+    """Summarise the store: sources, entities, claims by kind."""
+    with _open() as store:
+        result = store.summary()
+        where = store.url
+    if as_json_:
+        _emit_json(asdict(result) | {"store": where})
+        return
+    out.print(f"[bold]stargate store[/bold] {where}")
+    overview = Table(title="Store")
+    overview.add_column("records")
+    overview.add_column("count", justify="right")
+    overview.add_column("breakdown", overflow="fold")
+    overview.add_row("sources", str(result.sources), _breakdown(result.sources_by_language))
+    overview.add_row("entities", str(result.entities), _breakdown(result.entities_by_type))
+    overview.add_row("claims", str(result.claims), _breakdown(result.origins))
+    out.print(overview)
+    kinds = Table(title="Claims by kind")
+    kinds.add_column("kind")
+    kinds.add_column("claims", justify="right")
+    for kind_name, count in result.claims_by_kind.items():
+        kinds.add_row(kind_name, str(count))
+    if not result.claims_by_kind:
+        kinds.add_row("(none yet)", "0")
+    out.print(kinds)
+
+
+def _breakdown(counts: dict[str, int]) -> str:
+    return ", ".join(f"{k}: {v}" for k, v in counts.items())
+
+
+def main() -> None:
+    app(prog_name="stargate")

@@ -1,0 +1,269 @@
+"""The ledger's records as frozen value objects, and the code lists their fields use.
+
+Field meanings follow ``shared/reference/provenance-model.md`` §2 and ``docs/records.md``.
+Records are what the store accepts and returns; the SQL tables in :mod:`.tables` mirror them.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from stargate.units import Bound, Quantity
+
+
+class SourceKind(enum.StrEnum):
+    NEWS = "news"
+    FILING = "filing"
+    PRESS_RELEASE = "press_release"
+    INTERVIEW = "interview"
+    TRANSCRIPT = "transcript"
+    EARNINGS_CALL = "earnings_call"
+    SOCIAL = "social"
+    DATASET = "dataset"
+    OTHER = "other"
+
+
+class SourceType(enum.StrEnum):
+    """Who stands behind a source (BODS ``sourceType`` plus ``anonymous``)."""
+
+    OFFICIAL_REGISTER = "officialRegister"
+    SELF_DECLARATION = "selfDeclaration"
+    THIRD_PARTY = "thirdParty"
+    PRIMARY_RESEARCH = "primaryResearch"
+    VERIFIED = "verified"
+    ANONYMOUS = "anonymous"
+
+
+class EntityType(enum.StrEnum):
+    COMPANY = "company"
+    FUND = "fund"
+    PERSON = "person"
+    PROJECT = "project"
+    SITE = "site"
+    GOVERNMENT = "government"
+    ORGANIZATION = "organization"
+
+
+class ClaimKind(enum.StrEnum):
+    INVESTMENT = "investment"
+    COMMITMENT = "commitment"
+    CONTRACT = "contract"
+    PURCHASE = "purchase"
+    LEASE = "lease"
+    LOAN = "loan"
+    CAPEX = "capex"
+    REVENUE = "revenue"
+    LOSS = "loss"
+    VALUATION = "valuation"
+    CAPACITY = "capacity"
+    FUNDING_SECURED = "funding_secured"
+    TRAINING_COST = "training_cost"
+    OTHER = "other"
+
+
+class ClaimStatus(enum.StrEnum):
+    ANNOUNCED = "announced"
+    REPORTED = "reported"
+    PLANNED = "planned"
+    COMPLETED = "completed"
+    DISPUTED = "disputed"
+    DENIED = "denied"
+
+
+class Polarity(enum.StrEnum):
+    ASSERTS = "asserts"
+    DENIES = "denies"
+
+
+class Rank(enum.StrEnum):
+    """Editorial rank (Wikidata): the best rank present wins, deprecated never counts."""
+
+    PREFERRED = "preferred"
+    NORMAL = "normal"
+    DEPRECATED = "deprecated"
+
+
+class Relation(enum.StrEnum):
+    CONTRADICTS = "contradicts"
+    CORROBORATES = "corroborates"
+    SUPERSEDES = "supersedes"
+    REFINES = "refines"
+    SAME_AS = "same_as"
+    DENIES = "denies"
+
+
+class Verdict(enum.StrEnum):
+    """An entity-identity judgement (nomenklatura)."""
+
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+    UNSURE = "unsure"
+
+
+def content_id(*parts: object) -> str:
+    """A stable identifier: SHA-256 over the JSON of ``parts`` (first 32 hex digits)."""
+    payload = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A document. ``id`` is the SHA-256 of its normalised text."""
+
+    id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+    published_at: str | None = None
+    published_text: str | None = None
+    language: str | None = None
+    kind: SourceKind = SourceKind.NEWS
+    source_type: SourceType = SourceType.THIRD_PARTY
+    path: str | None = None
+    license: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+    retrieved_at: datetime | None = None
+    ingested_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    id: str
+    name: str
+    type: EntityType = EntityType.ORGANIZATION
+    aliases: tuple[str, ...] = ()
+    parent_id: str | None = None
+    origin: str = "gazetteer"
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One value, said by someone, in a document, at a time."""
+
+    source_id: str
+    kind: ClaimKind
+    quantity: Quantity
+    quote: str
+    start: int
+    end: int
+    origin: str
+    subject_id: str | None = None
+    object_id: str | None = None
+    period: str | None = None
+    valid_from: str | None = None
+    valid_to: str | None = None
+    status: ClaimStatus = ClaimStatus.ANNOUNCED
+    polarity: Polarity = Polarity.ASSERTS
+    speaker: str | None = None
+    confidence: float = 1.0
+    rank: Rank = Rank.NORMAL
+    rank_reason: str | None = None
+    original_value: str | None = None
+    created_at: datetime | None = None
+    retracted_at: datetime | None = None
+
+    @property
+    def id(self) -> str:
+        """Hash of what the claim says and who extracted it; rank and confidence are excluded.
+
+        The origin is part of the key, so a newer extractor adds its own generation of claims
+        while re-running the same extractor version adds nothing.
+        """
+        q = self.quantity
+        return content_id(
+            self.source_id,
+            self.start,
+            self.end,
+            self.subject_id,
+            self.object_id,
+            str(self.kind),
+            str(self.polarity),
+            _canonical(q.amount),
+            _canonical(q.amount_max),
+            str(q.bound),
+            q.unit,
+            self.period,
+            self.valid_from,
+            self.valid_to,
+            self.origin,
+        )
+
+    @property
+    def amount(self) -> Decimal:
+        return self.quantity.amount
+
+    @property
+    def bound(self) -> Bound:
+        return self.quantity.bound
+
+
+def _canonical(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredClaim:
+    """A claim as read back from the store, with its current editorial rank applied."""
+
+    id: str
+    claim: Claim
+    effective_rank: Rank
+    rank_reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimLink:
+    left_claim: str
+    right_claim: str
+    relation: Relation
+    user: str
+    note: str | None = None
+    id: int | None = None
+    created_at: datetime | None = None
+    deleted_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    left_id: str
+    right_id: str
+    verdict: Verdict
+    user: str
+    score: float | None = None
+    id: int | None = None
+    created_at: datetime | None = None
+    deleted_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimReview:
+    """A re-ranking of a claim by a person; the claim itself is never edited."""
+
+    claim_id: str
+    rank: Rank
+    user: str
+    reason: str | None = None
+    id: int | None = None
+    created_at: datetime | None = None
+
+
+def as_json(value: Any) -> Any:
+    """Plain JSON data for a record (Decimals as numbers, enums as strings, dates as ISO)."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: as_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [as_json(v) for v in value]
+    return value

@@ -1,0 +1,221 @@
+"""SQLAlchemy 2 tables of the ledger (the schema that Alembic migrations create).
+
+Money is exact: :class:`ExactDecimal` stores NUMERIC(38, 9) on PostgreSQL and a decimal string on
+SQLite (whose NUMERIC affinity would round through a float). Nothing is updated in place except
+the soft-delete and retraction stamps; corrections are new rows.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+from stargate.ledger.records import (
+    ClaimKind,
+    ClaimStatus,
+    EntityType,
+    Polarity,
+    Rank,
+    Relation,
+    SourceKind,
+    SourceType,
+    Verdict,
+)
+from stargate.units import Bound
+
+
+class ExactDecimal(TypeDecorator[Decimal]):
+    """A Decimal column that never passes through a float."""
+
+    impl = String(64)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(Numeric(38, 9, asdecimal=True))
+        return dialect.type_descriptor(String(64))
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if dialect.name == "postgresql":
+            return value
+        return format(Decimal(value), "f")
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return Decimal(str(value)).normalize() if value != 0 else Decimal(0)
+
+
+def _one_of(column: str, values: type[Any]) -> CheckConstraint:
+    allowed = ", ".join(f"'{v.value}'" for v in values)
+    return CheckConstraint(f"{column} IN ({allowed})", name=column)
+
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s",
+    "pk": "pk_%(table_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+UTC_NOW = DateTime(timezone=True)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", String(64), primary_key=True, comment="SHA-256 of the normalised text"),
+    Column("title", Text),
+    Column("url", Text),
+    Column("publisher", Text),
+    Column("published_at", String(32), comment="prefix date: YYYY, YYYY-MM or YYYY-MM-DD"),
+    Column("published_text", Text, comment="the date as written when it could not be parsed"),
+    Column("language", String(16)),
+    Column("kind", String(32), nullable=False),
+    Column("source_type", String(32), nullable=False),
+    Column("path", Text, comment="where the document was read from"),
+    Column("license", Text),
+    Column("metadata", JSON, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("retrieved_at", UTC_NOW),
+    Column("ingested_at", UTC_NOW, nullable=False),
+    _one_of("kind", SourceKind),
+    _one_of("source_type", SourceType),
+)
+
+excerpts = Table(
+    "excerpts",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("source_id", ForeignKey("sources.id"), nullable=False, index=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("speaker", Text),
+    CheckConstraint('"start" >= 0 AND "end" >= "start"', name="span"),
+)
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("id", String(128), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("type", String(32), nullable=False),
+    Column("parent_id", ForeignKey("entities.id"), comment="the organisation a person speaks for"),
+    Column("origin", Text, nullable=False, comment="gazetteer, ner:<model>, or a person"),
+    Column("created_at", UTC_NOW, nullable=False),
+    _one_of("type", EntityType),
+)
+
+aliases = Table(
+    "aliases",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entity_id", ForeignKey("entities.id"), nullable=False, index=True),
+    Column("alias", Text, nullable=False),
+    Column("normalised", Text, nullable=False, index=True, comment="casefolded, accents kept"),
+    Column("created_at", UTC_NOW, nullable=False),
+    UniqueConstraint("entity_id", "normalised", name="uq_aliases_entity_alias"),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", String(64), primary_key=True, comment="hash of content + origin"),
+    Column("source_id", ForeignKey("sources.id"), nullable=False, index=True),
+    Column("excerpt_id", ForeignKey("excerpts.id"), nullable=False, index=True),
+    Column("subject_id", ForeignKey("entities.id"), index=True),
+    Column("object_id", ForeignKey("entities.id"), index=True),
+    Column("kind", String(32), nullable=False, index=True),
+    Column("amount", ExactDecimal, nullable=False),
+    Column("amount_max", ExactDecimal),
+    Column("bound", String(16), nullable=False),
+    Column("unit", String(16), nullable=False),
+    Column("period", String(32), comment="total, per_year, over_N_years, ..."),
+    Column("valid_from", String(32)),
+    Column("valid_to", String(32)),
+    Column("status", String(16), nullable=False),
+    Column("polarity", String(16), nullable=False),
+    Column("speaker", Text),
+    Column("quote", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("original_value", Text),
+    Column("origin", Text, nullable=False, comment="extractor name + version, or a person"),
+    Column("confidence", Float, nullable=False),
+    Column("rank", String(16), nullable=False),
+    Column("rank_reason", Text),
+    Column("created_at", UTC_NOW, nullable=False),
+    Column("retracted_at", UTC_NOW),
+    _one_of("kind", ClaimKind),
+    _one_of("bound", Bound),
+    _one_of("status", ClaimStatus),
+    _one_of("polarity", Polarity),
+    _one_of("rank", Rank),
+    CheckConstraint("confidence >= 0 AND confidence <= 1", name="confidence"),
+    CheckConstraint('"start" >= 0 AND "end" >= "start"', name="span"),
+)
+Index("ix_claims_origin", claims.c.origin)
+
+claim_reviews = Table(
+    "claim_reviews",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("claim_id", ForeignKey("claims.id"), nullable=False, index=True),
+    Column("rank", String(16), nullable=False),
+    Column("reason", Text),
+    Column("user", Text, nullable=False),
+    Column("created_at", UTC_NOW, nullable=False),
+    _one_of("rank", Rank),
+)
+
+claim_links = Table(
+    "claim_links",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("left_claim", ForeignKey("claims.id"), nullable=False, index=True),
+    Column("right_claim", ForeignKey("claims.id"), nullable=False, index=True),
+    Column("relation", String(16), nullable=False),
+    Column("user", Text, nullable=False),
+    Column("note", Text),
+    Column("created_at", UTC_NOW, nullable=False),
+    Column("deleted_at", UTC_NOW),
+    _one_of("relation", Relation),
+)
+
+judgements = Table(
+    "judgements",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("left_id", ForeignKey("entities.id"), nullable=False, index=True),
+    Column("right_id", ForeignKey("entities.id"), nullable=False, index=True),
+    Column("verdict", String(16), nullable=False),
+    Column("score", Float),
+    Column("user", Text, nullable=False),
+    Column("created_at", UTC_NOW, nullable=False),
+    Column("deleted_at", UTC_NOW),
+    _one_of("verdict", Verdict),
+)
