@@ -74,6 +74,7 @@ class _System:
     """A network made ready for clearing under a seniority convention."""
 
     net: Network
+    exact: Any  # the obligations in float64, for every exact step (polish, FDA, results)
     pbar: Array  # (S, n) what each node must pay in the pool that r scales
     owed: Array  # (S, n) obligations inside the network
     s: Array  # (S, n) outside debt netted first (senior), else zeros
@@ -81,11 +82,11 @@ class _System:
 
     @property
     def obligations(self) -> Any:
-        return self.net.obligations
+        return self.exact
 
     def inflow(self, r: Array, rows: NDArray[np.intp] | None = None) -> Array:
         """``(r @ L)``: what each node receives when payers pay the ratios ``r``."""
-        L = self.net.obligations
+        L = self.exact
         if self.net.sparse:
             result: Array = np.asarray((L.T @ r.T).T)
             return result
@@ -97,33 +98,78 @@ class _System:
         return stacked
 
 
+def _rows(values: Array) -> Array:
+    """The distinct rows of a possibly broadcast array: one row when it is shared."""
+    return values[:1] if values.strides[0] == 0 else values
+
+
+def _take(values: Array, rows: NDArray[np.intp]) -> Array:
+    """``values[rows]``, or the single shared row (broadcasts the same) without copying."""
+    return values[:1] if values.strides[0] == 0 else values[rows]
+
+
+def _shared(values: Array, shape: tuple[int, ...]) -> Array:
+    """``values`` in float64 broadcast to ``shape``; a view, not a copy, when rows repeat."""
+    values = _rows(np.asarray(values, dtype=np.float64))
+    if values.shape[0] > 1 and bool(np.all(values == values[:1])):
+        values = values[:1]
+    return np.broadcast_to(values, shape)
+
+
 def _system(net: Network, conventions: Conventions) -> _System:
-    owed = np.broadcast_to(net.owed(), net.external_assets.shape).astype(net.external_assets.dtype)
-    el = net.external_liabilities
+    shape = net.external_assets.shape
+    L = net.obligations
+    exact = L.astype(np.float64) if L.dtype != np.float64 else L
+    sums = np.asarray(exact.sum(axis=-1)).reshape(-1, shape[1])  # row sums in float64
+    owed = _shared(sums, shape)
+    el = _shared(net.external_liabilities, shape)
     if conventions.external_seniority is Seniority.SENIOR:
         pbar, s = owed, el
     else:
-        pbar, s = owed + el, np.zeros_like(el)
-    scale = float(max(np.max(pbar, initial=0.0), np.max(np.abs(net.external_assets), initial=0.0)))
-    return _System(net, np.ascontiguousarray(pbar), owed, s, scale or 1.0)
+        pbar, s = _shared(owed[:1] + el[:1] if el.strides[0] == 0 else owed + el, shape), None
+    scale = float(
+        max(np.max(_rows(pbar), initial=0.0), np.max(np.abs(net.external_assets), initial=0.0))
+    )
+    zeros = np.broadcast_to(np.zeros((1, shape[1])), shape)
+    return _System(net, exact, pbar, owed, zeros if s is None else s, scale or 1.0)
+
+
+def _weighted_change(a: Array, b: Array, pbar: Array) -> Array:
+    """``Σ_i |a_i − b_i| p̄_i`` per scenario: an upper bound of the largest payment change,
+    computed as one matrix-vector product (numpy's per-row max over short rows is far slower).
+    """
+    diff = np.subtract(a, b)
+    np.abs(diff, out=diff)
+    if pbar.shape[0] == 1 or pbar.strides[0] == 0:
+        bound: Array = diff @ np.asarray(pbar[0], dtype=diff.dtype)
+        return bound
+    summed: Array = np.einsum("ij,ij->i", diff, pbar)
+    return summed
 
 
 def _ratio(numerator: Array, pbar: Array) -> Array:
     """``numerator / p̄`` clipped to [0, 1]; nodes that owe nothing count as paying in full."""
+    if bool(np.all(_rows(pbar) > 0)):
+        with np.errstate(over="ignore"):
+            quotient: Array = np.divide(numerator, pbar)
+        return np.clip(quotient, 0.0, 1.0, out=quotient)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         r: Array = np.where(pbar > 0, numerator / np.where(pbar > 0, pbar, 1), 1.0)
     return np.clip(r, 0.0, 1.0)
 
 
-def _leaky(block: Array, pbar_d: Array) -> NDArray[np.bool_]:
+def _leaky(block: Array, pbar_d: Array, beta: float = 1.0) -> NDArray[np.bool_]:
     """Nodes of a default set whose money can leave the set (Eisenberg–Noe regularity).
 
-    A node leaks when it owes something outside the set; a node is leaky when it can reach a
-    leaking node along obligations inside the set. The system restricted to leaky nodes is
-    non-singular; the rest form closed groups whose payments the linear piece cannot pin down.
+    A node leaks when it owes something outside the set (or, with ``β < 1``, loses part of what
+    it passes on); a node is leaky when it can reach a leaking node along obligations inside.
+    The system restricted to leaky nodes is non-singular; the rest form closed groups whose
+    payments the linear piece cannot pin down.
     """
     tol = _SNAP * max(float(np.max(pbar_d, initial=0.0)), 1.0)
-    leaky: NDArray[np.bool_] = pbar_d - block.sum(axis=1) > tol
+    leaky: NDArray[np.bool_] = pbar_d - beta * block.sum(axis=1) > tol
+    if leaky.all():
+        return leaky
     edges = block > 0
     while True:
         grown: NDArray[np.bool_] = leaky | (edges & leaky[None, :]).any(axis=1)
@@ -156,27 +202,69 @@ def _solve_piece(
         block = L[d][:, d].toarray() if d.size <= 2048 else None
         from_full = np.asarray(L[np.flatnonzero(full)][:, d].sum(axis=0)).ravel()
     else:
-        block = L[np.ix_(d, d)]
-        from_full = L[np.ix_(np.flatnonzero(full), d)].sum(axis=0)
+        block = L[d[:, None], d]
+        from_full = L[np.flatnonzero(full)[:, None], d].sum(axis=0)
     rhs = c[:, d] + beta * from_full  # (k, |D|)
     if block is None:  # large sparse default set: sparse LU on the leaky part
         matrix = sp.diags(pbar) - beta * L[d][:, d].T
         lu = spla.splu(matrix.tocsc())
         r[:, d] = np.vstack([lu.solve(np.ascontiguousarray(col)) for col in rhs])
         return r
-    leaky = _leaky(block, pbar)
+    leaky = _leaky(block, pbar, beta)
     fixed = ~leaky
     solution = keep[:, d].copy()
     if leaky.any():
         li = np.flatnonzero(leaky)
-        matrix = np.diag(pbar[li]) - beta * block[np.ix_(li, li)].T
+        matrix = np.diag(pbar[li]) - beta * block[li[:, None], li].T
         known = rhs[:, li]
         if fixed.any():
             fi = np.flatnonzero(fixed)
-            known = known + beta * solution[:, fi] @ block[np.ix_(fi, li)]
+            known = known + beta * solution[:, fi] @ block[fi[:, None], li]
         solution[:, li] = np.linalg.solve(matrix, known.T).T
     r[:, d] = solution
     return r
+
+
+_GROUP = 16  # patterns shared by this many scenarios get one LU; rarer ones a batched solve
+_MASKED_MAX_N = 128
+
+
+def _solve_masked(
+    system: _System,
+    rows: NDArray[np.intp],
+    full: NDArray[np.bool_],
+    part: NDArray[np.bool_],
+    c: Array,
+    beta: float,
+) -> tuple[Array, NDArray[np.bool_]]:
+    """One batched solve of full-size systems, one per scenario, for scenarios whose patterns
+    are rare: rows of nodes paying partly hold ``p̄_i r_i − β Σ_{j∈D} L_ji r_j = c_i + β
+    Σ_{j∈F} L_ji``; the other rows pin ``r`` to 1 (full) or 0. Returns the ratios and which
+    scenarios were solvable this way (every partial payer owes something outside the set, so
+    the system is non-singular); the others need :func:`_solve_piece`.
+    """
+    k, n = full.shape
+    L = np.asarray(system.exact)
+    Ls = L if L.ndim == 2 else L[rows]
+    pbar = _take(system.pbar, rows)
+    inside = Ls @ part[..., None].astype(float) if Ls.ndim == 3 else part.astype(float) @ L.T
+    if inside.ndim == 3:
+        inside = inside[..., 0]
+    tol = _SNAP * system.scale
+    ok = np.all(~part | (pbar - beta * inside > tol), axis=1)
+    out = np.zeros((k, n))
+    idx = np.flatnonzero(ok)
+    for start in range(0, idx.size, 4096):
+        sel = idx[start : start + 4096]
+        D, F = part[sel], full[sel]
+        LT = np.swapaxes(Ls if Ls.ndim == 2 else Ls[sel], -1, -2)
+        A = -beta * LT * D[:, :, None] * D[:, None, :]
+        diag = np.where(D, pbar if pbar.shape[0] == 1 else pbar[sel], 1.0)
+        A[:, np.arange(n), np.arange(n)] += diag
+        from_full = F.astype(float) @ L if L.ndim == 2 else np.einsum("sj,sji->si", F, Ls[sel])
+        rhs = np.where(D, c[sel] + beta * from_full, F.astype(float))
+        out[sel] = np.linalg.solve(A, rhs[..., None])[..., 0]
+    return out, ok
 
 
 def _pattern_keys(*masks: NDArray[np.bool_]) -> NDArray[np.intp]:
@@ -198,16 +286,41 @@ def _solve_patterns(
     """Exact ratios for every scenario in ``rows``, grouping those that share a pattern."""
     net = system.net
     out = np.empty((rows.size, net.n))
-    same_pbar = bool(np.all(system.pbar[rows] == system.pbar[rows[:1]]))
+    same_pbar = system.pbar.strides[0] == 0 or bool(
+        np.all(system.pbar[rows] == system.pbar[rows[:1]])
+    )
+    masked = not net.sparse and net.n <= _MASKED_MAX_N
     if net.shared and same_pbar:
         groups = _pattern_keys(full, part)
         order = np.argsort(groups, kind="stable")
         bounds = np.flatnonzero(np.diff(groups[order])) + 1
+        rare: list[NDArray[np.intp]] = []
         for members in np.split(order, bounds):
+            if masked and members.size < _GROUP:
+                rare.append(members)
+                continue
             k = members[0]
             out[members] = _solve_piece(
                 system, rows[members], full[k], part[k], c[members], beta, keep[members]
             )
+        if rare:
+            members = np.concatenate(rare)
+            solved, ok = _solve_masked(
+                system, rows[members], full[members], part[members], c[members], beta
+            )
+            out[members[ok]] = solved[ok]
+            for k in members[~ok]:
+                one = rows[k : k + 1]
+                out[k] = _solve_piece(system, one, full[k], part[k], c[k : k + 1], beta,
+                                      keep[k : k + 1])[0]  # fmt: skip
+        return out
+    if masked:
+        solved, ok = _solve_masked(system, rows, full, part, c, beta)
+        out[ok] = solved[ok]
+        for k in np.flatnonzero(~ok):
+            one = rows[k : k + 1]
+            out[k] = _solve_piece(system, one, full[k], part[k], c[k : k + 1], beta,
+                                  keep[k : k + 1])[0]  # fmt: skip
         return out
     for k in range(rows.size):  # per-scenario obligations or liabilities: one system each
         one = rows[k : k + 1]
@@ -223,49 +336,70 @@ def _picard(
 ) -> tuple[Array, NDArray[np.int64]]:
     """Vectorised Picard iteration of the EN map; returns ratios and iterations per scenario.
 
-    Scenarios leave the working set once their payments move less than ``tol × scale`` over a
-    check interval, so work follows the scenarios that are still moving.
+    Scenarios run in chunks that stay in cache; within a chunk a scenario leaves the working set
+    once its payments move less than ``tol × scale`` over a check interval. With shared dense
+    obligations and shared ``p̄`` one step is ``r ← clip(r @ (L / p̄) + b / p̄, 0, 1)``: one matrix
+    product, one addition, one clip.
     """
+    with np.errstate(over="ignore", invalid="ignore"):  # tiny debts saturate, then clip
+        return _picard_run(system, vector, conventions)
+
+
+def _picard_run(
+    system: _System, vector: Vector, conventions: Conventions
+) -> tuple[Array, NDArray[np.int64]]:
     net = system.net
     S, n = net.external_assets.shape
     dtype = net.external_assets.dtype
-    b = (net.external_assets - system.s).astype(dtype)
-    pbar = system.pbar.astype(dtype)
-    with np.errstate(over="ignore"):  # tiny debts: the ratio saturates and is clipped to 1
-        inv = np.where(pbar > 0, 1.0 / np.where(pbar > 0, pbar, 1), 0.0).astype(dtype)
-    owes_nothing = pbar <= 0
+    pbar = system.pbar
+    owes = pbar > 0
+    safe = np.where(owes, pbar, 1)
+    big = np.finfo(dtype).max / (4 * (n + 1))  # saturated ratios clip to 1; sums stay finite
+    b = np.clip(np.where(owes, (net.external_assets - system.s) / safe, 0), -big, big)
+    b = np.asarray(b, dtype=dtype)
+    fast = not net.sparse and np.ndim(net.obligations) == 2 and pbar.strides[0] == 0
+    if fast:
+        scaled = np.where(owes[0], np.asarray(system.exact) / safe[0], 0)
+        scaled = np.minimum(scaled, big).astype(dtype)
     r = np.ones((S, n), dtype) if vector == "greatest" else np.zeros((S, n), dtype)
-    r[owes_nothing] = 1
     iterations = np.zeros(S, np.int64)
-    active = np.arange(S)
-    threshold = conventions.tol * system.scale
-    done = 0
-    guard = np.errstate(over="ignore", invalid="ignore")
-    guard.__enter__()
-    while active.size and done < conventions.max_iter:
-        ra, ba, ia, pa = r[active], b[active], inv[active], pbar[active]
-        for _ in range(_CHECK_EVERY):
-            previous = ra
-            m = system.inflow(ra, active)
-            m += ba
-            m *= ia
-            np.maximum(m, 0, out=m)
-            np.minimum(m, 1, out=m)
-            m[owes_nothing[active]] = 1
-            ra = m
-        done += _CHECK_EVERY
-        moved = np.max(np.abs(ra - previous) * pa, axis=1)
-        r[active] = ra
-        iterations[active] += _CHECK_EVERY
-        active = active[moved > threshold]
-    guard.__exit__(None, None, None)
-    return r.astype(np.float64), iterations
+    # float32 cannot resolve 1e-9; the float64 polish restores exactness after a looser stop
+    threshold = max(conventions.tol, 16 * float(np.finfo(dtype).eps)) * system.scale
+    chunk = max(256, (1 << 17) // max(n, 1))  # about 1 MiB of float64 ratios per chunk
+    for start in range(0, S, chunk):
+        rows = np.arange(start, min(start + chunk, S))
+        block = r[start : start + chunk]  # a view: results land in r directly
+        b_block = b[start : start + chunk]
+        active = np.arange(rows.size)
+        done = 0
+        while active.size and done < conventions.max_iter:
+            whole = active.size == rows.size
+            ra = block if whole else block[active]
+            ba = b_block if whole else b_block[active]
+            buffers = (np.empty_like(ra), np.empty_like(ra))
+            for step in range(_CHECK_EVERY):
+                m = buffers[step % 2]
+                if fast:
+                    np.matmul(ra, scaled, out=m)
+                else:
+                    here = rows[active]
+                    m[...] = np.clip(system.inflow(ra, here) / safe[here], -big, big)
+                m += ba
+                np.clip(m, 0, 1, out=m)
+                previous, ra = ra, m
+            done += _CHECK_EVERY
+            moved = _weighted_change(ra, previous, _rows(pbar) if fast else pbar[rows[active]])
+            block[active] = ra
+            iterations[rows[active]] += _CHECK_EVERY
+            active = active[moved > threshold]
+    r[~owes] = 1
+    return np.asarray(r, dtype=np.float64), iterations
 
 
 def _classify(system: _System, r: Array, c: Array, beta: float, rows: NDArray[np.intp]) -> Any:
     """The pattern a ratio vector implies: pays in full, partly, or nothing."""
     m = c + beta * system.inflow(r, rows)
-    pbar = system.pbar[rows]
+    pbar = _take(system.pbar, rows)
     full = m >= pbar * (1 - _SNAP)
     zero = (m <= _SNAP * system.scale) & ~full
     return full, ~full & ~zero
@@ -278,7 +412,7 @@ def _polish(system: _System, r: Array, vector: Vector) -> tuple[Array, NDArray[n
     the EN map to rounding); each pass is one linear solve per distinct pattern.
     """
     net = system.net
-    c_all = net.external_assets - system.s
+    e = np.asarray(net.external_assets, dtype=np.float64)
     S, n = r.shape
     passes = np.zeros(S, np.int64)
     todo = np.flatnonzero(np.any(r < 1, axis=1))  # scenarios where everyone pays are exact
@@ -286,14 +420,16 @@ def _polish(system: _System, r: Array, vector: Vector) -> tuple[Array, NDArray[n
     for _ in range(n + 2):
         if todo.size == 0:
             break
-        full, part = _classify(system, r[todo], c_all[todo], 1.0, todo)
+        c = e[todo] - _take(system.s, todo)
+        full, part = _classify(system, r[todo], c, 1.0, todo)
         if vector == "least":
             part &= r[todo] < 1  # least vector: nodes not yet paying in full stay unpaid-in-full
-        solved = _solve_patterns(system, todo, full, part, c_all[todo], 1.0, keep[todo])
+        solved = _solve_patterns(system, todo, full, part, c, 1.0, keep[todo])
         solved = np.clip(solved, 0.0, 1.0)
         passes[todo] += 1
-        check = _ratio(c_all[todo] + system.inflow(solved, todo), system.pbar[todo])
-        err = np.max(np.abs(check - solved) * system.pbar[todo], axis=1)
+        pbar = _take(system.pbar, todo)
+        check = _ratio(c + system.inflow(solved, todo), pbar)
+        err = _weighted_change(check, solved, pbar)
         r[todo] = solved
         todo = todo[err > 1e-9 * system.scale]
     return r, passes
@@ -307,7 +443,7 @@ def _fda(system: _System, conventions: Conventions, alpha: float, beta: float) -
     """
     net = system.net
     S, n = net.external_assets.shape
-    e, s, pbar = net.external_assets.astype(float), system.s, system.pbar
+    e, s, pbar = np.asarray(net.external_assets, dtype=np.float64), system.s, system.pbar
     c = alpha * e - s
     rows = np.arange(S)
     r = np.ones((S, n))
@@ -360,29 +496,39 @@ def _replay_waves(system: _System, r: Array, defaulted: NDArray[np.bool_], at_ze
     S, n = r.shape
     wave = np.zeros((S, n), np.int64)
     rows = np.flatnonzero(defaulted.any(axis=1))
-    if rows.size == 0:
-        return wave
-    e, s, pbar = net.external_assets[rows], system.s[rows], system.pbar[rows]
-    known = np.zeros((rows.size, n), bool)
-    ratios = np.ones((rows.size, n))
     tol = _SNAP * system.scale
-    last = np.zeros(rows.size, np.int64)
-    for k in range(1, n + 1):
-        value = e - s + system.inflow(ratios, rows) - pbar
-        new = ((value <= tol) if at_zero else (value < -tol)) & defaulted[rows] & ~known
-        if not new.any():
+
+    def insolvent(value: Array) -> NDArray[np.bool_]:
+        return (value <= tol) if at_zero else (value < -tol)
+
+    # wave 1: everyone pays in full, so inflows are the column sums of L
+    e = np.asarray(net.external_assets, dtype=np.float64)[rows]
+    c = e - _take(system.s, rows) - _take(system.pbar, rows)
+    if net.shared:  # column sums of L, the same for every scenario
+        full_inflow = system.inflow(np.ones((1, n)), rows[:1])
+    else:
+        full_inflow = system.inflow(np.ones((rows.size, n)), rows)
+    known = insolvent(c + full_inflow) & defaulted[rows]
+    sub = known.astype(np.int64)
+    last = np.ones(rows.size, np.int64)
+    live = np.flatnonzero((defaulted[rows] & ~known).any(axis=1))
+    for k in range(2, n + 1):
+        if live.size == 0:
             break
-        sub = wave[rows]
-        sub[new] = k
-        wave[rows] = sub
-        last[new.any(axis=1)] = k
-        known |= new
-        ratios = np.where(known, r[rows], 1.0)
+        here = rows[live]
+        ratios = np.where(known[live], r[here], 1.0)
+        new = insolvent(c[live] + system.inflow(ratios, here)) & defaulted[here] & ~known[live]
+        found = new.any(axis=1)
+        block = sub[live]
+        block[new] = k
+        sub[live] = block
+        known[live] |= new
+        last[live[found]] = k
+        live = live[found & (defaulted[here] & ~known[live]).any(axis=1)]
     unexplained = defaulted[rows] & ~known
     if unexplained.any():
-        sub = wave[rows]
         sub[unexplained] = np.broadcast_to((last + 1)[:, None], sub.shape)[unexplained]
-        wave[rows] = sub
+    wave[rows] = sub
     return wave
 
 
@@ -395,40 +541,84 @@ def _result(
     wave: NDArray[np.int64] | None = None,
     defaulters: NDArray[np.bool_] | None = None,
 ) -> ClearingResult:
+    """Payments, equity, defaults and waves from final ratios (in place where it can: these
+    arrays are the size of the whole batch and each pass over them costs memory bandwidth)."""
     net = system.net
-    e, el = net.external_assets.astype(float), net.external_liabilities.astype(float)
-    owed = system.owed.astype(float)
-    r = np.where(r >= 1 - _SNAP, 1.0, r)
-    inflow = system.inflow(r, np.arange(r.shape[0]))
-    equity = e + inflow - el - owed
+    e = np.asarray(net.external_assets, dtype=np.float64)
+    el = _shared(net.external_liabilities, e.shape)
+    owed = system.owed
+    r = np.asarray(r, dtype=np.float64)  # the solvers' own array: snapped in place
+    np.copyto(r, 1.0, where=r >= 1 - _SNAP)
+    equity = system.inflow(r, np.arange(r.shape[0]))
+    inflow = equity.copy() if conventions.external_seniority is Seniority.SENIOR else None
+    equity += e
+    equity -= el
+    equity -= owed
     tol = _SNAP * system.scale
-    equity = np.where(np.abs(equity) <= tol, 0.0, equity)
+    np.copyto(equity, 0.0, where=np.abs(equity) <= tol)
     if defaulters is None:
         defaulters = (equity <= 0) if conventions.default_at_zero else (equity < 0)
-        defaulters &= (owed + el) > 0
+        owes = _rows(owed) + _rows(el) > 0
+        if not owes.all():
+            defaulters &= owes
     interbank = r * owed
-    if conventions.external_seniority is Seniority.SENIOR:
+    if inflow is not None:
         resources = np.where(
             defaulters, conventions.alpha * e + conventions.beta * inflow, e + inflow
         )
         external = np.minimum(el, np.maximum(resources, 0.0))
+        payments = interbank
     else:
         external = r * el
+        payments = interbank + external
     if wave is None:
         wave = _replay_waves(system, r, defaulters, conventions.default_at_zero)
-    wave = np.where(defaulters, wave, 0)
+    else:
+        wave = np.where(defaulters, wave, 0)
+    recovery = r if bool(np.all(_rows(owed) > 0)) else np.where(owed > 0, r, 1.0)
     unbatch = net.unbatch
     return ClearingResult(
         method=method,
-        payments=unbatch(r * system.pbar),
+        payments=unbatch(payments),
         interbank_payments=unbatch(interbank),
         external_payments=unbatch(external),
         defaulted=unbatch(defaulters),
         equity=unbatch(equity),
-        recovery_rate=unbatch(np.where(owed > 0, r, 1.0)),
+        recovery_rate=unbatch(recovery),
         default_wave=unbatch(wave),
         rounds=rounds if net.batched else rounds[:1],
     )
+
+
+_CHUNK_ELEMENTS = 1 << 22  # per (scenarios, n) array: 32 MiB of float64, so memory stays bounded
+
+
+def _chunks(net: Network) -> list[Network]:
+    """The network split along the scenario axis (views, not copies)."""
+    chunk = max(1024, _CHUNK_ELEMENTS // max(net.n, 1))
+    if net.scenarios <= chunk:
+        return [net]
+    parts = []
+    for start in range(0, net.scenarios, chunk):
+        rows = slice(start, start + chunk)
+        L = net.obligations if net.shared else net.obligations[rows]
+        parts.append(
+            Network(L, net.external_assets[rows], net.external_liabilities[rows], batched=True)
+        )
+    return parts
+
+
+def _concatenate(parts: list[ClearingResult], batched: bool) -> ClearingResult:
+    if len(parts) == 1:
+        return parts[0]
+    fields: dict[str, Any] = {}
+    for name in ClearingResult.__dataclass_fields__:
+        values = [getattr(p, name) for p in parts]
+        fields[name] = (
+            values[0] if isinstance(values[0], str) or values[0] is None
+            else np.concatenate(values)
+        )  # fmt: skip
+    return ClearingResult(**fields)
 
 
 def eisenberg_noe(
@@ -445,17 +635,21 @@ def eisenberg_noe(
     pattern; ``"auto"`` uses the FDA for a single greatest-vector scenario, Picard otherwise.
     Default costs do not apply here (see :func:`rogers_veraart`).
     """
-    system = _system(net, conventions)
     if solver == "auto":
         solver = "fda" if (vector == "greatest" and net.scenarios == 1) else "picard"
     if solver == "fda":
         if vector != "greatest":
             raise ValueError("the fictitious default algorithm gives the greatest vector only")
+        system = _system(net, conventions)
         r, _, rounds = _fda(system, conventions, 1.0, 1.0)
         return _result("eisenberg_noe", system, r, conventions, rounds)
-    r, iterations = _picard(system, vector, conventions)
-    r, passes = _polish(system, r, vector)
-    return _result("eisenberg_noe", system, r, conventions, iterations + passes)
+    parts = []
+    for part in _chunks(net):  # bounded memory, and the working set stays in cache
+        system = _system(part, conventions)
+        r, iterations = _picard(system, vector, conventions)
+        r, passes = _polish(system, r, vector)
+        parts.append(_result("eisenberg_noe", system, r, conventions, iterations + passes))
+    return _concatenate(parts, net.batched)
 
 
 def rogers_veraart(net: Network, conventions: Conventions = DEFAULT_CONVENTIONS) -> ClearingResult:

@@ -124,12 +124,17 @@ class Network:
         return values if self.batched else values[0]
 
 
-def _finite(name: str, values: NDArray[Any]) -> None:
-    """Refuse NaN and infinities; flush subnormal amounts (below ~1e-308) to zero in place."""
+def _finite(name: str, values: NDArray[Any]) -> NDArray[Any]:
+    """Refuse NaN and infinities; flush subnormal amounts (below ~1e-308) to zero.
+
+    Returns ``values`` itself when nothing needed flushing, else a flushed copy.
+    """
     if not np.all(np.isfinite(values)):
         raise ClearingInputError(f"{name} contains NaN or infinite values")
-    if values.flags.writeable:
-        values[np.abs(values) < np.finfo(values.dtype).tiny] = 0
+    subnormal = (np.abs(values) < np.finfo(values.dtype).tiny) & (values != 0)
+    if subnormal.any():
+        values = np.where(subnormal, 0, values).astype(values.dtype)
+    return values
 
 
 def network(
@@ -147,7 +152,7 @@ def network(
         matrix = sp.csr_array(obligations, dtype=dtype, copy=True)
         if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
             raise ClearingInputError(f"obligations must be square, got shape {matrix.shape}")
-        _finite("obligations", matrix.data)
+        matrix.data = _finite("obligations", matrix.data)
         if np.any(matrix.data < 0):
             raise ClearingInputError("obligations must be non-negative")
         if np.any(matrix.diagonal() != 0):
@@ -156,12 +161,12 @@ def network(
         L: Array | sp.csr_array = matrix
         l_batched = False
     else:
-        dense = np.array(obligations, dtype=dtype)
+        dense = np.asarray(obligations, dtype=dtype)
         if dense.ndim not in (2, 3) or dense.shape[-1] != dense.shape[-2]:
             raise ClearingInputError(
                 f"obligations must be square (n, n) or (S, n, n), got shape {dense.shape}"
             )
-        _finite("obligations", dense)
+        dense = _finite("obligations", dense)
         if np.any(dense < 0):
             raise ClearingInputError("obligations must be non-negative")
         if np.any(np.diagonal(dense, axis1=-2, axis2=-1) != 0):
@@ -170,17 +175,19 @@ def network(
         L = np.ascontiguousarray(dense)
         l_batched = dense.ndim == 3
 
-    assets = np.array(external_assets, dtype=dtype)
+    assets = np.asarray(external_assets, dtype=dtype)
     liabilities = (
-        np.zeros_like(assets) if external_liabilities is None
-        else np.array(external_liabilities, dtype=dtype)
+        np.zeros(n, dtype) if external_liabilities is None
+        else np.asarray(external_liabilities, dtype=dtype)
     )  # fmt: skip
+    checked = []
     for name, values in (("external_assets", assets), ("external_liabilities", liabilities)):
         if values.ndim not in (1, 2) or values.shape[-1] != n:
             raise ClearingInputError(
                 f"{name} must have length {n} (one per node), got shape {values.shape}"
             )
-        _finite(name, values)
+        checked.append(_finite(name, values))
+    assets, liabilities = checked
     if np.any(liabilities < 0):
         raise ClearingInputError("external_liabilities must be non-negative")
 
@@ -191,6 +198,7 @@ def network(
     if len(sizes) > 1:
         raise ClearingInputError(f"scenario axes disagree: lengths {sorted(sizes)}")
     S = sizes.pop() if sizes else 1
-    assets = np.ascontiguousarray(np.broadcast_to(assets.reshape(-1, n), (S, n)))
-    liabilities = np.ascontiguousarray(np.broadcast_to(liabilities.reshape(-1, n), (S, n)))
+    # read-only views: a shared vector is broadcast, never copied S times
+    assets = np.broadcast_to(assets.reshape(-1, n), (S, n))
+    liabilities = np.broadcast_to(liabilities.reshape(-1, n), (S, n))
     return Network(L, assets, liabilities, batched)
