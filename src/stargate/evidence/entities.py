@@ -69,6 +69,7 @@ def load_gazetteer(path: Path | None = None) -> list[Entity]:
                 type=kind,
                 aliases=_aliases(row, where),
                 parent_id=row.get("parent"),
+                role=row.get("role"),
             )
         )
         for person_index, person in enumerate(row.get("people") or [], start=1):

@@ -141,6 +141,7 @@ class Entity:
     aliases: tuple[str, ...] = ()
     parent_id: str | None = None
     origin: str = "gazetteer"
+    role: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +157,7 @@ class Claim:
     origin: str
     subject_id: str | None = None
     object_id: str | None = None
+    co_subject_ids: tuple[str, ...] = ()
     period: str | None = None
     valid_from: str | None = None
     valid_to: str | None = None
@@ -183,6 +185,7 @@ class Claim:
             self.end,
             self.subject_id,
             self.object_id,
+            *self.co_subject_ids,
             str(self.kind),
             str(self.polarity),
             _canonical(q.amount),
@@ -194,6 +197,11 @@ class Claim:
             self.valid_to,
             self.origin,
         )
+
+    @property
+    def subjects(self) -> tuple[str, ...]:
+        """The subject and any co-subjects, in order."""
+        return ((self.subject_id,) if self.subject_id else ()) + self.co_subject_ids
 
     @property
     def amount(self) -> Decimal:

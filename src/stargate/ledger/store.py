@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, Row, func, or_, select
+from sqlalchemy import Engine, Row, func, select
 from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -164,6 +164,7 @@ class Store:
                             type=str(entity.type),
                             parent_id=entity.parent_id,
                             origin=entity.origin,
+                            role=entity.role,
                             created_at=now(),
                         )
                     )
@@ -295,6 +296,7 @@ class Store:
                     aliases=tuple(a for a in by_entity.get(row.id, []) if a != row.name),
                     parent_id=row.parent_id,
                     origin=row.origin,
+                    role=row.role,
                 )
                 for row in rows
             ]
@@ -362,12 +364,12 @@ class Store:
         """Claims, optionally about an entity (as subject or object, merges included)."""
         c = tables.claims.c
         conditions: list[Any] = []
+        members: set[str] | None = None
         if entity is not None:
             canonical = self.find_entity(entity)
             if canonical is None:
                 raise StoreError(f"no entity called {entity!r}")
             members = {canonical} | {k for k, v in self.canonical_ids().items() if v == canonical}
-            conditions.append(or_(c.subject_id.in_(members), c.object_id.in_(members)))
         if kind is not None:
             conditions.append(c.kind == str(ClaimKind(kind)))
         if source is not None:
@@ -379,7 +381,14 @@ class Store:
             rows = connection.execute(
                 select(tables.claims).where(*conditions).order_by(c.source_id, c.start, c.id)
             )
-            return [_stored_claim(row, reviews.get(row.id)) for row in rows]
+            found = [_stored_claim(row, reviews.get(row.id)) for row in rows]
+        if members is None:
+            return found
+        # subject, co-subjects (a JSON list, not portable to filter in SQL) or object
+        return [
+            s for s in found
+            if members & {*s.claim.subjects, s.claim.object_id}
+        ]  # fmt: skip
 
     def claim_links(self, *, include_deleted: bool = False) -> list[ClaimLink]:
         t = tables.claim_links
@@ -527,6 +536,7 @@ def _insert_claims(connection: Connection, claims: Sequence[Claim]) -> int:
                 excerpt_id=excerpt_id,
                 subject_id=claim.subject_id,
                 object_id=claim.object_id,
+                co_subject_ids=list(claim.co_subject_ids) or None,
                 kind=str(claim.kind),
                 amount=q.amount,
                 amount_max=q.amount_max,
@@ -620,6 +630,7 @@ def _stored_claim(row: Row[Any], review: tuple[str, str | None] | None) -> Store
         origin=row.origin,
         subject_id=row.subject_id,
         object_id=row.object_id,
+        co_subject_ids=tuple(row.co_subject_ids or ()),
         period=row.period,
         valid_from=row.valid_from,
         valid_to=row.valid_to,

@@ -1,0 +1,170 @@
+"""Cue lexicons for claim extraction in French and English (regular expressions over a sentence).
+
+Kinds: the cue nearest to the amount wins; on a tie, the earlier entry of ``KIND_CUES`` wins, so
+specific cues ("dépenses d'investissement" -> capex) come before generic ones ("invest").
+Statuses follow ``shared/seeds-gold/README.md``: how the text presents the figure.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+_I = re.IGNORECASE
+
+
+def _cue(pattern: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w'])(?:{pattern})(?!\w)", _I)
+
+
+KIND_CUES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
+    (
+        "training_cost",
+        _cue(
+            r"(?:l')?entraînement\s+(?:\w+\s+){0,3}a\s+coûté|coût\s+d'entraînement|"
+            r"training\s+(?:run\s+)?cost|cost\s+to\s+train|to\s+train\s+\w+\s+cost"
+        ),
+    ),
+    (
+        "capex",
+        _cue(
+            r"dépenses?\s+d'investissement|capex|capital\s+expenditures?|"
+            r"dépenser|dépensera|dépenserait|dépensé|dépense|spend|spending|spent|"
+            r"construire|construction|bâtir|build(?:ing)?|upgrader|mettre\s+à\s+niveau|"
+            r"nécessite\s+(?:généralement\s+)?un\s+investissement|requires?\s+(?:an?\s+)?investment|"
+            r"engagement\s+record"
+        ),
+    ),
+    (
+        "valuation",
+        _cue(
+            r"valoris\w*|valued|valuation|vaut|worth\s+of\s+the\s+company|"
+            r"capitalisation|market\s+cap\w*|club\s+(?:très\s+)?fermé"
+        ),
+    ),
+    ("loss", _cue(r"pertes?|perdre|perdu|perdra|déficit|brûl\w+|losses|loss|lose|lost|burn\w*")),
+    ("revenue", _cue(r"chiffre\s+d'affaires|revenus?|recettes|revenue|sales|turnover")),
+    ("lease", _cue(r"louer|loue|louerait|location|bail|baux|leases?|leasing|rent(?:s|ing|al)?")),
+    (
+        "loan",
+        _cue(
+            r"emprunt\w*|prêt(?:s|é)?|dette|crédit|borrow\w*|loans?|debt|credit\s+facility|"
+            r"financement\s+par\s+la\s+dette|bonds?|obligations"
+        ),
+    ),
+    (
+        "purchase",
+        _cue(
+            r"acheter|achète|achat|achats|acquérir|acquisition|commande|buy(?:s|ing)?|"
+            r"bought|purchas\w*|acquir\w*|orders?"
+        ),
+    ),
+    (
+        "funding_secured",
+        _cue(
+            r"sécuris\w*|lev(?:é|ée|er|era|ait)\b|levée\s+de\s+fonds|tour\s+de\s+table|"
+            r"dispose\s+de|disposerait\s+de|a\s+en\s+caisse|secured|raised?|raising|"
+            r"funding\s+round|has\s+on\s+hand|cash\s+on\s+hand"
+        ),
+    ),
+    (
+        "contract",
+        _cue(
+            r"contrats?|accords?|partenariat|deal|agreements?|contracts?|"
+            r"paiements?\s+annuels?|paie(?:ra|rait)?|payer|pay(?:s|ing)?|conclu|signé|"
+            r"capacité\s+serveur|cloud\s+services?|compute\s+capacity"
+        ),
+    ),
+    (
+        "commitment",
+        _cue(
+            r"engag\w*|promet\w*|promis|mettr\w*\s+(?:\w+\s+){0,2}\w*\s*sur\s+la\s+table|"
+            r"débours\w*|apport\w*|contribu\w*|pledg\w*|commit\w*|put\s+up"
+        ),
+    ),
+    (
+        "investment",
+        _cue(
+            r"invest\w*|financer|finance|financement|injecter|injecte|prise\s+de\s+participation|"
+            r"participation|stake|equity|capital|apport\s+d'argent"
+        ),
+    ),
+)
+
+STATUS_DENIED: Final = _cue(
+    r"c'est\s+faux|c'est\s+inexact|dément\w*|démenti|nie|nié|a\s+nié|conteste\s+formellement|"
+    r"not\s+true|untrue|is\s+false|that's\s+false|denied|denies|deny|retir\w+\s+(?:son|sa|leur)\s+offre|"
+    r"withdr[ae]w\w*|abandonn\w+\s+(?:le|son|l')\s+(?:projet|accord)|called\s+off"
+)
+STATUS_DISPUTED: Final = _cue(
+    r"incertaine?s?|mis\s+en\s+doute|met\s+en\s+doute|mettent\s+en\s+doute|doutes?|sceptic\w*|"
+    r"scepticisme|remis\s+en\s+question|remet\s+en\s+question|conteste|contesté\w*|"
+    r"uncertain|doubts?|disput\w+|questioned|skeptic\w*|pas\s+vraiment\s+l'argent|"
+    r"don't\s+actually\s+have\s+the\s+money"
+)
+STATUS_REPORTED: Final = _cue(
+    r"selon|d'après|a\s+rapporté|rapporte|rapportent|aurait|auraient|serait|seraient|"
+    r"\w{3,}(?:erait|eraient|irait|iraient|rait|raient)|relève|indique|indiqué|"
+    r"according\s+to|reportedly|reported|people\s+familiar|sources?\s+said|would\s+reportedly"
+)
+STATUS_ANNOUNCE: Final = _cue(
+    r"a\s+annoncé|ont\s+annoncé|annonce|annoncé|a\s+confirmé|ont\s+confirmé|a\s+déclaré|"
+    r"announced|announces|confirmed|said\s+it\s+would|said\s+on|unveiled|a\s+dévoilé"
+)
+STATUS_PLANNED: Final = _cue(
+    r"prévoit|prévoient|prévu|projette|projettent|ambitionne|ambitionnent|vise|visent|"
+    r"envisage\w*|compte\s+\w+er|intention|d'ici|à\s+venir|prochaines?\s+années|pourrait|pourraient|"
+    r"plans?\s+to|planned|plans|expects?|aims?\s+to|intends?|will\s+\w+|could|forecast\w*|"
+    r"projected|target\w*|objectif"
+)
+STATUS_COMPLETED: Final = _cue(
+    r"a\s+(?:déjà\s+)?investi|ont\s+(?:déjà\s+)?investi|a\s+(?:déjà\s+)?levé|ont\s+levé|n'a\s+levé|"
+    r"a\s+coûté|ont\s+coûté|a\s+emprunté|ont\s+emprunté|a\s+dépensé|ont\s+dépensé|a\s+perdu|"
+    r"ont\s+perdu|a\s+payé|a\s+versé|has\s+(?:already\s+)?invested|have\s+invested|invested|"
+    r"raised|has\s+raised|spent|borrowed|cost|lost|paid|closed"
+)
+
+SPEECH_VERBS: Final = (
+    r"a\s+déclaré|déclare|a\s+dit|dit|a\s+indiqué|indique|avait\s+(?:précédemment\s+)?indiqué|"
+    r"a\s+affirmé|affirme|a\s+expliqué|explique|a\s+écrit|écrit|a\s+assuré|assure|a\s+averti|"
+    r"a\s+estimé|estime|a\s+annoncé|annonce|a\s+confirmé|a\s+précisé|précise|a\s+tweeté|"
+    r"s'est\s+fendu\s+d'un\s+tweet|a\s+rapporté|rapporte|a\s+répondu|répond|a\s+choisi\s+de\s+répondre|"
+    r"said|says|told|wrote|writes|stated|explained|tweeted|posted|warned|noted|reported|added|"
+    r"claimed|argued|replied|responded"
+)
+SOURCE_BEFORE: Final = re.compile(
+    r"(?:selon|d'après|according\s+to|cité\s+par|as\s+reported\s+by)\s+(?P<who>[^,.;:«»\"]{2,60})",
+    _I,
+)
+INVERSION_AFTER: Final = re.compile(
+    r"^\s*[»\"”]?\s*,?\s*(?:\w+-t-(?:il|elle)|(?:a\s+)?(?:glisse|assène|rétorque|lance|ajoute|"
+    r"explique|affirme|souligne|répond|déclare|écrit|indique|précise|estime|tranche)\w*"
+    r"(?:-t)?-(?:il|elle)|said|says|wrote|added|told\s+\w+)\b",
+    _I,
+)
+FIRST_PERSON: Final = _cue(r"mes|mon|ma|nos|notre|nous|je|j'|my|our|we|i|us")
+DISTRIBUTIVE: Final = _cue(r"chacune?|chacun\s+d'eux|respectivement|each|apiece|respectively")
+JOINT: Final = _cue(
+    r"à\s+eux\s+deux|à\s+elles\s+deux|conjointement|ensemble|together|jointly|combined"
+)
+RECIPROCAL: Final = _cue(
+    r"se\s+retourne\s+(?:\w+\s+)?vers|en\s+retour|qui\s+(?:lui\s+)?(?:achète|achètent)|"
+    r"turns?\s+around|in\s+turn|round[- ]trip|buys?\s+back"
+)
+CLAUSE_BREAK: Final = re.compile(
+    r";|\btandis\s+qu|\balors\s+qu|\bwhile\b|\bwhereas\b|\bmais\b|\bbut\b|\bpuis\b", _I
+)
+ANAPHORA_PROJECT: Final = _cue(
+    r"(?:le|ce|cet|du|au)\s+(?:\w+\s+){0,2}projet|(?:la|cette)\s+(?:co-entreprise|initiative|"
+    r"coentreprise)|the\s+(?:\w+\s+)?(?:project|venture|initiative)|l'opération"
+)
+ANAPHORA_COMPANY: Final = _cue(
+    r"(?:la|cette)\s+(?:société|firme|entreprise|start-up|startup)|l'entreprise|"
+    r"the\s+(?:company|firm|startup|group)|(?:elle|il)(?=\s+(?:a|avait|investit|investirait|dispose))"
+)
+BOILERPLATE: Final = re.compile(
+    r"^(?:laisser\s+un\s+commentaire|à\s+lire\s+(?:également|aussi)|lire\s+aussi|read\s+more|"
+    r"related|cet\s+article\s+ne\s+constitue|this\s+article\s+(?:is\s+not|does\s+not)|"
+    r"l'auteur\s+ne\s+détient|partager|share\s+this)",
+    _I,
+)

@@ -1,0 +1,245 @@
+"""What a text mentions: sentences (with their zone), quotations, organisations and people.
+
+Organisations come from the gazetteer first (canonical identity); for French text spaCy's
+``fr_core_news_md`` NER proposes organisations the gazetteer does not know (candidate entities)
+and people (possible speakers). For English no official spaCy model is published on PyPI and the
+unofficial re-uploads are a supply-chain risk, so English uses a blank pipeline's tokenizer-free
+path here: the gazetteer plus two narrow patterns (company suffixes; capitalised full names
+before a speech verb). Both paths are offline: models are installed as packages, never fetched.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from stargate.evidence.cues import BOILERPLATE, SPEECH_VERBS
+from stargate.evidence.entities import slug
+from stargate.ledger.records import Entity, EntityType
+
+FRENCH_MODEL: Final = "fr_core_news_md"
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    zone: str  # body | headline | list | boilerplate
+    paragraph: int
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMention:
+    start: int
+    end: int
+    entity_id: str  # canonical id, or "cand:<slug>" for an organisation the gazetteer lacks
+    name: str
+    is_person: bool = False
+    organisation: str | None = None  # for a person: the organisation they speak for
+
+
+# -- sentences ---------------------------------------------------------------------------------
+
+_BULLET = re.compile(r"^\s*(?:[•▪●◦·\-*–]|\d+[.)])\s+")
+_ABBREVIATIONS = re.compile(
+    r"(?:\b(?:M|MM|Mme|Mr|Mrs|Ms|Dr|St|Inc|Corp|Ltd|Co|vs|etc|ex|cf|env|No|Jr|Sr|U\.S|p)|\b[A-Z])$"
+)
+_END = re.compile(r"[.!?…]+[»\"”’)\]]*(?=\s|$)|[.!?](?=[A-ZÉÈÀÂÎÔ«])")
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Sentences with character spans; a line break always ends a sentence."""
+    found: list[Sentence] = []
+    offset = 0
+    paragraph = 0
+    for line in text.split("\n"):
+        start, stripped = offset, line.strip()
+        offset += len(line) + 1
+        if not stripped:
+            paragraph += 1
+            continue
+        begin = start + (len(line) - len(line.lstrip()))
+        zone = _zone(stripped)
+        pieces = (
+            [(begin, begin + len(stripped))]
+            if zone != "body"
+            else _split(text, begin, begin + len(stripped))
+        )
+        found += [Sentence(a, b, zone, paragraph) for a, b in pieces]
+        paragraph += 1 if zone in {"headline", "boilerplate"} else 0
+    return found
+
+
+def _zone(line: str) -> str:
+    if BOILERPLATE.match(line):
+        return "boilerplate"
+    if _BULLET.match(line):
+        return "list"
+    words = len(line.split())
+    if words <= 16 and not re.search(r"[.!?:»\"”]\s*$", line):
+        return "headline"
+    return "body"
+
+
+def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    pieces: list[tuple[int, int]] = []
+    cursor = start
+    for match in _END.finditer(text, start, end):
+        stop = match.end()
+        following = text[stop:end].lstrip()[:1]
+        if _ABBREVIATIONS.search(text[cursor : match.start()]) and following not in {"«", '"', "“"}:
+            continue
+        if stop - cursor > 1:
+            pieces.append((cursor, stop))
+        cursor = stop
+        while cursor < end and text[cursor].isspace():
+            cursor += 1
+    if cursor < end:
+        pieces.append((cursor, end))
+    return [(a, b) for a, b in pieces if text[a:b].strip()]
+
+
+def quotations(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted speech: «…», “…” and "…" (an unclosed « runs to the paragraph's end)."""
+    spans: list[tuple[int, int]] = []
+    for match in re.finditer(
+        r"«[^«»]*(?:«[^«»]*»[^«»]*)*(?:»|$)|“[^”]*”|\"[^\"\n]{3,}\"", text, re.M
+    ):
+        spans.append((match.start(), match.end()))
+    return spans
+
+
+# -- the gazetteer matcher -------------------------------------------------------------------
+
+
+class Gazetteer:
+    """Finds every alias of known entities in a text; people resolve to their organisation."""
+
+    def __init__(self, entities: Iterable[Entity]) -> None:
+        self.entities = {e.id: e for e in entities}
+        by_alias: dict[str, str] = {}
+        for entity in self.entities.values():
+            for alias in (entity.name, *entity.aliases):
+                by_alias.setdefault(alias, entity.id)
+        self._by_key = {self._key(a): i for a, i in by_alias.items()}
+        strict = [a for a in by_alias if len(a) < 5]  # short aliases: case matters (AWS, MGX)
+        loose = [a for a in by_alias if len(a) >= 5]
+        self._strict = self._pattern(strict, 0)
+        self._loose = self._pattern(loose, re.IGNORECASE)
+
+    @staticmethod
+    def _key(alias: str) -> str:
+        return re.sub(r"\s+", " ", alias.replace("’", "'")).casefold()
+
+    @staticmethod
+    def _pattern(aliases: Sequence[str], flags: int) -> re.Pattern[str] | None:
+        if not aliases:
+            return None
+        parts = []
+        for alias in sorted(aliases, key=len, reverse=True):
+            escaped = re.escape(alias).replace("'", "['’]").replace(r"\ ", r"\s+")
+            parts.append(escaped)
+        return re.compile(rf"(?<![\w-])(?:{'|'.join(parts)})(?![\w-])", flags)
+
+    def organisation_of(self, entity_id: str) -> str | None:
+        entity = self.entities.get(entity_id)
+        if entity is None:
+            return None
+        if entity.type is EntityType.PERSON:
+            return entity.parent_id
+        return entity.id
+
+    def role(self, entity_id: str | None) -> str | None:
+        entity = self.entities.get(entity_id or "")
+        return None if entity is None else entity.role
+
+    def lookup(self, name: str) -> str | None:
+        """The entity id for a name or alias (parenthesised qualifiers ignored)."""
+        key = self._key(re.sub(r"\s*\([^)]*\)", "", name).strip())
+        return self._by_key.get(key)
+
+    def find(self, text: str) -> list[EntityMention]:
+        found: list[EntityMention] = []
+        for pattern in (self._loose, self._strict):
+            if pattern is None:
+                continue
+            for match in pattern.finditer(text):
+                entity_id = self._by_key.get(self._key(match.group(0)))
+                if entity_id is None:
+                    continue
+                entity = self.entities[entity_id]
+                person = entity.type is EntityType.PERSON
+                found.append(
+                    EntityMention(
+                        match.start(), match.end(), entity_id, entity.name, person,
+                        entity.parent_id if person else entity_id,
+                    )
+                )  # fmt: skip
+        return _non_overlapping(found)
+
+
+def _non_overlapping(mentions: list[EntityMention]) -> list[EntityMention]:
+    mentions.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    kept: list[EntityMention] = []
+    for mention in mentions:
+        if kept and mention.start < kept[-1].end:
+            continue
+        kept.append(mention)
+    return kept
+
+
+# -- statistical and pattern candidates -------------------------------------------------------
+
+
+@functools.cache
+def french_pipeline() -> Any:
+    """spaCy's French pipeline with only what NER needs (loaded once per process)."""
+    import spacy
+
+    return spacy.load(
+        FRENCH_MODEL, exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler", "senter"]
+    )
+
+
+_ROMAN = re.compile(r"[IVXLCDM]+(?:e|er|ème)?", re.IGNORECASE)
+_ELISION = re.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
+_COMPANY = re.compile(
+    r"\b(?P<name>(?:[A-Z][\w&.-]+\s+){0,3}[A-Z][\w&.-]+\s+(?:Inc|Corp|Corporation|Ltd|LLC|Group|"
+    r"Capital|Partners|Holdings|Technologies|Labs|Systems|Energy|Networks|Computing|Cloud)\b\.?)"
+)
+_PERSON_BEFORE_SPEECH = re.compile(
+    rf"\b(?P<name>[A-Z][a-zà-ÿ]+(?:[- ][A-Z][a-zà-ÿ]+){{1,2}})(?=,?\s+(?:[^,.;]{{0,60}},\s+)?(?:{SPEECH_VERBS})\b)"
+)
+
+
+def candidates(text: str, language: str | None, known: list[EntityMention]) -> list[EntityMention]:
+    """Organisations and people the gazetteer does not know, from NER (French) or patterns."""
+    found: list[EntityMention] = []
+
+    def add(start: int, end: int, label: str) -> None:
+        if any(m.start < end and start < m.end for m in known + found):
+            return
+        raw = text[start:end]
+        name = _ELISION.sub("", raw).strip(" .,;:«»\"'’")
+        if len(name) < 3 or not name[0].isupper() or "\n" in name or _ROMAN.fullmatch(name):
+            return
+        if " " not in name and re.search(rf"(?<![\w'’]){re.escape(name.lower())}(?!\w)", text):
+            return  # a capitalised common word ("Train, baby, train"), not a name
+        start += raw.find(name)
+        person = label == "PER"
+        entity_id = f"cand:{slug(name)}"
+        found.append(EntityMention(start, start + len(name), entity_id, name, person,
+                                   None if person else entity_id))  # fmt: skip
+
+    if language == "fr":
+        for ent in french_pipeline()(text).ents:
+            if ent.label_ in {"ORG", "PER"}:
+                add(ent.start_char, ent.end_char, ent.label_)
+    for match in _COMPANY.finditer(text):
+        add(match.start("name"), match.end("name"), "ORG")
+    for match in _PERSON_BEFORE_SPEECH.finditer(text):
+        add(match.start("name"), match.end("name"), "PER")
+    return found
