@@ -67,6 +67,22 @@ def _emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(as_json(data), ensure_ascii=False, indent=2) + "\n")
 
 
+_EXTRACT = click.option(
+    "--extract/--no-extract",
+    default=True,
+    show_default=True,
+    help="Extract claims from each new document (spaCy French NER + rules).",
+)
+
+
+def _extractor(store: Store, enabled: bool) -> Any:
+    if not enabled:
+        return None
+    from stargate.evidence import pipeline  # spaCy and the rules, loaded on demand
+
+    return pipeline.ledger_extractor(store.entities())
+
+
 @app.command()
 @click.option("--corpus/--no-corpus", default=True, help="Load the bundled seed corpus.")
 @click.option(
@@ -77,8 +93,9 @@ def _emit_json(data: Any) -> None:
     metavar="FILE",
     help="Extra gazetteer YAML file to load.",
 )
+@_EXTRACT
 @json_option
-def init(corpus: bool, gazetteers: tuple[Path, ...], as_json_: bool) -> None:
+def init(corpus: bool, gazetteers: tuple[Path, ...], extract: bool, as_json_: bool) -> None:
     """Create or migrate the store, load the gazetteer and the bundled corpus."""
     try:
         entities = load_gazetteer()
@@ -88,7 +105,8 @@ def init(corpus: bool, gazetteers: tuple[Path, ...], as_json_: bool) -> None:
         _fail(str(error))
     with _open() as store:
         added_entities = store.add_entities(entities)
-        results = ingest(store, bundled_corpus()) if corpus else []
+        extractor = _extractor(store, extract) if corpus else None
+        results = ingest(store, bundled_corpus(), extractor=extractor) if corpus else []
         report = {
             "store": store.url,
             "entities_added": added_entities,
@@ -114,8 +132,9 @@ def init(corpus: bool, gazetteers: tuple[Path, ...], as_json_: bool) -> None:
     show_default=True,
     help="Size limit of one file, in bytes.",
 )
+@_EXTRACT
 @json_option
-def ingest_command(paths: tuple[Path, ...], max_bytes: int, as_json_: bool) -> None:
+def ingest_command(paths: tuple[Path, ...], max_bytes: int, extract: bool, as_json_: bool) -> None:
     """Add documents (.txt, .md, .html files or directories) to the store.
 
     Each file is one transaction; a bad file gets one error line and the others still go in.
@@ -140,7 +159,10 @@ def ingest_command(paths: tuple[Path, ...], max_bytes: int, as_json_: bool) -> N
 
         with progress:
             task = progress.add_task("ingest", total=len(files))
-            results = ingest(store, paths, max_bytes=max_bytes, on_result=report)
+            results = ingest(
+                store, paths, max_bytes=max_bytes, on_result=report,
+                extractor=_extractor(store, extract),
+            )  # fmt: skip
     if as_json_:
         _emit_json([asdict(r) for r in results])
     else:
@@ -166,6 +188,30 @@ def _print_result(result: FileResult) -> None:
             f"added {result.path} as {result.source_id[:12]} ({result.claims} claims)",
             markup=False,
         )
+
+
+@app.command()
+@json_option
+def reextract(as_json_: bool) -> None:
+    """Run the current extractor over every stored source.
+
+    Claims carry their extractor's name and version, so a newer extractor adds a new
+    generation next to the old one; earlier claims, reviews and links are never touched.
+    """
+    from stargate.evidence import pipeline
+
+    with _open() as store:
+        engine = pipeline.ledger_extractor(store.entities())
+        added: dict[str, int] = {}
+        for source in store.sources():
+            claims, entities, links = engine(source)
+            added[source.id] = store.add_claims(claims, entities=entities, links=links)
+    if as_json_:
+        _emit_json({"origin": pipeline.extractor([]).origin, "claims_added": added})
+        return
+    for source_id, count in added.items():
+        out.print(f"{source_id[:12]}: {count} new claims")
+    out.print(f"{sum(added.values())} claims added")
 
 
 @app.command()
@@ -231,19 +277,21 @@ def claims(entity: str | None, kind: str | None, source: str | None, as_json_: b
         _emit_json([claim_json(c) for c in rows])
         return
     table = Table(title=f"{len(rows)} claims")
-    for column in ("id", "subject", "object", "kind", "quantity", "period", "status", "quote"):
-        table.add_column(column, overflow="fold")
+    for column in ("id", "subject", "kind", "quantity", "status"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("quote", overflow="ellipsis", no_wrap=True, min_width=20)
     for row in rows:
         c = row.claim
+        subjects = ", ".join(c.subjects) or "-"
+        if c.object_id:
+            subjects += f" -> {c.object_id}"
         table.add_row(
-            row.id[:10],
-            c.subject_id or "",
-            c.object_id or "",
+            row.id[:8],
+            subjects,
             str(c.kind),
-            str(c.quantity),
-            c.period or "",
+            str(c.quantity) + (f" {c.period}" if c.period not in (None, "total") else ""),
             str(c.status) + (" (denies)" if c.polarity.value == "denies" else ""),
-            c.quote if len(c.quote) <= 120 else c.quote[:117] + "...",
+            " ".join(c.quote.split()),
         )
     out.print(table)
 

@@ -14,6 +14,7 @@ restatements of a figure in the body are dropped. Rules are documented in ``docs
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -123,7 +124,12 @@ class _Document:
         known = gazetteer.find(self.text)
         self.extra = candidates(self.text, self.language, known)
         self.entities = sorted(known + self.extra, key=lambda m: m.start)
+        self._entity_starts = [m.start for m in self.entities]
+        self._sentence_starts = [s.start for s in self.sentences]
+        self._sentence_index = {id(s): i for i, s in enumerate(self.sentences)}
         self.topic = self._topic()
+        self.mentions: list[Mention] = []
+        self._mention_starts: list[int] = []
 
     # -- structure ----------------------------------------------------------------------
 
@@ -145,10 +151,18 @@ class _Document:
         return counts.most_common(1)[0][0] if counts else self.topic
 
     def _sentence_of(self, position: int) -> Sentence | None:
-        for sentence in self.sentences:
-            if sentence.start <= position < sentence.end:
-                return sentence
+        i = bisect.bisect_right(self._sentence_starts, position) - 1
+        if i >= 0 and position < self.sentences[i].end:
+            return self.sentences[i]
         return None
+
+    def _index(self, sentence: Sentence) -> int:
+        return self._sentence_index[id(sentence)]
+
+    def _entities_in(self, start: int, end: int) -> list[EntityMention]:
+        i = bisect.bisect_left(self._entity_starts, start)
+        j = bisect.bisect_left(self._entity_starts, end)
+        return [m for m in self.entities[i:j] if m.end <= end]
 
     def _clause(self, sentence: Sentence, position: int) -> tuple[int, int]:
         start, end = sentence.start, sentence.end
@@ -161,16 +175,15 @@ class _Document:
         return start, end
 
     def _quote_at(self, position: int) -> tuple[int, int] | None:
-        for start, end in self.quotes:
-            if start <= position < end:
-                return start, end
+        i = bisect.bisect_right(self.quotes, (position, len(self.text) + 1)) - 1
+        if i >= 0 and self.quotes[i][0] <= position < self.quotes[i][1]:
+            return self.quotes[i]
         return None
 
     def _orgs_in(self, start: int, end: int) -> list[EntityMention]:
         return [
-            m for m in self.entities
-            if start <= m.start and m.end <= end and m.organisation
-            and self.gazetteer.role(m.organisation) != "media"
+            m for m in self._entities_in(start, end)
+            if m.organisation and self.gazetteer.role(m.organisation) != "media"
         ]  # fmt: skip
 
     def _is_speaker(self, mention: EntityMention, sentence: Sentence) -> bool:
@@ -217,8 +230,8 @@ class _Document:
                 subjects = [after[0]]
         subject_ids = _unique([m.organisation for m in subjects if m.organisation])
         object_id = None
-        for m in (*after, *reversed(objects)):
-            if m.organisation and m.organisation not in subject_ids:
+        for m in (*after, *reversed(objects), *reversed(eligible)):
+            if m.organisation and m.organisation not in subject_ids and not m.is_person:
                 object_id = m.organisation
                 break
         return subject_ids, object_id
@@ -233,8 +246,8 @@ class _Document:
         """Spans from a speaking person (or source) to their speech verb, outside the quote
         that holds the amount: who talks is not who pays."""
         spans = []
-        for m in self.entities:
-            if not (sentence.start <= m.start < q.start) or self._in_quote(m, q):
+        for m in self._entities_in(sentence.start, q.start):
+            if self._in_quote(m, q):
                 continue
             if not (m.is_person or self.gazetteer.role(m.organisation) == "media"):
                 continue
@@ -277,15 +290,37 @@ class _Document:
         project = [p for p in project if not self._named_after(start + p.end())]
         if company:
             position = start + company[-1].start()
-            previous = [m for m in self.entities if m.end <= position and m.organisation
-                        and not m.is_person and self.gazetteer.role(m.organisation) != "media"]  # fmt: skip
-            if previous and (best is None or position > best[0]):
-                best = (position, previous[-1].organisation or "")
+            antecedent = self._antecedent(position)
+            if antecedent and (best is None or position > best[0]):
+                best = (position, antecedent)
         return best
+
+    def _antecedent(self, position: int) -> str | None:
+        """What "la société" / "the company" refers to: the first organisation earlier in the
+        same sentence, else the first organisation of the previous sentence (its subject, in
+        news prose), else the last organisation mentioned before."""
+        sentence = self._sentence_of(position)
+        if sentence is None:
+            return None
+
+        def organisations(start: int, end: int) -> list[EntityMention]:
+            return [m for m in self._orgs_in(start, end) if not m.is_person]
+
+        here = organisations(sentence.start, position)
+        if here:
+            return here[0].organisation
+        index = self._index(sentence)
+        if index > 0:
+            previous = self.sentences[index - 1]
+            found = organisations(previous.start, previous.end)
+            if found:
+                return found[0].organisation
+        earlier = organisations(0, position)
+        return earlier[-1].organisation if earlier else None
 
     def _named_after(self, position: int) -> bool:
         """ "la start-up chinoise DeepSeek": a name right after the noun is an apposition."""
-        return any(0 <= m.start - position <= 25 for m in self.entities)
+        return bool(self._entities_in(position, position + 26))
 
     def _first_person_org(self, q: Mention) -> str | None:
         quote = self._quote_at(q.start)
@@ -298,7 +333,7 @@ class _Document:
         return self.gazetteer.organisation_of(entity_id) if entity_id else None
 
     def _previous_org(self, sentence: Sentence) -> str | None:
-        index = self.sentences.index(sentence)
+        index = self._index(sentence)
         for earlier in reversed(self.sentences[max(0, index - 2) : index]):
             if earlier.paragraph != sentence.paragraph:
                 break
@@ -312,16 +347,22 @@ class _Document:
             return _KIND_BY_UNIT[q.category]
         window = self.text[sentence.start : sentence.end]
         centre = q.start - sentence.start
+        i = bisect.bisect_left(self._mention_starts, sentence.start)
+        j = bisect.bisect_left(self._mention_starts, sentence.end)
+        others = [
+            (m.start - sentence.start, m.end - sentence.start)
+            for m in self.mentions[i:j] if m is not q
+        ]  # fmt: skip
         best: tuple[int, int, str] | None = None
         for rank, (kind, pattern) in enumerate(cues.KIND_CUES):
             for match in pattern.finditer(window):
                 if match.start() >= centre and match.end() <= q.end - sentence.start:
                     continue  # inside the amount itself
-                distance = (
-                    centre - match.end() if match.end() <= centre
-                    else match.start() - (q.end - sentence.start)
-                )  # fmt: skip
-                key = (max(distance, 0), rank, kind)
+                own = (centre, q.end - sentence.start)
+                distance = _gap(match.span(), own)
+                if any(_belongs_to(match.span(), other, own) for other in others):
+                    continue  # "5 Md de dette et 5 Md en capital": "dette" is the first one's
+                key = (distance, rank, kind)
                 if best is None or key < best:
                     best = key
         if best is not None:
@@ -339,7 +380,7 @@ class _Document:
         text = self.text[sentence.start : sentence.end]
         if cues.STATUS_DENIED.search(text):
             return ClaimStatus.DENIED, Polarity.DENIES
-        index = self.sentences.index(sentence)
+        index = self._index(sentence)
         context = " ".join(
             self.text[s.start : s.end] for s in self.sentences[max(0, index - 2) : index]
             if s.paragraph == sentence.paragraph
@@ -397,19 +438,20 @@ class _Document:
                 re.sub(r"^(?:the|le|la|les)\s+", "", who, flags=re.I)
             )
             return self.gazetteer.entities[entity_id].name if entity_id else who
-        for m in self.entities:
-            if sentence.start <= m.start < position and (
-                m.is_person or self.gazetteer.role(m.organisation) == "media"
-            ):
+        for m in self._entities_in(sentence.start, position):
+            if m.is_person or self.gazetteer.role(m.organisation) == "media":
                 if self._is_speaker(m, sentence):
                     return m.name
         return None
 
     def _quote_speaker(self, quote: tuple[int, int], sentence: Sentence) -> str | None:
         text = self.text
-        people = [m for m in self.entities if m.is_person]
+
+        def people(start: int, end: int) -> list[EntityMention]:
+            return [m for m in self._entities_in(start, end) if m.is_person]
+
         # "X a déclaré à CNBC : « ..." or "..., glisse-t-il": the first person of the sentence
-        in_sentence = [m for m in people if sentence.start <= m.start < quote[0]]
+        in_sentence = people(sentence.start, quote[0])
         after = text[quote[1] : quote[1] + 40]
         if in_sentence and (
             cues.INVERSION_AFTER.match(after) or self._is_speaker(in_sentence[0], sentence)
@@ -428,12 +470,12 @@ class _Document:
         if earlier:
             owner = self._sentence_of(earlier[-1][0])
             if owner is not None:
-                previous = [m for m in people if owner.start <= m.start < earlier[-1][0]]
+                previous = people(owner.start, earlier[-1][0])
                 if previous:
                     return previous[0].name
-                index = self.sentences.index(owner)
+                index = self._index(owner)
                 for s in reversed(self.sentences[max(0, index - 2) : index]):
-                    named = [m for m in people if s.start <= m.start < s.end]
+                    named = people(s.start, s.end)
                     if named:
                         return named[0].name
         if in_sentence:
@@ -481,8 +523,11 @@ class _Document:
             return subjects, object_id
         role_s, role_o = self.gazetteer.role(subjects[0]), self.gazetteer.role(object_id)
         swap = (
-            kind in {ClaimKind.CONTRACT, ClaimKind.LEASE} and role_s == "cloud" and role_o == "lab"
-        ) or (kind is ClaimKind.PURCHASE and role_s == "chips" and role_o in {"lab", "cloud"})
+            (kind in {ClaimKind.CONTRACT, ClaimKind.LEASE} and role_s == "cloud" and role_o == "lab")
+            or (kind is ClaimKind.PURCHASE and role_s == "chips" and role_o in {"lab", "cloud"})
+            # capacity belongs to its offtaker: "AMD fournira à OpenAI 6 GW"
+            or (kind is ClaimKind.CAPACITY and role_s in {"chips", "cloud", "builder"} and role_o == "lab")
+        )
         return ([object_id], subjects[0]) if swap else (subjects, object_id)
 
     def _confidence(self, q: Mention, sentence: Sentence, subjects: list[str], kind: ClaimKind,
@@ -526,9 +571,7 @@ class _Document:
             )
             if speaker is None:
                 people = [
-                    m
-                    for m in self.entities
-                    if m.is_person and sentence.start <= m.start < sentence.end
+                    m for m in self._entities_in(sentence.start, sentence.end) if m.is_person
                 ]
                 speaker = people[0].name if people else None
             found.append(replace(target, sentence=sentence, status=ClaimStatus.DENIED,
@@ -553,8 +596,9 @@ class _Document:
         return extra
 
     def extract(self) -> Extraction:
-        mentions = find_quantities(self.text, language=self.language)
-        drafts = [d for q in mentions if (d := self._draft(q)) is not None]
+        self.mentions = find_quantities(self.text, language=self.language)
+        self._mention_starts = [m.start for m in self.mentions]
+        drafts = [d for q in self.mentions if (d := self._draft(q)) is not None]
         drafts += self._reciprocal(drafts)
         drafts = _merge(self._drop_restatements(drafts))
         drafts += self._denials(drafts)
@@ -610,6 +654,20 @@ class _Document:
         )
 
 
+def _gap(cue: tuple[int, int], amount: tuple[int, int]) -> int:
+    """Characters between a cue and an amount (0 when they touch or overlap)."""
+    return max(amount[0] - cue[1], cue[0] - amount[1], 0)
+
+
+def _belongs_to(cue: tuple[int, int], other: tuple[int, int], own: tuple[int, int]) -> bool:
+    """A cue between two amounts belongs to the nearer one; on a tie, to the one it follows."""
+    between = other[1] <= cue[0] and cue[1] <= own[0] or own[1] <= cue[0] and cue[1] <= other[0]
+    if not between:
+        return False
+    to_other, to_own = _gap(cue, other), _gap(cue, own)
+    return to_other < to_own or (to_other == to_own and cue[0] >= other[1])
+
+
 def _unique(values: list[str]) -> list[str]:
     seen: list[str] = []
     for value in values:
@@ -640,8 +698,17 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
             d.mention.start if d.additional else None,
         )  # fmt: skip
         groups.setdefault(key, []).append(d)
-    merged = []
+    clusters: list[list[_Draft]] = []
     for group in groups.values():
+        # two equal amounts of different kinds in one sentence are two facts
+        # ("5 milliards de dette et 5 milliards en capital"); across sentences, one restated
+        if len({d.sentence for d in group}) == 1 and len({d.kind for d in group}) > 1:
+            kinds = sorted({d.kind for d in group})
+            clusters += [[d for d in group if d.kind is kind] for kind in kinds]
+        else:
+            clusters.append(group)
+    merged = []
+    for group in clusters:
         best = max(group, key=lambda d: (_information(d), -d.mention.start))
         first = min(group, key=lambda d: d.mention.start)
         if best.status is not first.status and first.status in {

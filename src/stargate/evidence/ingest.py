@@ -1,8 +1,9 @@
 """Ingest files and directories into the ledger: one transaction per document.
 
 A bad file gets one error line naming it and the reason; good files still go in. Claims come
-from an optional extractor (a callable from a Source to claims), run before the transaction so a
-failing extractor leaves nothing behind for that document.
+from an optional extractor (a callable from a Source to its claims, the new entities they use and
+the links between them), run before the transaction, so a failing extractor leaves nothing
+behind for that document.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from importlib import resources
 from pathlib import Path
 
 from stargate.evidence.documents import MAX_BYTES, DocumentError, read_document
-from stargate.ledger.records import Claim, Source
+from stargate.ledger.records import Claim, ClaimLink, Entity, Source
 from stargate.ledger.store import Store, StoreError
 
-Extractor = Callable[[Source], Sequence[Claim]]
+Extracted = tuple[Sequence[Claim], Sequence[Entity], Sequence[ClaimLink]]
+Extractor = Callable[[Source], Extracted]
 
 
 class Outcome(enum.StrEnum):
@@ -92,8 +94,8 @@ def ingest_file(
     name = str(path)
     try:
         document = read_document(path, max_bytes=max_bytes, display=name)
-        claims = extractor(document.source) if extractor is not None else ()
-        added = store.add_document(document.source, claims)
+        claims, entities, links = extractor(document.source) if extractor is not None else ((), (), ())
+        added = store.add_document(document.source, claims, entities=entities, links=links)
     except DocumentError as error:
         return FileResult(name, Outcome.FAILED, message=error.reason)
     except StoreError as error:

@@ -215,6 +215,22 @@ _PERSON_BEFORE_SPEECH = re.compile(
 )
 
 
+NER_CHUNK: Final = 20_000
+
+
+def _chunks(text: str) -> Iterable[tuple[int, str]]:
+    """Paragraph-aligned pieces of at most ``NER_CHUNK`` characters (spaCy refuses huge texts
+    and its cost grows with length), with their offsets."""
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + NER_CHUNK)
+        if end < len(text):
+            cut = text.rfind("\n", start, end)
+            end = cut + 1 if cut > start else end
+        yield start, text[start:end]
+        start = end
+
+
 def candidates(text: str, language: str | None, known: list[EntityMention]) -> list[EntityMention]:
     """Organisations and people the gazetteer does not know, from NER (French) or patterns."""
     found: list[EntityMention] = []
@@ -235,9 +251,12 @@ def candidates(text: str, language: str | None, known: list[EntityMention]) -> l
                                    None if person else entity_id))  # fmt: skip
 
     if language == "fr":
-        for ent in french_pipeline()(text).ents:
-            if ent.label_ in {"ORG", "PER"}:
-                add(ent.start_char, ent.end_char, ent.label_)
+        nlp = french_pipeline()
+        chunks = list(_chunks(text))
+        for (offset, _), doc in zip(chunks, nlp.pipe(chunk for _, chunk in chunks), strict=True):
+            for ent in doc.ents:
+                if ent.label_ in {"ORG", "PER"}:
+                    add(offset + ent.start_char, offset + ent.end_char, ent.label_)
     for match in _COMPANY.finditer(text):
         add(match.start("name"), match.end("name"), "ORG")
     for match in _PERSON_BEFORE_SPEECH.finditer(text):

@@ -10,8 +10,8 @@ from typing import Any
 from stargate.evidence.documents import MAX_BYTES, read_document
 from stargate.evidence.evaluate import evaluate
 from stargate.evidence.extract import Extraction, Extractor, claim_rows
-from stargate.evidence.mentions import Gazetteer
-from stargate.ledger.records import Entity, Source
+from stargate.evidence.mentions import FRENCH_MODEL, Gazetteer
+from stargate.ledger.records import ClaimLink, Entity, EntityType, Relation, Source
 
 
 @functools.lru_cache(maxsize=4)
@@ -51,3 +51,29 @@ def evaluate_rows(
     report = total.report() | {"documents": len(documents)}
     report["per_document"] = {path: scores.report() for path, scores in per_document.items()}
     return report
+
+
+def ledger_records(extraction: Extraction) -> tuple[list[Any], list[Entity], list[ClaimLink]]:
+    """What the ledger stores for one extraction: its claims, the candidate organisations they
+    name (origin ``ner:<model>``), and a ``denies`` link from each denial to what it denies."""
+    claims = list(extraction.claims)
+    entities = [
+        Entity(
+            id=m.entity_id,
+            name=m.name,
+            type=EntityType.PERSON if m.is_person else EntityType.ORGANIZATION,
+            origin=f"ner:{FRENCH_MODEL}",
+        )
+        for m in extraction.candidates
+    ]
+    links = [
+        ClaimLink(claims[i].id, claims[j].id, Relation.DENIES, user=claims[i].origin)
+        for i, j in extraction.denials
+    ]
+    return claims, entities, links
+
+
+def ledger_extractor(entities: Iterable[Entity]) -> Any:
+    """A callable for :func:`stargate.evidence.ingest.ingest`: source in, ledger records out."""
+    engine = extractor(entities)
+    return lambda source: ledger_records(engine.extract(source))

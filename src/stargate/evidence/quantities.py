@@ -15,6 +15,7 @@ unless asked for.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -202,6 +203,7 @@ _AMOUNT: Final = re.compile(
     {_NUMBER}
     (?:\s*(?:-|à|to)\s*(?P<pre2>{_PREFIX_CURRENCY})?(?P<high>\d+(?:[.,]\d+)?))?
     (?:\s*(?P<scale>{_SCALE_RE})\b\.?)?
+    (?:\s*(?:-|à|to)\s*(?P<pre3>{_PREFIX_CURRENCY})?(?P<high2>\d+(?:[.,]\d+)?)\s*(?P<scale2>{_SCALE_RE})\b\.?)?
     (?:\s*(?P<unit>
         (?P<cur>{_CURRENCY_RE})
       | (?P<power>{"|".join(p for p, _ in _POWER)})(?![a-z])
@@ -232,7 +234,8 @@ _VAGUE: Final = re.compile(
 _OVER: Final = re.compile(
     rf"^\s*,?\s*(?:sur|pendant|durant|étalés?\s+sur|over|across|during|for)\s+"
     rf"(?:(?:les|la|the|a|une?)\s+)?(?:(?:next|prochaines?|coming|période\s+de)\s+)?"
-    rf"(?:(?:environ|about|around|some)\s+)?(?P<n>\d+|{_WORD_NUMBER})\s+"
+    rf"(?:(?:environ|près\s+de|about|around|some|roughly|approximately|nearly)\s+)?"
+    rf"(?P<n>\d+|{_WORD_NUMBER})\s+"
     rf"(?:(?:prochaines?|next|coming)\s+)?(?P<unit>{_DURATION_NOUNS})\b",
     re.IGNORECASE,
 )
@@ -338,7 +341,7 @@ def find_quantities(
             taken.append((match.start(), match.end()))
 
     for match in _VAGUE.finditer(source):
-        if any(s < match.end() and match.start() < e for s, e in taken):
+        if _overlaps(taken, match.start(), match.end()):
             continue
         mention = _vague(match, cleaned, currency)
         if mention is not None and mention.category in wanted:
@@ -386,7 +389,7 @@ def _mention(
     category: str | None = None
     unit: str | None = None
     explicit = True
-    if match.group("cur") or prefix or match.group("pre2"):
+    if match.group("cur") or prefix or match.group("pre2") or match.group("pre3"):
         category = "money"
         unit = _lookup(match.group("cur") or "", _CURRENCY_WORDS) or _lookup(
             (prefix or match.group("pre2") or "").strip(), _CURRENCY_WORDS
@@ -411,14 +414,15 @@ def _mention(
         category, unit, explicit = "money", currency, False  # "500 milliards" in a dollar story
     if category is None or unit is None:
         return None
-    high = match.group("high")
+    high = match.group("high") or match.group("high2")
     amount = value * scale
     amount_max = None
-    if high is not None:
+    if high is not None:  # "$50-60B" or "$350 billion to $500 billion"
         high_value = _number(high, language)
-        if high_value is None or high_value < value:
+        high_scale = _scale(match.group("scale2")) if match.group("high2") else scale
+        if high_value is None or high_value * high_scale < amount:
             return None
-        amount_max = high_value * scale
+        amount_max = high_value * high_scale
     elif between := re.search(
         rf"(?:{_BETWEEN.pattern})$", source[max(0, match.start() - 60) : match.start()], re.I
     ):
@@ -506,17 +510,16 @@ def _ellipses(
     """ "100 milliards de dollars et des 400 suivants": a bare number that refers back to the
     amount just before it in the same sentence inherits that amount's scale and currency."""
     found: list[Mention] = []
+    ends = [e for _, _, e in money]  # money spans are in text order
     for match in _ELLIPSIS.finditer(source):
-        if any(s < match.end() and match.start() < e for s, e in taken):
+        if _overlaps(taken, match.start(), match.end()):
             continue
-        earlier = [
-            (m, e) for m, _, e in money
-            if e <= match.start() and not re.search(r"[.!?]\s", source[e : match.start()])
-            and not m.vague
-        ]  # fmt: skip
-        if not earlier:
-            continue
-        anchor = earlier[-1][0]
+        i = bisect.bisect_right(ends, match.start()) - 1
+        while i >= 0 and money[i][0].vague:
+            i -= 1
+        if i < 0 or re.search(r"[.!?]\s", source[money[i][2] : match.start()]):
+            continue  # no amount before it in the same sentence
+        anchor = money[i][0]
         scale = _written_scale(anchor.quantity.amount)
         if scale is None:
             continue
@@ -525,6 +528,12 @@ def _ellipses(
         quantity = Quantity(value * scale, anchor.quantity.unit, Bound.EXACT)
         found.append(Mention(quantity, "money", start, end, "", explicit_unit=anchor.explicit_unit))
     return found
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps one of ``spans`` (sorted by start, non-overlapping)."""
+    i = bisect.bisect_right(spans, (start, len(spans) and spans[-1][1] + end + 1))
+    return any(s < end and start < e for s, e in spans[max(0, i - 1) : i + 1])
 
 
 def _written_scale(amount: Decimal) -> Decimal | None:

@@ -122,8 +122,16 @@ class Store:
 
     # -- writes ---------------------------------------------------------------------------
 
-    def add_document(self, source: Source, claims: Sequence[Claim] = ()) -> AddedDocument:
-        """Add a source and its claims in one transaction; a known text adds nothing."""
+    def add_document(
+        self,
+        source: Source,
+        claims: Sequence[Claim] = (),
+        *,
+        entities: Sequence[Entity] = (),
+        links: Sequence[ClaimLink] = (),
+    ) -> AddedDocument:
+        """Add a source with its claims, the new entities they use and the links between them,
+        in one transaction; a text already in the store adds nothing."""
         for claim in claims:
             _check_claim(claim, source)
         with self._write() as connection:
@@ -133,12 +141,23 @@ class Store:
             if existing is not None:
                 return AddedDocument(source.id, False, 0, existing_path=existing.path)
             connection.execute(tables.sources.insert().values(**_source_row(source)))
+            _insert_entities(connection, entities)
             added = _insert_claims(connection, claims)
+            for link in links:
+                _insert_link(connection, link)
         return AddedDocument(source.id, True, added)
 
-    def add_claims(self, claims: Sequence[Claim]) -> int:
-        """Add claims to sources already in the store; claims already there are skipped."""
+    def add_claims(
+        self,
+        claims: Sequence[Claim],
+        *,
+        entities: Sequence[Entity] = (),
+        links: Sequence[ClaimLink] = (),
+    ) -> int:
+        """Add claims (with the new entities they use and their links) to sources already in
+        the store, in one transaction; claims already there are skipped, links always added."""
         with self._write() as connection:
+            _insert_entities(connection, entities)
             for claim in claims:
                 text = connection.execute(
                     select(tables.sources.c.text).where(tables.sources.c.id == claim.source_id)
@@ -146,31 +165,16 @@ class Store:
                 if text is None:
                     raise StoreError(f"claim refers to unknown source {claim.source_id}")
                 _check_quote(claim, text)
-            return _insert_claims(connection, claims)
+            added = _insert_claims(connection, claims)
+            if added:
+                for link in links:
+                    _insert_link(connection, link)
+            return added
 
     def add_entities(self, entities: Iterable[Entity]) -> int:
         """Add entities and their aliases; known ids only gain the aliases they lacked."""
-        added = 0
         with self._write() as connection:
-            for entity in sorted(entities, key=lambda e: e.parent_id is not None):
-                known = connection.execute(
-                    select(tables.entities.c.id).where(tables.entities.c.id == entity.id)
-                ).first()
-                if known is None:
-                    connection.execute(
-                        tables.entities.insert().values(
-                            id=entity.id,
-                            name=entity.name,
-                            type=str(entity.type),
-                            parent_id=entity.parent_id,
-                            origin=entity.origin,
-                            role=entity.role,
-                            created_at=now(),
-                        )
-                    )
-                    added += 1
-                _insert_aliases(connection, entity.id, (entity.name, *entity.aliases))
-        return added
+            return _insert_entities(connection, entities)
 
     def review_claim(self, review: ClaimReview) -> int:
         """Record a person's re-ranking of a claim; the latest review sets its rank."""
@@ -202,17 +206,7 @@ class Store:
             raise StoreError("a claim cannot be linked to itself")
         with self._write() as connection:
             self._require_claims(connection, link.left_claim, link.right_claim)
-            result = connection.execute(
-                tables.claim_links.insert().values(
-                    left_claim=link.left_claim,
-                    right_claim=link.right_claim,
-                    relation=str(link.relation),
-                    user=link.user,
-                    note=link.note,
-                    created_at=now(),
-                )
-            )
-            return _new_id(result)
+            return _insert_link(connection, link)
 
     def judge(self, judgement: Judgement) -> int:
         """Record an entity-identity judgement (a positive one merges the two entities)."""
@@ -487,6 +481,43 @@ def _check_claim(claim: Claim, source: Source) -> None:
     _check_quote(claim, source.text)
     if not 0.0 <= claim.confidence <= 1.0:
         raise StoreError(f"confidence {claim.confidence} is outside [0, 1]")
+
+
+def _insert_entities(connection: Connection, entities: Iterable[Entity]) -> int:
+    added = 0
+    for entity in sorted(entities, key=lambda e: e.parent_id is not None):
+        known = connection.execute(
+            select(tables.entities.c.id).where(tables.entities.c.id == entity.id)
+        ).first()
+        if known is None:
+            connection.execute(
+                tables.entities.insert().values(
+                    id=entity.id,
+                    name=entity.name,
+                    type=str(entity.type),
+                    parent_id=entity.parent_id,
+                    origin=entity.origin,
+                    role=entity.role,
+                    created_at=now(),
+                )
+            )
+            added += 1
+        _insert_aliases(connection, entity.id, (entity.name, *entity.aliases))
+    return added
+
+
+def _insert_link(connection: Connection, link: ClaimLink) -> int:
+    result = connection.execute(
+        tables.claim_links.insert().values(
+            left_claim=link.left_claim,
+            right_claim=link.right_claim,
+            relation=str(link.relation),
+            user=link.user,
+            note=link.note,
+            created_at=now(),
+        )
+    )
+    return _new_id(result)
 
 
 def _insert_aliases(connection: Connection, entity_id: str, names: Iterable[str]) -> None:
