@@ -31,7 +31,7 @@ D = Decimal
         ("1.4 trillion dollars", D("1.4e12"), "USD", Bound.EXACT, None, None),
         ("half a trillion dollars", D("5e11"), "USD", Bound.EXACT, None, None),
         ("30 milliards par an", D("30e9"), "USD", Bound.EXACT, None, "per_year"),
-        ("paiements annuels de 30 milliards de dollars", D("30e9"), "USD", Bound.EXACT, None, "per_year"),
+        ("paiements annuels de 30 milliards", D("30e9"), "USD", Bound.EXACT, None, "per_year"),
         ("up to $100 billion", D("1e11"), "USD", Bound.AT_MOST, None, None),
         ("jusqu'à 100 milliards de dollars", D("1e11"), "USD", Bound.AT_MOST, None, None),
         ("at least $10 billion", D("1e10"), "USD", Bound.AT_LEAST, None, None),

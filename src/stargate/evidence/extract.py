@@ -439,9 +439,9 @@ class _Document:
             )
             return self.gazetteer.entities[entity_id].name if entity_id else who
         for m in self._entities_in(sentence.start, position):
-            if m.is_person or self.gazetteer.role(m.organisation) == "media":
-                if self._is_speaker(m, sentence):
-                    return m.name
+            voice = m.is_person or self.gazetteer.role(m.organisation) == "media"
+            if voice and self._is_speaker(m, sentence):
+                return m.name
         return None
 
     def _quote_speaker(self, quote: tuple[int, int], sentence: Sentence) -> str | None:
@@ -523,10 +523,18 @@ class _Document:
             return subjects, object_id
         role_s, role_o = self.gazetteer.role(subjects[0]), self.gazetteer.role(object_id)
         swap = (
-            (kind in {ClaimKind.CONTRACT, ClaimKind.LEASE} and role_s == "cloud" and role_o == "lab")
+            (
+                kind in {ClaimKind.CONTRACT, ClaimKind.LEASE}
+                and role_s == "cloud"
+                and role_o == "lab"
+            )
             or (kind is ClaimKind.PURCHASE and role_s == "chips" and role_o in {"lab", "cloud"})
             # capacity belongs to its offtaker: "AMD fournira à OpenAI 6 GW"
-            or (kind is ClaimKind.CAPACITY and role_s in {"chips", "cloud", "builder"} and role_o == "lab")
+            or (
+                kind is ClaimKind.CAPACITY
+                and role_s in {"chips", "cloud", "builder"}
+                and role_o == "lab"
+            )
         )
         return ([object_id], subjects[0]) if swap else (subjects, object_id)
 
@@ -570,13 +578,19 @@ class _Document:
                 sentence.start + text.find("«") if "«" in text else sentence.start
             )
             if speaker is None:
-                people = [
-                    m for m in self._entities_in(sentence.start, sentence.end) if m.is_person
-                ]
+                people = [m for m in self._entities_in(sentence.start, sentence.end) if m.is_person]
                 speaker = people[0].name if people else None
-            found.append(replace(target, sentence=sentence, status=ClaimStatus.DENIED,
-                                 polarity=Polarity.DENIES, speaker=speaker, denies=target,
-                                 confidence=round(max(0.05, target.confidence - 0.1), 2)))  # fmt: skip
+            confidence = round(max(0.05, target.confidence - 0.1), 2)
+            denial = replace(
+                target,
+                sentence=sentence,
+                status=ClaimStatus.DENIED,
+                polarity=Polarity.DENIES,
+                speaker=speaker,
+                confidence=confidence,
+                denies=target,
+            )
+            found.append(denial)
         return found
 
     def _reciprocal(self, drafts: list[_Draft]) -> list[_Draft]:
@@ -625,10 +639,11 @@ class _Document:
             for d in drafts
             if d.sentence.zone == "body"
         }
-        return [
-            d for d in drafts
-            if d.sentence.zone == "body" or (d.mention.quantity.amount, d.mention.quantity.unit) not in body
-        ]  # fmt: skip
+
+        def figure(d: _Draft) -> tuple[Decimal, str]:
+            return d.mention.quantity.amount, d.mention.quantity.unit
+
+        return [d for d in drafts if d.sentence.zone == "body" or figure(d) not in body]
 
     def _claim(self, draft: _Draft, subjects: list[str]) -> Claim:
         s = draft.sentence
@@ -661,7 +676,7 @@ def _gap(cue: tuple[int, int], amount: tuple[int, int]) -> int:
 
 def _belongs_to(cue: tuple[int, int], other: tuple[int, int], own: tuple[int, int]) -> bool:
     """A cue between two amounts belongs to the nearer one; on a tie, to the one it follows."""
-    between = other[1] <= cue[0] and cue[1] <= own[0] or own[1] <= cue[0] and cue[1] <= other[0]
+    between = (other[1] <= cue[0] and cue[1] <= own[0]) or (own[1] <= cue[0] and cue[1] <= other[0])
     if not between:
         return False
     to_other, to_own = _gap(cue, other), _gap(cue, own)

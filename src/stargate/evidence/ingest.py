@@ -94,7 +94,9 @@ def ingest_file(
     name = str(path)
     try:
         document = read_document(path, max_bytes=max_bytes, display=name)
-        claims, entities, links = extractor(document.source) if extractor is not None else ((), (), ())
+        claims, entities, links = (
+            extractor(document.source) if extractor is not None else ((), (), ())
+        )
         added = store.add_document(document.source, claims, entities=entities, links=links)
     except DocumentError as error:
         return FileResult(name, Outcome.FAILED, message=error.reason)

@@ -211,7 +211,8 @@ _COMPANY = re.compile(
     r"Capital|Partners|Holdings|Technologies|Labs|Systems|Energy|Networks|Computing|Cloud)\b\.?)"
 )
 _PERSON_BEFORE_SPEECH = re.compile(
-    rf"\b(?P<name>[A-Z][a-zà-ÿ]+(?:[- ][A-Z][a-zà-ÿ]+){{1,2}})(?=,?\s+(?:[^,.;]{{0,60}},\s+)?(?:{SPEECH_VERBS})\b)"
+    r"\b(?P<name>[A-Z][a-zà-ÿ]+(?:[- ][A-Z][a-zà-ÿ]+){1,2})"
+    rf"(?=,?\s+(?:[^,.;]{{0,60}},\s+)?(?:{SPEECH_VERBS})\b)"
 )
 
 

@@ -117,9 +117,9 @@ def words_to_number(words: str) -> Decimal | None:
     for token in tokens:
         value = Decimal(str(_WORDS[token]))
         if value == 100:
-            current = (current or 1) * 100
+            current = (current or Decimal(1)) * 100
         elif value == 1000:
-            total += (current or 1) * 1000
+            total += (current or Decimal(1)) * 1000
             current = Decimal(0)
         else:
             current += value
@@ -224,7 +224,8 @@ _VAGUE: Final = re.compile(
     rf"""\b(?P<phrase>
         (?:des|quelques|plusieurs|de\s+nombreux|de\s+nombreuses)\s+
             (?P<fr_mult>dizaines\s+de\s+|centaines\s+de\s+)?(?P<fr_scale>milliards|millions|milliers)
-      | (?P<en_mult>tens\s+of\s+|hundreds\s+of\s+|several\s+|many\s+)?(?P<en_scale>billions|millions|thousands)\s+of
+      | (?P<en_mult>tens\s+of\s+|hundreds\s+of\s+|several\s+|many\s+)?
+            (?P<en_scale>billions|millions|thousands)\s+of
       | multi-?(?P<multi>billion|million)(?:-dollar)?
     )
     (?:\s+(?:de\s+|d')?(?P<unit>{_CURRENCY_RE}|{_COUNT_NOUNS}))?
