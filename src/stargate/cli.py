@@ -658,6 +658,54 @@ def capacity_command(power_gw: float, chip_name: str, basis: str, pue: float | N
         out.print(f"  - {assumption}", markup=False)
 
 
+@app.command("explain")
+@click.argument("query", metavar="ENTITY_OR_AGREEMENT")
+@json_option
+def explain_command(query: str, as_json_: bool) -> None:
+    """Every resolved number about an entity ("SoftBank") or a pair ("Oracle-OpenAI"): its
+    state (single, consistent, range, disputed as a weighted mixture, denied), and the claims
+    behind it with source, speaker, status and the exact quote."""
+    from stargate.world.explain import explain, explanation_json
+
+    with _open() as store:
+        try:
+            data = explanation_json(explain(store, query), store)
+        except StoreError as error:
+            _fail(str(error))
+    if as_json_:
+        _emit_json(data)
+        return
+    if not data["propositions"]:
+        out.print(f"no claims about {query}")
+    for p in data["propositions"]:
+        who = ", ".join(p["subjects"]) or "(no subject)"
+        target = f" -> {p['object']}" if p["object"] else ""
+        what = f"{p['kind']} · {p['unit']} · {p['period'] or ''}"
+        out.print(f"\n[bold]{escape(who + target)}[/bold] · {what}")
+        value = "-" if p["value"] is None else f"{p['value']:,}"
+        out.print(f"  state [bold]{p['state']}[/bold], value {value} ({p['rule_version']})")
+        if p["state"] == "disputed":
+            for c in p["components"]:
+                span = (
+                    "denied (no value)"
+                    if c["denial"]
+                    else f"[{_num(c['low'])} .. {_num(c['high'])}]"
+                )
+                count = len(c["claims"])
+                out.print(f"    component {escape(span)} weight {c['weight']:.2f} ({count} claims)")
+        for side in ("supporting", "dissenting"):
+            for c in p[side]:
+                who_said = f" — {c['speaker']}" if c["speaker"] else ""
+                title = c["source"]["title"] or c["source"]["id"][:12]
+                out.print(f"  {'+' if side == 'supporting' else '-'} {c['quantity']} {c['status']}"
+                          f"{escape(who_said)} [{escape(title)}]", highlight=False)  # fmt: skip
+                out.print(f"      « {escape(' '.join(c['quote'].split()))} »", highlight=False)
+
+
+def _num(value: float | None) -> str:
+    return "open" if value is None else f"{value:,}"
+
+
 def _breakdown(counts: dict[str, int]) -> str:
     return ", ".join(f"{k}: {v}" for k, v in counts.items())
 

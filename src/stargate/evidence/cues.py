@@ -14,7 +14,7 @@ _I = re.IGNORECASE
 
 
 def _cue(pattern: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w'])(?:{pattern})(?!\w)", _I)
+    return re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", _I)  # elision allowed: d'investir
 
 
 KIND_CUES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (

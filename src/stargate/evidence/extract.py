@@ -188,8 +188,13 @@ class _Document:
 
     def _is_speaker(self, mention: EntityMention, sentence: Sentence) -> bool:
         """A person (or the organisation in their apposition) followed by a speech verb."""
+        return self._verb_end(mention, sentence) is not None
+
+    def _verb_end(self, mention: EntityMention, sentence: Sentence) -> int | None:
+        """Where the speech verb after ``mention`` ends (within its apposition), if there is one."""
         after = self.text[mention.end : min(sentence.end, mention.end + 90)]
-        return bool(re.match(rf"^[^.;«»:]{{0,70}}?\b(?:{cues.SPEECH_VERBS})\b", after, re.I))
+        verb = re.match(rf"^[^.;«»:]{{0,70}}?\b(?:{cues.SPEECH_VERBS})\b", after, re.I)
+        return None if verb is None else mention.end + verb.end()
 
     # -- claim parts --------------------------------------------------------------------
 
@@ -230,7 +235,9 @@ class _Document:
                 subjects = [after[0]]
         subject_ids = _unique([m.organisation for m in subjects if m.organisation])
         object_id = None
-        for m in (*after, *reversed(objects), *reversed(eligible)):
+        others = [m for m in eligible if m.organisation not in subject_ids and not m.is_person]
+        lone = others if len(others) == 1 else []  # "Oracle will provide OpenAI with 4.5 GW"
+        for m in (*after, *reversed(objects), *lone):
             if m.organisation and m.organisation not in subject_ids and not m.is_person:
                 object_id = m.organisation
                 break
@@ -452,6 +459,13 @@ class _Document:
 
         # "X a déclaré à CNBC : « ..." or "..., glisse-t-il": the first person of the sentence
         in_sentence = people(sentence.start, quote[0])
+        talking = [
+            m for i, m in enumerate(in_sentence)
+            if (verb := self._verb_end(m, sentence)) is not None
+            and all(other.start >= verb for other in in_sentence[i + 1 :])
+        ]  # fmt: skip
+        if talking:  # "Sam Altman a choisi de répondre : « ... »" beats "attaques de Musk"
+            return talking[0].name
         after = text[quote[1] : quote[1] + 40]
         if in_sentence and (
             cues.INVERSION_AFTER.match(after) or self._is_speaker(in_sentence[0], sentence)
