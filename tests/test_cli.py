@@ -162,8 +162,8 @@ def test_two_ingest_processes_on_one_sqlite_store(tmp_path: Path) -> None:
         (second / f"doc{n:04d}.txt").write_text(ENGLISH.format(n=n), encoding="utf-8")
     processes = [stargate(url, "ingest", str(first)), stargate(url, "ingest", str(second))]
     outputs = [p.communicate(timeout=120) for p in processes]
-    for process, (_, stderr) in zip(processes, outputs, strict=True):
-        assert process.returncode == 0, stderr
+    for process, (stdout, stderr) in zip(processes, outputs, strict=True):
+        assert process.returncode == 0, f"stdout:\n{stdout[-2000:]}\nstderr:\n{stderr[-2000:]}"
     with Store.open(url) as store:
         assert len(store.sources()) == 60
 

@@ -702,6 +702,111 @@ def explain_command(query: str, as_json_: bool) -> None:
                 out.print(f"      « {escape(' '.join(c['quote'].split()))} »", highlight=False)
 
 
+@app.group()
+def world() -> None:
+    """The resolved model: entities, agreements, payments, sites, finances, priors."""
+
+
+def _world() -> Any:
+    from stargate.world.world import load
+
+    try:
+        return load(click.get_current_context().find_root().obj)
+    except DatabaseError as error:
+        _fail(str(error))
+
+
+@world.command("show")
+@json_option
+def world_show(as_json_: bool) -> None:
+    """Summarise the World: table sizes, agreements and sites."""
+    w = _world()
+    if as_json_:
+        from stargate.world.export import to_json
+
+        _emit_json(to_json(w))
+        return
+    sizes = Table(title="World tables")
+    sizes.add_column("table")
+    sizes.add_column("rows", justify="right")
+    for name, count in w.summary().items():
+        sizes.add_row(name, str(count))
+    out.print(sizes)
+    deals = Table(title="Agreements")
+    for column in ("id", "kind", "payers", "payee", "amount", "GW", "latest status"):
+        deals.add_column(column, no_wrap=column != "id")
+    for row in w.agreements.sort_values("amount_usd", ascending=False).itertuples():
+        gw = (
+            ""
+            if row.capacity_gw != row.capacity_gw or row.capacity_gw is None
+            else f"{row.capacity_gw:g}"
+        )
+        deals.add_row(row.id, row.kind, row.payers, row.payee or "-",
+                      f"${row.amount_usd / 1e9:,.1f}B", gw, row.latest_status or "")  # fmt: skip
+    out.print(deals)
+
+
+@world.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "graphml", "ftm"]),
+    required=True,
+    help="json (one file), csv (a folder), graphml (money graph), ftm (entity JSON lines).",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="File to write (a folder for csv).",
+)
+def world_export(fmt: str, out_path: Path) -> None:
+    """Export the World."""
+    from stargate.world.export import export
+
+    for path in export(_world(), fmt, out_path):
+        out.print(f"wrote {path}", markup=False)
+
+
+@app.command()
+@json_option
+def circularity(as_json_: bool) -> None:
+    """Money cycles (with their bottleneck) and each vendor's circular share of revenue."""
+    from stargate.analysis.circularity import circular_shares, cycles
+
+    w = _world()
+    loops = cycles(w.agreements)
+    shares = circular_shares(w.agreements)
+    data = {
+        "cycles": [
+            {
+                "nodes": list(c.nodes),
+                "bottleneck_usd": c.bottleneck_usd,
+                "edges": [{"from": a, "to": b, "amount_usd": v} for a, b, v in c.edges],
+            }
+            for c in loops
+        ],
+        "vendors": shares,
+    }
+    if as_json_:
+        _emit_json(data)
+        return
+    for loop in loops:
+        path = " -> ".join((*loop.nodes, loop.nodes[0]))
+        out.print(f"{path}: up to ${loop.bottleneck_usd / 1e9:,.1f}B")
+    table = Table(title="Circular share of contracted revenue")
+    for column in ("vendor", "revenue", "circular", "share", "funded customers"):
+        table.add_column(column)
+    for vendor, s in shares.items():
+        revenue, circular = s["revenue_usd"] / 1e9, s["circular_usd"] / 1e9
+        customers = ", ".join(s["funded_customers"])
+        table.add_row(
+            vendor, f"${revenue:,.1f}B", f"${circular:,.1f}B", f"{s['share']:.0%}", customers
+        )
+    out.print(table)
+
+
 def _num(value: float | None) -> str:
     return "open" if value is None else f"{value:,}"
 

@@ -6,6 +6,7 @@ hard-deleted. Reads return frozen records from :mod:`.records`.
 
 from __future__ import annotations
 
+import time
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Row, func, select
 from sqlalchemy.engine import Connection, CursorResult
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from stargate.ledger import database, tables
 from stargate.ledger.records import (
@@ -90,7 +91,7 @@ class Store:
         engine = database.connect(url)
         try:
             if migrate:
-                database.migrate(engine)
+                _migrate_with_retries(engine)
         except SQLAlchemyError as error:
             engine.dispose()
             raise database.DatabaseError(
@@ -455,6 +456,19 @@ class Store:
                 name: int(connection.execute(select(func.count()).select_from(table)).scalar_one())
                 for name, table in tables.metadata.tables.items()
             }
+
+
+def _migrate_with_retries(engine: Engine, attempts: int = 5) -> None:
+    """Migrate; a SQLite file another process is creating at the same moment can report
+    "database is locked" once before its busy timeout applies, so that error is retried."""
+    for attempt in range(attempts):
+        try:
+            database.migrate(engine)
+            return
+        except OperationalError as error:
+            if "locked" not in str(error.orig) or attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 def _new_id(result: CursorResult[Any]) -> int:
