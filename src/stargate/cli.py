@@ -807,6 +807,62 @@ def circularity(as_json_: bool) -> None:
     out.print(table)
 
 
+@app.command()
+@click.argument("name", required=False)
+@json_option
+def gap(name: str | None, as_json_: bool) -> None:
+    """Funding gap of Stargate and each site: announced, committed by party, secured, and the
+    capex its gigawatts require (p5/p50/p95)."""
+    from stargate.analysis.gap import gaps
+
+    found = gaps(_world(), name)
+    if name is not None and not found:
+        _fail(f"no project or site called {name!r}")
+    if as_json_:
+        _emit_json(found[0] if name is not None and len(found) == 1 else found)
+        return
+    table = Table(title="Funding gap (USD)")
+    for column in ("name", "GW", "announced", "committed", "required p5-p95", "gap p50"):
+        table.add_column(column, no_wrap=True)
+    for g in found:
+        required, gap_q = g["required_capex_usd"], g["gap_usd"]
+        announced = g.get("announced_usd")
+        table.add_row(
+            g["name"], f"{g['gw']:g}", "-" if announced is None else f"${announced / 1e9:,.0f}B",
+            f"${g['committed_usd'] / 1e9:,.1f}B",
+            f"${required['p5'] / 1e9:,.0f}B-${required['p95'] / 1e9:,.0f}B",
+            f"${gap_q['p50'] / 1e9:,.0f}B",
+        )  # fmt: skip
+    out.print(table)
+
+
+@app.command()
+@click.option("--entity", help="Only what this entity owes or is owed.")
+@json_option
+def exposures(entity: str | None, as_json_: bool) -> None:
+    """Who is owed what by whom, by year, from the agreements' payment schedules."""
+    from stargate.analysis.exposures import exposures as table_of
+
+    w = _world()
+    key = entity
+    if entity is not None:
+        with _open() as store:
+            key = store.find_entity(entity) or entity
+    frame = table_of(w, key)
+    if as_json_:
+        _emit_json(frame.to_dict("records"))
+        return
+    table = Table(title=f"Exposures{f' of {key}' if key else ''}")
+    for column in ("creditor", "debtor", "kind", "year", "amount"):
+        table.add_column(column)
+    for row in frame.to_dict("records"):
+        amount = float(row["amount_usd"]) / 1e9
+        table.add_row(
+            row["creditor"], row["debtor"], row["kind"], str(row["year"]), f"${amount:,.2f}B"
+        )
+    out.print(table)
+
+
 def _num(value: float | None) -> str:
     return "open" if value is None else f"{value:,}"
 
