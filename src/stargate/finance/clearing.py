@@ -22,6 +22,7 @@ its scenarios as right-hand sides.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -286,6 +287,13 @@ def _solve_patterns(
     """Exact ratios for every scenario in ``rows``, grouping those that share a pattern."""
     net = system.net
     out = np.empty((rows.size, net.n))
+
+    def one_by_one(positions: Iterable[int]) -> None:
+        for k in positions:
+            out[k] = _solve_piece(
+                system, rows[k : k + 1], full[k], part[k], c[k : k + 1], beta, keep[k : k + 1]
+            )[0]
+
     same_pbar = system.pbar.strides[0] == 0 or bool(
         np.all(system.pbar[rows] == system.pbar[rows[:1]])
     )
@@ -303,28 +311,19 @@ def _solve_patterns(
             out[members] = _solve_piece(
                 system, rows[members], full[k], part[k], c[members], beta, keep[members]
             )
-        if rare:
-            members = np.concatenate(rare)
-            solved, ok = _solve_masked(
-                system, rows[members], full[members], part[members], c[members], beta
-            )
-            out[members[ok]] = solved[ok]
-            for k in members[~ok]:
-                one = rows[k : k + 1]
-                out[k] = _solve_piece(system, one, full[k], part[k], c[k : k + 1], beta,
-                                      keep[k : k + 1])[0]  # fmt: skip
+        if not rare:
+            return out
+        candidates = np.concatenate(rare)
+    elif masked:
+        candidates = np.arange(rows.size)
+    else:  # per-scenario obligations or liabilities: one system each
+        one_by_one(range(rows.size))
         return out
-    if masked:
-        solved, ok = _solve_masked(system, rows, full, part, c, beta)
-        out[ok] = solved[ok]
-        for k in np.flatnonzero(~ok):
-            one = rows[k : k + 1]
-            out[k] = _solve_piece(system, one, full[k], part[k], c[k : k + 1], beta,
-                                  keep[k : k + 1])[0]  # fmt: skip
-        return out
-    for k in range(rows.size):  # per-scenario obligations or liabilities: one system each
-        one = rows[k : k + 1]
-        out[k] = _solve_piece(system, one, full[k], part[k], c[k : k + 1], beta, keep[k : k + 1])[0]
+    solved, ok = _solve_masked(
+        system, rows[candidates], full[candidates], part[candidates], c[candidates], beta
+    )
+    out[candidates[ok]] = solved[ok]
+    one_by_one(candidates[~ok])  # closed groups need the leak analysis of _solve_piece
     return out
 
 
