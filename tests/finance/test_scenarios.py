@@ -1,0 +1,94 @@
+"""Scenario files: the built-in scenarios, inheritance, and errors that name the field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from stargate.finance.scenarios import (
+    ScenarioError,
+    builtin_scenarios,
+    check_against,
+    load_scenario,
+    members,
+)
+from stargate.world.world import curated_world
+
+BUILTIN = {"baseline", "demand-shortfall", "softbank-short", "nvidia-steps-back", "power-crunch",
+           "bubble-bursts"}  # fmt: skip
+
+
+def world_names() -> tuple[dict[str, str | None], set[str]]:
+    world = curated_world()
+    roles = dict(zip(world.entities["id"], world.entities["role"], strict=True))
+    return roles, set(world.agreements["id"])
+
+
+def test_builtins_load_and_name_only_what_exists() -> None:
+    assert set(builtin_scenarios()) == BUILTIN
+    roles, agreements = world_names()
+    for name in BUILTIN:
+        scenario = load_scenario(name)
+        assert scenario.name == name
+        assert scenario.notes, f"{name} must say where its numbers come from"
+        check_against(scenario, roles, agreements)
+
+
+def test_bubble_bursts_combines_its_parents() -> None:
+    scenario = load_scenario("bubble-bursts")
+    assert [s.name for s in scenario.demand.shocks] == ["AI revenue -50% from 2027"]
+    targets = {r.agreement or r.entity for r in scenario.funding}
+    assert targets == {"softbank", "softbank-openai-2026", "nvidia-openai-loi"}
+    assert (scenario.delivery.delay_years.p5, scenario.delivery.delay_years.p95) == (1, 3)
+    assert scenario.clearing.method == "rogers_veraart"
+    assert scenario.years == list(range(2025, 2033))
+
+
+def test_groups_name_entities_by_role() -> None:
+    roles, _ = world_names()
+    labs = members("labs", roles)
+    assert {"openai", "xai", "anthropic"} <= set(labs)
+    assert members("oracle", roles) == ["oracle"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("name: x\ndescription: y\nhorizon: [2025, 2032]\ndemnd: {}\n", "field 'demnd'"),
+        ("name: x\ndescription: y\nhorizon: [2032, 2025]\n", "horizon must be"),
+        ("name: x\ndescription: y\nhorizon: [2025, 2032]\ndemand:\n  shocks:\n"
+         "    - {name: s, applies_to: labs, from: 2027, factor: -1}\n",
+         "field 'demand.shocks.0.factor'"),
+        ("name: x\ndescription: y\nhorizon: [2025, 2032]\nfunding:\n  - {probability: 0.5}\n",
+         "field 'funding.0'"),
+        ("name: x\ndescription: y\nhorizon: [2025, 2032]\ninterest_rate: {p5: 0.1, p95: 0.05}\n",
+         "field 'interest_rate'"),
+        ("name: x\nhorizon: [2025, 2032]\n", "field 'description'"),
+        ("name: [unclosed\n", "not valid YAML"),
+        ("- a list\n", "a scenario is a mapping"),
+    ],
+)  # fmt: skip
+def test_errors_name_the_file_and_field(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert str(path) in str(caught.value)
+    assert message in str(caught.value)
+
+
+def test_unknown_names_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match="no scenario 'nope'"):
+        load_scenario("nope")
+    path = tmp_path / "s.yaml"
+    text = "name: s\ndescription: d\nextends: baseline\nfunding:\n"
+    text += "  - {agreement: made-up-deal, probability: 0.5}\n"
+    path.write_text(text, encoding="utf-8")
+    roles, agreements = world_names()
+    with pytest.raises(ScenarioError, match=r"field 'funding\.0\.agreement': unknown agreement"):
+        check_against(load_scenario(path), roles, agreements)
+    loop = tmp_path / "loop.yaml"
+    loop.write_text(f"name: l\ndescription: d\nextends: {loop}\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match="extends itself"):
+        load_scenario(loop)
