@@ -1,0 +1,407 @@
+"""Cash flows period by period over the World, cleared each period, vectorised over scenarios.
+
+Each year of the horizon, for every scenario ``s`` and entity ``i`` (documented in
+``docs/methods.md``):
+
+1. outside revenue ``R = revenue₀ × (1 + g)^(t − t₀) × shocks``, ``g`` drawn from the entity's
+   growth prior (or the scenario's override); operating cash flow ``= R × margin``;
+2. obligations due: every agreement leg (payer → payee) pays its schedule for the year; payments
+   of capacity-linked agreements (those with GW) slip by the scenario's delivery delay; funding
+   rules drop an agreement (probability) or cap its cumulative payments (stop after). Equity
+   pledges are not debts: they are paid after clearing from the cash left, reach the investee at
+   the end of the period, and an unpaid pledge is the investee's funding shortfall, not a default
+   of the backer. Entities without a balance sheet in the World (bond investors, bank syndicates)
+   are outside capital: they always pay and never default;
+3. outside assets ``e = cash + max(OCF, 0) + funding access``; outside liabilities
+   ``el = debt service + capex programmes + max(−OCF, 0)``;
+4. clearing (Eisenberg–Noe, Rogers–Veraart or Furfine with the scenario's conventions);
+5. cash carries over; funding access actually drawn becomes debt, serviced over five years at the
+   scenario's interest rate;
+6. a defaulter's agreements end from the next period: its creditors lose this period's shortfall
+   and the remaining scheduled payments, the capacity it was paying for is stranded, and equity
+   invested in it is written down.
+
+Every number is an array with a leading scenario axis; a per-scenario reference written as plain
+loops lives in the tests and must agree with this one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from stargate.finance.cascades import furfine
+from stargate.finance.clearing import eisenberg_noe, rogers_veraart
+from stargate.finance.network import Conventions, network
+from stargate.finance.scenarios import Scenario, members
+from stargate.world.world import World
+
+Z90 = 1.6448536269514722
+REPAYMENT_YEARS = 5
+CAPACITY_KINDS = frozenset({"contract", "lease", "purchase"})
+
+
+@dataclass(frozen=True)
+class Model:
+    """The World and a scenario as arrays (no randomness): nodes, legs, priors."""
+
+    nodes: tuple[str, ...]
+    years: tuple[int, ...]
+    leg_agreement: tuple[str, ...]
+    leg_payer: NDArray[np.intp]  # (K,)
+    leg_payee: NDArray[np.intp]  # (K,), -1 for a capex programme
+    leg_kind: tuple[str, ...]
+    leg_schedule: NDArray[np.float64]  # (K, T) amount due each year of the horizon
+    leg_capacity_gw: NDArray[np.float64]  # (K,) the payer's share of the agreement's GW
+    leg_linked: NDArray[np.bool_]  # (K,) payments follow capacity delivery
+    leg_probability: NDArray[np.float64]  # (K,) chance the agreement goes ahead
+    leg_stop_after: NDArray[np.float64]  # (K,) cap on cumulative payments (inf: none)
+    revenue: NDArray[np.float64]  # (n,)
+    growth: tuple[NDArray[np.float64], NDArray[np.float64]]  # mean, sd (n,)
+    margin: tuple[NDArray[np.float64], NDArray[np.float64]]
+    access: tuple[NDArray[np.float64], NDArray[np.float64]]
+    cash: NDArray[np.float64]  # (n,)
+    debt_service: NDArray[np.float64]  # (n,)
+    shock: NDArray[np.float64]  # (T, n) revenue multipliers
+    interest: tuple[float, float]
+    delay: tuple[float, float]
+    conventions: Conventions
+    method: str
+    outside: NDArray[np.bool_]  # (n,) outside capital: no balance sheet, always pays
+
+    @property
+    def n(self) -> int:
+        return len(self.nodes)
+
+
+def _normal(p5: float, p95: float) -> tuple[float, float]:
+    return (p5 + p95) / 2, (p95 - p5) / (2 * Z90)
+
+
+def build_model(world: World, scenario: Scenario) -> Model:
+    """Arrays for the simulation; entities are those in agreements or finances."""
+    agreements = world.agreements.to_dict("records")
+    finances = {row["entity"]: row for row in world.finances.to_dict("records")}
+    priors = world.priors
+    roles = dict(zip(world.entities["id"], world.entities["role"], strict=True))
+    names = set(finances)
+    for a in agreements:
+        names |= set(str(a["payers"]).split(","))
+        if a["payee"]:
+            names.add(a["payee"])
+    nodes = tuple(sorted(names))
+    index = {name: i for i, name in enumerate(nodes)}
+    years = tuple(scenario.years)
+    n, T = len(nodes), len(years)
+
+    def prior(param: str, entity: str) -> tuple[float, float]:
+        rows = priors[(priors["param"] == param) & (priors["entity"] == entity)]
+        if len(rows) == 0:
+            return 0.0, 0.0
+        row = rows.iloc[0]
+        return _normal(float(row["p5"]), float(row["p95"]))
+
+    def vectors(param: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        pairs = [prior(param, name) for name in nodes]
+        return np.array([m for m, _ in pairs]), np.array([s for _, s in pairs])
+
+    growth = vectors("revenue_growth")
+    for target, interval in scenario.demand.growth.items():
+        for member in members(target, roles):
+            if member in index:
+                growth[0][index[member]], growth[1][index[member]] = _normal(
+                    interval.p5, interval.p95
+                )
+    shock = np.ones((T, n))
+    for s in scenario.demand.shocks:
+        for member in members(s.applies_to, roles):
+            if member in index:
+                for t, year in enumerate(years):
+                    if year >= s.from_year and (s.until_year is None or year <= s.until_year):
+                        shock[t, index[member]] *= s.factor
+    probability = {
+        r.agreement: r.probability
+        for r in scenario.funding
+        if r.agreement and r.probability is not None
+    }
+    stop_after = {
+        r.agreement: r.stop_after_usd
+        for r in scenario.funding
+        if r.agreement and r.stop_after_usd is not None
+    }
+
+    legs: list[dict[str, Any]] = []
+    for a in agreements:
+        payers = str(a["payers"]).split(",")
+        schedule = world.payments[world.payments["agreement_id"] == a["id"]]
+        capacity = (
+            float(a["capacity_gw"])
+            if a["capacity_gw"] == a["capacity_gw"] and a["capacity_gw"]
+            else 0.0
+        )
+        for payer in payers:
+            due = np.zeros(T)
+            mine = schedule[schedule["payer"] == payer]
+            for year, amount in zip(mine["year"], mine["amount_usd"], strict=True):
+                if years[0] <= int(year) <= years[-1]:
+                    due[int(year) - years[0]] += float(amount)
+            share = 1 / len(payers)
+            legs.append({
+                "agreement": a["id"], "payer": index[payer],
+                "payee": index[a["payee"]] if a["payee"] else -1, "kind": a["kind"],
+                "schedule": due, "capacity": capacity * share,
+                "linked": bool(capacity) and a["kind"] in CAPACITY_KINDS,
+                "probability": probability.get(a["id"], 1.0),
+                "stop_after": stop_after.get(a["id"], np.inf) * share,
+            })  # fmt: skip
+
+    def column(key: str, dtype: Any = np.float64) -> NDArray[Any]:
+        return np.array([leg[key] for leg in legs], dtype=dtype)
+
+    finance = [finances.get(name, {}) for name in nodes]
+    return Model(
+        nodes=nodes,
+        years=years,
+        leg_agreement=tuple(leg["agreement"] for leg in legs),
+        leg_payer=column("payer", np.intp),
+        leg_payee=column("payee", np.intp),
+        leg_kind=tuple(leg["kind"] for leg in legs),
+        leg_schedule=np.vstack([leg["schedule"] for leg in legs]) if legs else np.zeros((0, T)),
+        leg_capacity_gw=column("capacity"),
+        leg_linked=column("linked", bool),
+        leg_probability=column("probability"),
+        leg_stop_after=column("stop_after"),
+        revenue=np.array([float(f.get("revenue_usd", 0.0)) for f in finance]),
+        growth=growth,
+        margin=vectors("operating_margin"),
+        access=vectors("funding_access_usd"),
+        cash=np.array([float(f.get("cash_usd", 0.0)) for f in finance]),
+        debt_service=np.array([float(f.get("debt_service_usd", 0.0)) for f in finance]),
+        shock=shock,
+        interest=_normal(scenario.interest_rate.p5, scenario.interest_rate.p95),
+        delay=_normal(scenario.delivery.delay_years.p5, scenario.delivery.delay_years.p95),
+        conventions=Conventions(
+            external_seniority=scenario.clearing.external_seniority,  # type: ignore[arg-type]
+            alpha=scenario.clearing.alpha,
+            beta=scenario.clearing.beta,
+            recovery_rate=scenario.clearing.recovery_rate,
+        ),
+        method=scenario.clearing.method,
+        outside=np.array([name not in finances for name in nodes], dtype=bool),
+    )
+
+
+@dataclass(frozen=True)
+class Draws:
+    """One scenario's random inputs per row (the same draws feed both implementations)."""
+
+    growth: NDArray[np.float64]  # (S, n)
+    margin: NDArray[np.float64]  # (S, n)
+    access: NDArray[np.float64]  # (S, n), >= 0
+    interest: NDArray[np.float64]  # (S,), >= 0
+    delay: NDArray[np.intp]  # (S,), whole years >= 0
+    keep: NDArray[np.bool_]  # (S, K) the agreement goes ahead
+
+    @property
+    def scenarios(self) -> int:
+        return int(self.growth.shape[0])
+
+
+def draw(model: Model, scenarios: int, rng: np.random.Generator) -> Draws:
+    n, K = model.n, len(model.leg_agreement)
+
+    def normal(pair: tuple[NDArray[np.float64], NDArray[np.float64]]) -> NDArray[np.float64]:
+        return pair[0] + pair[1] * rng.standard_normal((scenarios, n))
+
+    keep_by_agreement = {
+        a: rng.random(scenarios) for a in dict.fromkeys(model.leg_agreement)
+    }  # one draw per agreement, shared by its legs
+    pairs = zip(model.leg_agreement, model.leg_probability, strict=True)
+    keep = (
+        np.column_stack([keep_by_agreement[a] < p for a, p in pairs])
+        if K
+        else np.zeros((scenarios, 0), bool)
+    )
+    return Draws(
+        growth=normal(model.growth),
+        margin=normal(model.margin),
+        access=np.maximum(normal(model.access), 0.0),
+        interest=np.maximum(
+            model.interest[0] + model.interest[1] * rng.standard_normal(scenarios), 0.0
+        ),
+        delay=np.maximum(
+            np.rint(model.delay[0] + model.delay[1] * rng.standard_normal(scenarios)), 0
+        ).astype(np.intp),
+        keep=keep,
+    )
+
+
+def median_draws(model: Model) -> Draws:
+    """The deterministic reference run: every prior at its median, every agreement kept."""
+    K = len(model.leg_agreement)
+    return Draws(
+        growth=model.growth[0][None, :].copy(),
+        margin=model.margin[0][None, :].copy(),
+        access=np.maximum(model.access[0], 0.0)[None, :].copy(),
+        interest=np.array([max(model.interest[0], 0.0)]),
+        delay=np.array([max(round(model.delay[0]), 0)], dtype=np.intp),
+        keep=(model.leg_probability >= 0.5)[None, :].copy() if K else np.zeros((1, 0), bool),
+    )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Per-scenario results (leading axis S)."""
+
+    default_year: NDArray[np.int64]  # (S, n), 0 = no default
+    loss_usd: NDArray[np.float64]  # (S, n) creditor losses: shortfalls + remaining payments lost
+    writedown_usd: NDArray[np.float64]  # (S, n) equity written down by investors
+    unpaid_usd: NDArray[np.float64]  # (S,) obligations not paid (network and outside)
+    stranded_gw: NDArray[np.float64]  # (S,)
+    received_usd: NDArray[np.float64]  # (S, n) contract/lease/purchase payments received
+    received_from_usd: NDArray[np.float64]  # (S, n, n) [s, payer, payee] of those payments
+    funding_shortfall_usd: NDArray[np.float64]  # (S, n) equity pledged to an investee, not paid
+
+
+def _clear(
+    model: Model, L: NDArray[np.float64], e: NDArray[np.float64], el: NDArray[np.float64]
+) -> Any:
+    net = network(L, e, el)
+    if model.method == "rogers_veraart":
+        return rogers_veraart(net, model.conventions)
+    if model.method == "furfine":
+        return furfine(net, model.conventions)
+    return eisenberg_noe(net, model.conventions)
+
+
+def simulate(model: Model, draws: Draws) -> Outcome:
+    """Run every scenario of ``draws`` through the horizon (vectorised)."""
+    S, n, T = draws.scenarios, model.n, len(model.years)
+    K = len(model.leg_agreement)
+    rows = np.arange(S)
+    alive = np.ones((S, n), bool)
+    cash = np.repeat(model.cash[None, :], S, axis=0)
+    extra_service = np.zeros((S, n, T + REPAYMENT_YEARS))
+    paid_cum = np.zeros((S, K))
+    ended = np.zeros((S, K), bool)
+    default_year = np.zeros((S, n), np.int64)
+    loss = np.zeros((S, n))
+    writedown = np.zeros((S, n))
+    unpaid = np.zeros(S)
+    stranded = np.zeros(S)
+    received = np.zeros((S, n))
+    received_from = np.zeros((S, n, n))
+    shortfall = np.zeros((S, n))
+    payer, payee = model.leg_payer, model.leg_payee
+    capex = payee < 0
+    safe_payee = np.where(capex, 0, payee)
+    revenue_kind = np.array([k in CAPACITY_KINDS for k in model.leg_kind], dtype=bool)
+    equity_kind = np.array([k == "equity" for k in model.leg_kind], dtype=bool)
+    outside = model.outside[None, :]
+    for t, year in enumerate(model.years):
+        # 2. obligations: the leg schedules, shifted by the delivery delay where capacity-linked
+        slot = t - np.where(model.leg_linked[None, :], draws.delay[:, None], 0)  # (S, K)
+        due = np.where(
+            slot >= 0, model.leg_schedule[np.arange(K)[None, :], np.clip(slot, 0, T - 1)], 0.0
+        )
+        due *= draws.keep & ~ended
+        due = np.minimum(due, np.maximum(model.leg_stop_after[None, :] - paid_cum, 0.0))
+        live = alive[:, payer] & np.where(capex[None, :], True, alive[:, safe_payee])
+        due *= live
+        L = np.zeros((S, n, n))
+        network_legs = ~capex & ~equity_kind
+        np.add.at(
+            L,
+            (rows[:, None], payer[None, network_legs], payee[None, network_legs]),
+            due[:, network_legs],
+        )
+        capex_due = np.zeros((S, n))
+        np.add.at(capex_due, (rows[:, None], payer[None, capex]), due[:, capex])
+        # 1 and 3. revenue, operating cash flow, outside assets and liabilities
+        revenue = model.revenue * (1 + draws.growth) ** (year - model.years[0]) * model.shock[t]
+        ocf = revenue * draws.margin
+        access = np.where(alive, draws.access, 0.0)
+        el = np.where(
+            alive,
+            model.debt_service + extra_service[:, :, t] + capex_due + np.maximum(-ocf, 0.0),
+            0.0,
+        )
+        owes = L.sum(axis=2) + el
+        e = np.where(alive, cash + np.maximum(ocf, 0.0) + access, 0.0)
+        e = np.where(outside, owes, e)  # outside capital covers whatever it owes
+        # 4. clear
+        result = _clear(model, L, e, el)
+        ratio = np.asarray(result.recovery_rate).reshape(S, n)
+        paid_L = L * ratio[:, :, None]
+        paid_leg = np.where(equity_kind[None, :], 0.0, due * ratio[:, payer])
+        external = np.asarray(result.external_payments).reshape(S, n)
+        defaulted = np.asarray(result.defaulted).reshape(S, n) & alive & ~outside
+        # 5. cash carries over; drawn access becomes debt; equity pledges are paid from what is left
+        end_cash = e + paid_L.sum(axis=1) - paid_L.sum(axis=2) - external
+        drawn = np.where(alive & ~outside, np.maximum(access - end_cash, 0.0), 0.0)
+        cash = np.where(alive & ~outside, np.maximum(end_cash - access, 0.0), 0.0)
+        pledged = np.zeros((S, n))
+        equity_due = due * equity_kind[None, :] * ~defaulted[:, payer]
+        np.add.at(pledged, (rows[:, None], payer[None, :]), equity_due)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            can_pay = np.where(
+                pledged > 0, np.minimum(1.0, cash / np.where(pledged > 0, pledged, 1)), 1.0
+            )
+        can_pay = np.where(outside, 1.0, can_pay)
+        equity_paid = equity_due * can_pay[:, payer]
+        cash -= np.where(outside, 0.0, can_pay * pledged)
+        np.add.at(cash, (rows[:, None], safe_payee[None, :]), equity_paid * ~capex[None, :])
+        np.add.at(
+            shortfall,
+            (rows[:, None], safe_payee[None, :]),
+            (equity_due - equity_paid) * ~capex[None, :],
+        )
+        cash = np.where(alive & ~outside, cash, 0.0)
+        paid_leg = paid_leg + equity_paid
+        paid_cum += paid_leg
+        service = drawn * (draws.interest[:, None] + 1.0 / REPAYMENT_YEARS)
+        extra_service[:, :, t + 1 : t + 1 + REPAYMENT_YEARS] += service[:, :, None]
+        # bookkeeping of what was owed and what came in
+        unpaid += (L - paid_L).sum(axis=(1, 2)) + (el - external).sum(axis=1)
+        loss += (L - paid_L).sum(axis=1)
+        money_in = paid_leg * (revenue_kind & ~capex)[None, :]
+        np.add.at(received, (rows[:, None], safe_payee[None, :]), money_in)
+        np.add.at(received_from, (rows[:, None], payer[None, :], safe_payee[None, :]), money_in)
+        # 6. defaults end agreements from the next period
+        if defaulted.any():
+            default_year[defaulted] = year
+            alive &= ~defaulted
+            hit = (
+                defaulted[:, payer] | np.where(capex[None, :], False, defaulted[:, safe_payee])
+            ) & ~ended
+            hit &= draws.keep
+            remaining = _remaining(model, draws, t, paid_cum) * hit
+            lost = (
+                remaining * (~capex & ~equity_kind)[None, :]
+            )  # pledges lost are shortfalls, not losses
+            np.add.at(loss, (rows[:, None], safe_payee[None, :]), lost)
+            stranded += (model.leg_capacity_gw[None, :] * (hit & defaulted[:, payer])).sum(axis=1)
+            into_defaulter = equity_kind[None, :] & ~capex[None, :] & defaulted[:, safe_payee] & hit
+            np.add.at(writedown, (rows[:, None], payer[None, :]), paid_cum * into_defaulter)
+            ended |= hit
+    return Outcome(
+        default_year, loss, writedown, unpaid, stranded, received, received_from, shortfall
+    )
+
+
+def _remaining(
+    model: Model, draws: Draws, t: int, paid_cum: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Scheduled payments after period ``t`` (within the horizon), capped by stop-after rules."""
+    T = len(model.years)
+    K = len(model.leg_agreement)
+    later = np.zeros((draws.scenarios, K))
+    for u in range(t + 1, T):
+        slot = u - np.where(model.leg_linked[None, :], draws.delay[:, None], 0)
+        later += np.where(
+            slot >= 0, model.leg_schedule[np.arange(K)[None, :], np.clip(slot, 0, T - 1)], 0.0
+        )
+    return np.minimum(later, np.maximum(model.leg_stop_after[None, :] - paid_cum, 0.0))

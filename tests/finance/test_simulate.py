@@ -1,0 +1,112 @@
+"""The stress simulator: a hand-computed chain, and the vectorised engine against the reference."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from stargate.finance.scenarios import Scenario, load_scenario
+from stargate.finance.simulate import build_model, draw, median_draws, simulate
+from stargate.ledger.records import Entity, EntityType
+from stargate.world.curated import Agreement, Curated, Finance, Interval, SourceEntry
+from stargate.world.world import build_world, curated_world
+
+from .reference_simulation import simulate_one
+
+SOURCE = SourceEntry(key="test", publisher="test", title="hand-built", date="2026",
+                     address="https://example.org", quality="P")  # fmt: skip
+ZERO = Interval(p5=0, p95=0)
+
+
+def finance(entity: str, revenue: float = 0.0, margin: float = 0.0) -> Finance:
+    return Finance(
+        entity=entity, as_of="2025", cash_usd=0, revenue_usd=revenue, revenue_growth=ZERO,
+        operating_margin=Interval(p5=margin, p95=margin), debt_usd=0, debt_service_usd=0,
+        funding_access_usd=ZERO, sources=["test"],
+    )  # fmt: skip
+
+
+def chain_world() -> object:
+    """One lab, one cloud, one chip vendor (the mechanism test the issue asks for)."""
+    entities = [
+        Entity("lab", "Lab", EntityType.COMPANY, role="lab"),
+        Entity("cloud", "Cloud", EntityType.COMPANY, role="cloud"),
+        Entity("vendor", "Vendor", EntityType.COMPANY, role="chips"),
+    ]
+    agreements = (
+        Agreement(id="lab-cloud", name="compute", kind="contract", payer=["lab"], payee="cloud",
+                  amount_usd=24, annual_usd=8, start="2025", years=3, capacity_gw=1,
+                  sources=["test"]),
+        Agreement(id="cloud-vendor", name="chips", kind="purchase", payer=["cloud"], payee="vendor",
+                  amount_usd=18, annual_usd=6, start="2025", years=3, sources=["test"]),
+    )  # fmt: skip
+    curated = Curated(
+        agreements=agreements, sites=(),
+        finances=(finance("lab", revenue=10, margin=1.0), finance("cloud"), finance("vendor")),
+        sources={"test": SOURCE},
+    )  # fmt: skip
+    return build_world(entities, curated)
+
+
+def chain_scenario() -> Scenario:
+    return Scenario.model_validate({
+        "name": "chain", "description": "lab revenue halves from 2026", "horizon": [2025, 2027],
+        "interest_rate": {"p5": 0, "p95": 0},
+        "demand": {"shocks": [{"name": "half", "applies_to": "lab", "from": 2026, "factor": 0.5}]},
+    })  # fmt: skip
+
+
+def test_the_lab_underpays_the_cloud_which_underpays_the_vendor() -> None:
+    """2025: lab earns 10, pays 8; cloud pays vendor 6. 2026: lab earns 5, has 2 + 5 = 7 < 8,
+    pays 7 and defaults; cloud (2 + 7) pays 6. 2027: the lab's contract has ended, the cloud has
+    3 for 6 owed: pays 3 and defaults."""
+    model = build_model(chain_world(), chain_scenario())  # type: ignore[arg-type]
+    out = simulate(model, median_draws(model))
+    years = dict(zip(model.nodes, out.default_year[0], strict=True))
+    assert years == {"cloud": 2027, "lab": 2026, "vendor": 0}
+    losses = dict(zip(model.nodes, out.loss_usd[0], strict=True))
+    assert losses == pytest.approx({"cloud": 1 + 8, "lab": 0, "vendor": 3})
+    assert out.unpaid_usd[0] == pytest.approx(1 + 3)
+    assert out.stranded_gw[0] == pytest.approx(1.0)
+    received = dict(zip(model.nodes, out.received_usd[0], strict=True))
+    assert received == pytest.approx({"cloud": 8 + 7, "lab": 0, "vendor": 6 + 6 + 3})
+
+
+def test_money_is_conserved_and_nobody_pays_more_than_it_owes() -> None:
+    model = build_model(chain_world(), chain_scenario())  # type: ignore[arg-type]
+    out = simulate(model, median_draws(model))
+    paid_in = out.received_usd[0].sum()
+    owed = model.leg_schedule.sum()
+    assert paid_in + out.unpaid_usd[0] <= owed + 1e-9
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["baseline", "demand-shortfall", "softbank-short", "nvidia-steps-back", "power-crunch",
+     "bubble-bursts"],
+)  # fmt: skip
+def test_vectorised_equals_the_per_scenario_reference(name: str) -> None:
+    model = build_model(curated_world(), load_scenario(name))
+    draws = draw(model, 12, np.random.default_rng(7))
+    batch = simulate(model, draws)
+    for s in range(draws.scenarios):
+        one = simulate_one(model, draws, s)
+        assert batch.default_year[s].tolist() == one.default_year[0].tolist()
+        for field in ("loss_usd", "writedown_usd", "unpaid_usd", "stranded_gw", "received_usd",
+                      "funding_shortfall_usd"):  # fmt: skip
+            mine, theirs = getattr(batch, field)[s], getattr(one, field)[0]
+            assert np.allclose(mine, theirs, rtol=1e-9, atol=1e-3), field
+
+
+def test_more_demand_never_raises_defaults_in_the_chain() -> None:
+    world = chain_world()
+    previous = None
+    base = chain_scenario()
+    for factor in (0.2, 0.5, 0.8, 1.0, 1.5):
+        shock = base.demand.shocks[0].model_copy(update={"factor": factor})
+        demand = base.demand.model_copy(update={"shocks": (shock,)})
+        scenario = base.model_copy(update={"demand": demand})
+        model = build_model(world, scenario)  # type: ignore[arg-type]
+        defaults = int((simulate(model, median_draws(model)).default_year > 0).sum())
+        assert previous is None or defaults <= previous
+        previous = defaults
