@@ -26,8 +26,11 @@ def finance(entity: str, revenue: float = 0.0, margin: float = 0.0) -> Finance:
     )  # fmt: skip
 
 
-def chain_world() -> object:
+def chain_world(lab_margin: Interval | None = None) -> object:
     """One lab, one cloud, one chip vendor (the mechanism test the issue asks for)."""
+    lab = finance("lab", revenue=10, margin=1.0)
+    if lab_margin is not None:
+        lab = lab.model_copy(update={"operating_margin": lab_margin})
     entities = [
         Entity("lab", "Lab", EntityType.COMPANY, role="lab"),
         Entity("cloud", "Cloud", EntityType.COMPANY, role="cloud"),
@@ -42,7 +45,7 @@ def chain_world() -> object:
     )  # fmt: skip
     curated = Curated(
         agreements=agreements, sites=(),
-        finances=(finance("lab", revenue=10, margin=1.0), finance("cloud"), finance("vendor")),
+        finances=(lab, finance("cloud"), finance("vendor")),
         sources={"test": SOURCE},
     )  # fmt: skip
     return build_world(entities, curated)

@@ -79,11 +79,7 @@ def circular_shares(agreements: pd.DataFrame) -> dict[str, dict[str, Any]]:
             )
     result: dict[str, dict[str, Any]] = {}
     for vendor, by_customer in sorted(revenue.items()):
-        funded = set()
-        for _, first in graph.out_edges(vendor):
-            if graph[vendor][first]["kinds"] & FUNDING:
-                funded |= {first} | nx.descendants(graph, first)
-        funded.discard(vendor)
+        funded = _funded(graph, vendor)
         total = sum(by_customer.values())
         circular = sum(v for c, v in by_customer.items() if c in funded)
         result[vendor] = {
@@ -93,3 +89,18 @@ def circular_shares(agreements: pd.DataFrame) -> dict[str, dict[str, Any]]:
             "funded_customers": sorted(c for c in by_customer if c in funded),
         }
     return result
+
+
+def _funded(graph: nx.DiGraph, vendor: str) -> set[str]:
+    funded: set[str] = set()
+    for _, first in graph.out_edges(vendor):
+        if graph[vendor][first]["kinds"] & FUNDING:
+            funded |= {first} | nx.descendants(graph, first)
+    funded.discard(vendor)
+    return funded
+
+
+def funded_customers(agreements: pd.DataFrame) -> dict[str, set[str]]:
+    """Vendor -> the entities its own equity or loans reach (its possible circular customers)."""
+    graph = money_graph(agreements)
+    return {str(vendor): _funded(graph, str(vendor)) for vendor in graph.nodes}

@@ -1,0 +1,150 @@
+"""``stargate stress``: Monte Carlo stress runs of the World under a scenario."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+from rich.table import Table
+
+from stargate.cli import _emit_json, _fail, app, err, json_option, out
+from stargate.cli_world import _world
+
+
+def _list_scenarios(as_json_: bool) -> None:
+    from stargate.finance.scenarios import builtin_scenarios, load_scenario
+
+    rows = [load_scenario(name) for name in builtin_scenarios()]
+    if as_json_:
+        _emit_json([
+            {"name": s.name, "description": s.description, "horizon": list(s.horizon),
+             "scenarios": s.scenarios, "seed": s.seed}
+            for s in rows
+        ])  # fmt: skip
+        return
+    table = Table(title="Built-in scenarios")
+    for column in ("name", "horizon", "scenarios", "description"):
+        table.add_column(column)
+    for s in rows:
+        table.add_row(s.name, f"{s.horizon[0]}–{s.horizon[1]}", f"{s.scenarios:,}", s.description)
+    out.print(table)
+
+
+def _show(report: dict[str, Any]) -> None:
+    table = Table(title=f"{report['scenario']}: {report['scenarios']:,} scenarios, seed "
+                  f"{report['seed']}, {report['horizon'][0]}–{report['horizon'][1]}")  # fmt: skip
+    for column in ("entity", "P(default)", "loss p50 $B", "loss p95 $B", "reference default"):
+        table.add_column(column, justify="left" if column == "entity" else "right")
+    rows = sorted(
+        report["entities"].items(), key=lambda kv: (-kv[1]["p_default"], -kv[1]["loss_p95_usd"])
+    )
+    for name, row in rows:
+        if row["p_default"] == 0 and row["loss_p95_usd"] == 0:
+            continue
+        table.add_row(
+            name, f"{row['p_default']:.3f}", f"{row['loss_p50_usd'] / 1e9:,.1f}",
+            f"{row['loss_p95_usd'] / 1e9:,.1f}", str(report["reference"][name] or "—"),
+        )  # fmt: skip
+    out.print(table)
+    gw, unpaid = report["stranded_gw"], report["unpaid_usd"]
+    out.print(f"stranded GW p5/p50/p95: {gw['p5']:.2f} / {gw['p50']:.2f} / {gw['p95']:.2f}")
+    out.print(
+        "unpaid obligations $B p5/p50/p95: "
+        + " / ".join(f"{unpaid[k] / 1e9:,.1f}" for k in ("p5", "p50", "p95"))
+    )
+    shares = ", ".join(f"{v} {s:.0%}" for v, s in report["circular_share"].items() if s > 0)
+    out.print(f"circular share of contracted revenue received: {shares or 'none'}")
+
+
+@app.command()
+@click.argument("scenario", required=False, default="baseline", metavar="[SCENARIO_NAME_OR_FILE]")
+@click.option("--scenarios", "count", type=click.IntRange(min=1), help="Scenarios to draw.")
+@click.option("--seed", type=click.IntRange(min=0), help="Seed of the run (default: the file's).")
+@click.option(
+    "--workers", type=click.IntRange(min=1), help="Start a local Dask cluster of N processes."
+)
+@click.option("--cluster", metavar="ADDR", help="Connect to a Dask scheduler (tcp://HOST:PORT).")
+@click.option("--processes", type=click.IntRange(min=1), help="Run on a local pool of N processes.")
+@click.option(
+    "--chunk", type=click.IntRange(min=1), default=5_000, show_default=True,
+    help="Scenarios per chunk (fixed whatever the backend, so results do not depend on it).",
+)  # fmt: skip
+@click.option(
+    "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+    help="Write one row per scenario to this Parquet file.",
+)  # fmt: skip
+@click.option(
+    "--sensitivity", is_flag=True,
+    help="Add a tornado table: which inputs move the default probability of OpenAI, Oracle, "
+    "CoreWeave and SoftBank the most (one at a time, p5 vs p95, same random numbers).",
+)  # fmt: skip
+@click.option("--list", "list_", is_flag=True, help="List the built-in scenarios.")
+@json_option
+def stress(
+    scenario: str, count: int | None, seed: int | None, workers: int | None,
+    cluster: str | None, processes: int | None, chunk: int, out_path: Path | None,
+    sensitivity: bool, list_: bool, as_json_: bool,
+) -> None:  # fmt: skip
+    """Simulate the money under a scenario: defaults, losses, unpaid, stranded GW."""
+    if list_:
+        _list_scenarios(as_json_)
+        return
+    if sum(x is not None for x in (workers, cluster, processes)) > 1:
+        _fail("choose one of --workers, --cluster and --processes")
+    from stargate.finance.montecarlo import run
+    from stargate.finance.scenarios import ScenarioError, load_scenario
+    from stargate.finance.simulate import build_model
+
+    world = _world()
+    try:
+        chosen = load_scenario(scenario)
+        model = build_model(world, chosen)
+    except ScenarioError as error:
+        _fail(str(error))
+    backend, n = "local", 1
+    if workers is not None or cluster is not None:
+        backend, n = "dask", workers or 1
+    elif processes is not None:
+        backend, n = "processes", processes
+    total = count or chosen.scenarios
+    run_seed = chosen.seed if seed is None else seed
+    columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn(),
+               TimeRemainingColumn())  # fmt: skip
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task(f"stress {chosen.name}", total=total)
+        try:
+            result = run(
+                model, world.agreements, name=chosen.name, scenarios=total, seed=run_seed,
+                backend=backend, workers=n, cluster=cluster, chunk=chunk, out=out_path,
+                progress=lambda done: progress.advance(task, done),
+            )  # fmt: skip
+        except OSError as error:
+            _fail(f"cannot run: {error}")
+    report = result.to_json()
+    if sensitivity:
+        from stargate.finance.sensitivity import tornado
+
+        with err.status("sensitivity: one input at a time"):
+            table = tornado(model, total, run_seed)
+        report["sensitivity"] = {
+            target: rows[rows["swing"] > 0].drop(columns="target").head(10).to_dict("records")
+            for target, rows in table.groupby("target", sort=True)
+        }
+    if as_json_:
+        _emit_json(report)
+        return
+    _show(report)
+    for target, rows in report.get("sensitivity", {}).items():
+        if not rows:
+            p = report["entities"].get(target, {}).get("p_default", 0.0)
+            out.print(f"No single input moves P(default) of {target} (stays {p:.3f}).")
+            continue
+        tornado_table = Table(title=f"What moves P(default) of {target} (p5 → p95)")
+        for column in ("input", "P at p5", "P at p95", "swing"):
+            tornado_table.add_column(column, justify="left" if column == "input" else "right")
+        for row in rows[:5]:
+            tornado_table.add_row(row["input"], f"{row['p_low']:.3f}", f"{row['p_high']:.3f}",
+                                  f"{row['swing']:.3f}")  # fmt: skip
+        out.print(tornado_table)

@@ -1,0 +1,152 @@
+"""Monte Carlo runs: the same seed gives the same numbers on every backend, summaries agree with
+the per-scenario rows, and the ``stargate stress`` contract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from stargate.analysis.circularity import circular_shares
+from stargate.cli import app
+from stargate.finance.montecarlo import chunk_sizes, run
+from stargate.finance.scenarios import load_scenario
+from stargate.finance.simulate import Model, build_model, median_draws, simulate
+from stargate.world.world import World, curated_world
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    return curated_world()
+
+
+@pytest.fixture(scope="module")
+def model(world: World) -> Model:
+    return build_model(world, load_scenario("bubble-bursts"))
+
+
+def test_chunks_cover_every_scenario() -> None:
+    assert chunk_sizes(10, 3) == [3, 3, 3, 1]
+    assert chunk_sizes(9, 3) == [3, 3, 3]
+    assert chunk_sizes(2, 5) == [2]
+
+
+def test_the_same_seed_gives_the_same_numbers_on_every_backend(world: World, model: Model) -> None:
+    common = {"name": "bubble-bursts", "scenarios": 700, "seed": 11, "chunk": 200}
+    local = run(model, world.agreements, backend="local", **common).to_json()  # type: ignore[arg-type]
+    pool = run(model, world.agreements, backend="processes", workers=2, **common).to_json()  # type: ignore[arg-type]
+    dask = run(model, world.agreements, backend="dask", workers=2, **common).to_json()  # type: ignore[arg-type]
+    assert json.dumps(local, sort_keys=True) == json.dumps(pool, sort_keys=True)
+    assert json.dumps(local, sort_keys=True) == json.dumps(dask, sort_keys=True)
+    other = run(model, world.agreements, backend="local", **{**common, "seed": 12}).to_json()  # type: ignore[arg-type]
+    assert json.dumps(local, sort_keys=True) != json.dumps(other, sort_keys=True)
+
+
+def test_summaries_agree_with_the_per_scenario_rows(
+    tmp_path: Path, world: World, model: Model
+) -> None:
+    out = tmp_path / "runs" / "r.parquet"
+    result = run(model, world.agreements, name="x", scenarios=450, seed=3, chunk=100, out=out)
+    rows = pq.read_table(out).to_pandas()
+    assert len(rows) == 450
+    assert list(rows["scenario"]) == list(range(450))
+    assert pq.ParquetFile(out).num_row_groups == 5
+    entities = result.entities.set_index("entity")
+    by_year = result.default_by_year.set_index(["entity", "year"])
+    for name in model.nodes:
+        years = rows[f"default_year.{name}"].to_numpy()
+        assert entities.loc[name, "p_default"] == pytest.approx((years > 0).mean())
+        for year in model.years:
+            expected = ((years > 0) & (years <= year)).mean()
+            assert by_year.loc[(name, year), "p_default_by_year"] == pytest.approx(expected)
+        loss = rows[f"loss_usd.{name}"].to_numpy()
+        assert entities.loc[name, "loss_p95_usd"] == pytest.approx(np.quantile(loss, 0.95))
+    totals = result.totals.set_index("quantity")
+    assert totals.loc["stranded_gw", "p50"] == pytest.approx(rows["stranded_gw"].median())
+    assert totals.loc["unpaid_usd", "mean"] == pytest.approx(rows["unpaid_usd"].mean())
+    # cumulative by year, ending at the overall probability
+    last = by_year.xs(model.years[-1], level="year")["p_default_by_year"]
+    assert np.allclose(last.sort_index(), entities["p_default"].sort_index())
+
+
+def test_the_reference_is_the_median_run(world: World, model: Model) -> None:
+    result = run(model, world.agreements, name="x", scenarios=10, seed=1)
+    median = simulate(model, median_draws(model)).default_year[0]
+    for name, year in zip(model.nodes, median, strict=True):
+        assert result.reference[name] == (int(year) or None)
+
+
+def test_circular_revenue_only_comes_from_funded_customers(world: World) -> None:
+    baseline = build_model(world, load_scenario("baseline"))
+    result = run(baseline, world.agreements, name="x", scenarios=200, seed=5)
+    static = circular_shares(world.agreements)
+    for row in result.circular.itertuples():
+        assert 0.0 <= row.share <= 1.0
+        if static.get(row.vendor, {}).get("share", 0.0) == 0.0:
+            assert row.share == 0.0, row.vendor
+    assert result.circular.set_index("vendor").loc["nvidia", "share"] > 0
+
+
+def test_stress_cli_contract(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 's.sqlite'}"
+    out = tmp_path / "r.parquet"
+    result = CliRunner().invoke(
+        app,
+        ["--db", db, "stress", "demand-shortfall", "--scenarios", "300", "--seed", "9",
+         "--out", str(out), "--json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert set(report) >= {"scenario", "scenarios", "seed", "horizon", "entities",
+                           "stranded_gw", "unpaid_usd", "circular_share", "reference"}  # fmt: skip
+    assert (report["scenario"], report["scenarios"], report["seed"]) == ("demand-shortfall", 300, 9)
+    assert report["horizon"] == [2025, 2032]
+    openai = report["entities"]["openai"]
+    assert set(openai) >= {"p_default", "p_default_by_year", "loss_p50_usd", "loss_p95_usd"}
+    assert list(openai["p_default_by_year"]) == [str(y) for y in range(2025, 2033)]
+    assert set(report["stranded_gw"]) == {"p5", "p50", "p95"} == set(report["unpaid_usd"])
+    assert (
+        report["stranded_gw"]["p5"] <= report["stranded_gw"]["p50"] <= report["stranded_gw"]["p95"]
+    )
+    assert set(report["reference"]) == set(report["entities"])
+    assert pq.ParquetFile(out).metadata.num_rows == 300
+
+
+def test_stress_list_and_errors(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 's.sqlite'}"
+    listed = CliRunner().invoke(app, ["--db", db, "stress", "--list", "--json"])
+    assert listed.exit_code == 0
+    assert {s["name"] for s in json.loads(listed.stdout)} >= {
+        "baseline", "demand-shortfall", "softbank-short", "nvidia-steps-back", "power-crunch",
+        "bubble-bursts",
+    }  # fmt: skip
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\ndescription: x\nhorizon: [2025, 2030]\nscenarios: -4\n")
+    failed = CliRunner().invoke(app, ["--db", db, "stress", str(bad), "--json"])
+    assert failed.exit_code != 0
+    assert "scenarios" in failed.stderr
+    assert failed.stdout == ""
+    both = CliRunner().invoke(
+        app, ["--db", db, "stress", "--workers", "2", "--cluster", "tcp://127.0.0.1:1"]
+    )
+    assert both.exit_code != 0
+    assert "choose one" in both.stderr
+
+
+def test_stress_cli_sensitivity_lists_only_inputs_that_move(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 's.sqlite'}"
+    result = CliRunner().invoke(
+        app, ["--db", db, "stress", "softbank-short", "--scenarios", "40", "--sensitivity",
+              "--json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    sensitivity = json.loads(result.stdout)["sensitivity"]
+    assert set(sensitivity) == {"openai", "oracle", "coreweave", "softbank"}
+    for rows in sensitivity.values():
+        assert all(row["swing"] > 0 for row in rows)
+        assert [r["swing"] for r in rows] == sorted((r["swing"] for r in rows), reverse=True)
+    assert sensitivity["softbank"][0]["input"] == "access:softbank"
