@@ -51,7 +51,11 @@ def simulate_one(model: Model, draws: Draws, s: int) -> Outcome:
                 * (1 + draws.growth[s, i]) ** (year - model.years[0])
                 * model.shock[t, i]
             )
-            ocf = revenue * draws.margin[s, i]
+            planned = model.revenue[i] * (1 + model.plan_growth[i]) ** (year - model.years[0])
+            if model.margin[0][i] < 0:  # a loss-maker's costs follow its plan
+                ocf = revenue - planned * (1 - draws.margin[s, i])
+            else:
+                ocf = revenue * draws.margin[s, i]
             el[i] = model.debt_service[i] + service[i][t] + capex[i] + max(-ocf, 0.0)
             e[i] = (
                 L[i].sum() + el[i]

@@ -113,3 +113,21 @@ def test_more_demand_never_raises_defaults_in_the_chain() -> None:
         defaults = int((simulate(model, median_draws(model)).default_year > 0).sum())
         assert previous is None or defaults <= previous
         previous = defaults
+
+
+def test_more_demand_never_hurts_a_loss_making_lab() -> None:
+    """Lab margin −0.5 on a plan of 10 a year: its costs are 15 whatever the demand. Demand × 0.5,
+    1, 2 leaves −10, −5, +5 < 8 owed (default in 2025); × 4 leaves 25 (no default). Scaling
+    costs with sales (R × margin) would make it default in every case."""
+    world = chain_world(lab_margin=Interval(p5=-0.5, p95=-0.5))
+    years = []
+    for factor in (0.5, 1.0, 2.0, 4.0):
+        scenario = Scenario.model_validate({
+            "name": "demand", "description": "x", "horizon": [2025, 2027],
+            "interest_rate": {"p5": 0, "p95": 0},
+            "demand": {"shocks": [{"name": "d", "applies_to": "lab", "from": 2025,
+                                   "factor": factor}]},
+        })  # fmt: skip
+        model = build_model(world, scenario)  # type: ignore[arg-type]
+        years.append(int(simulate(model, median_draws(model)).default_year[0, 1]))
+    assert years == [2025, 2025, 2025, 0]

@@ -200,7 +200,7 @@ def _summarise(
         "vendor": np.asarray(model.nodes)[vendors],
         "received_usd": totals.received[vendors] / scenarios,
         "circular_usd": totals.circular[vendors] / scenarios,
-        "share": totals.circular[vendors] / totals.received[vendors],
+        "share": np.minimum(totals.circular[vendors] / totals.received[vendors], 1.0),  # rounding
     })  # fmt: skip
     return StressResult(
         scenario=name, scenarios=scenarios, seed=seed, years=model.years, entities=entities,

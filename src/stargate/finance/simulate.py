@@ -4,7 +4,12 @@ Each year of the horizon, for every scenario ``s`` and entity ``i`` (documented 
 ``docs/methods.md``):
 
 1. outside revenue ``R = revenue₀ × (1 + g)^(t − t₀) × shocks``, ``g`` drawn from the entity's
-   growth prior (or the scenario's override); operating cash flow ``= R × margin``;
+   growth prior (or the scenario's override); operating cash flow ``R × margin`` for an entity
+   whose median margin is positive (its costs scale with its sales); for a loss-maker (median
+   margin below zero) costs follow its own plan, its revenue at the median of its own growth
+   prior, ``C = revenue₀ × (1 + ḡ)^(t − t₀) × (1 − margin)``, and cash flow is ``R − C``: equal to
+   ``R × margin`` on plan, falling one for one when demand falls short (otherwise a lab that
+   burns cash would burn less when demand falls, and more demand would raise its default risk);
 2. obligations due: every agreement leg (payer → payee) pays its schedule for the year; payments
    of capacity-linked agreements (those with GW) slip by the scenario's delivery delay; funding
    rules drop an agreement (probability) or cap its cumulative payments (stop after). Equity
@@ -61,6 +66,7 @@ class Model:
     leg_stop_after: NDArray[np.float64]  # (K,) cap on cumulative payments (inf: none)
     revenue: NDArray[np.float64]  # (n,)
     growth: tuple[NDArray[np.float64], NDArray[np.float64]]  # mean, sd (n,)
+    plan_growth: NDArray[np.float64]  # (n,) the entity's own growth median: its cost plan
     margin: tuple[NDArray[np.float64], NDArray[np.float64]]
     access: tuple[NDArray[np.float64], NDArray[np.float64]]
     cash: NDArray[np.float64]  # (n,)
@@ -109,6 +115,7 @@ def build_model(world: World, scenario: Scenario) -> Model:
         return np.array([m for m, _ in pairs]), np.array([s for _, s in pairs])
 
     growth = vectors("revenue_growth")
+    plan_growth = growth[0].copy()  # before the scenario's demand overrides
     for target, interval in scenario.demand.growth.items():
         for member in members(target, roles):
             if member in index:
@@ -176,6 +183,7 @@ def build_model(world: World, scenario: Scenario) -> Model:
         leg_stop_after=column("stop_after"),
         revenue=np.array([float(f.get("revenue_usd", 0.0)) for f in finance]),
         growth=growth,
+        plan_growth=plan_growth,
         margin=vectors("operating_margin"),
         access=vectors("funding_access_usd"),
         cash=np.array([float(f.get("cash_usd", 0.0)) for f in finance]),
@@ -322,7 +330,10 @@ def simulate(model: Model, draws: Draws) -> Outcome:
         np.add.at(capex_due, (rows[:, None], payer[None, capex]), due[:, capex])
         # 1 and 3. revenue, operating cash flow, outside assets and liabilities
         revenue = model.revenue * (1 + draws.growth) ** (year - model.years[0]) * model.shock[t]
-        ocf = revenue * draws.margin
+        planned = model.revenue * (1 + model.plan_growth) ** (year - model.years[0])
+        ocf = np.where(  # a loss-maker's costs follow its plan; a profitable entity's its sales
+            model.margin[0] < 0, revenue - planned * (1 - draws.margin), revenue * draws.margin
+        )
         access = np.where(alive, draws.access, 0.0)
         el = np.where(
             alive,
