@@ -150,3 +150,20 @@ def test_stress_cli_sensitivity_lists_only_inputs_that_move(tmp_path: Path) -> N
         assert all(row["swing"] > 0 for row in rows)
         assert [r["swing"] for r in rows] == sorted((r["swing"] for r in rows), reverse=True)
     assert sensitivity["softbank"][0]["input"] == "access:softbank"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("funding:\n  - {agreement: made-up-deal, probability: 0.5}\n", "unknown agreement"),
+        ("period: quarter\n", "field 'period'"),
+    ],
+)
+def test_stress_refuses_what_it_cannot_simulate(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text("name: s\ndescription: d\nextends: baseline\n" + text, encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 's.sqlite'}"
+    result = CliRunner().invoke(app, ["--db", db, "stress", str(path), "--json"])
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert result.stdout == ""

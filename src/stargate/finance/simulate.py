@@ -41,7 +41,7 @@ from numpy.typing import NDArray
 from stargate.finance.cascades import furfine
 from stargate.finance.clearing import eisenberg_noe, rogers_veraart
 from stargate.finance.network import Conventions, network
-from stargate.finance.scenarios import Scenario, members
+from stargate.finance.scenarios import Scenario, ScenarioError, check_against, members
 from stargate.world.world import World
 
 Z90 = 1.6448536269514722
@@ -93,6 +93,12 @@ def build_model(world: World, scenario: Scenario) -> Model:
     finances = {row["entity"]: row for row in world.finances.to_dict("records")}
     priors = world.priors
     roles = dict(zip(world.entities["id"], world.entities["role"], strict=True))
+    check_against(scenario, roles, {str(a["id"]) for a in agreements})
+    if scenario.period != "year":
+        raise ScenarioError(
+            f"scenario {scenario.name!r}: field 'period': {scenario.period!r} is not simulated yet"
+            " (yearly periods only)"
+        )
     names = set(finances)
     for a in agreements:
         names |= set(str(a["payers"]).split(","))
