@@ -95,7 +95,7 @@ def stress(
         _fail("choose one of --workers, --cluster and --processes")
     from stargate.finance.montecarlo import run
     from stargate.finance.scenarios import ScenarioError, load_scenario
-    from stargate.finance.simulate import build_model
+    from stargate.finance.simulate import build_model, not_simulated
 
     world = _world()
     try:
@@ -123,6 +123,12 @@ def stress(
         except OSError as error:
             _fail(f"cannot run: {error}")
     report = result.to_json()
+    report["not_simulated"] = not_simulated(chosen)
+    if report["not_simulated"]:
+        err.print(
+            "[yellow]warning:[/yellow] not simulated yet (validated only): "
+            + ", ".join(report["not_simulated"])
+        )
     if sensitivity:
         from stargate.finance.sensitivity import tornado
 

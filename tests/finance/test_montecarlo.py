@@ -114,6 +114,13 @@ def test_stress_cli_contract(tmp_path: Path) -> None:
     )
     assert set(report["reference"]) == set(report["entities"])
     assert pq.ParquetFile(out).metadata.num_rows == 300
+    assert report["not_simulated"] == ["capex_per_gw_usd"]  # inherited from baseline
+    short = CliRunner().invoke(
+        app, ["--db", db, "stress", "softbank-short", "--scenarios", "20", "--json"]
+    )
+    fields = json.loads(short.stdout)["not_simulated"]
+    assert any(f.endswith(".secured_from_claims") for f in fields)
+    assert "not simulated yet" in short.stderr
 
 
 def test_stress_list_and_errors(tmp_path: Path) -> None:

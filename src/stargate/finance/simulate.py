@@ -87,6 +87,23 @@ def _normal(p5: float, p95: float) -> tuple[float, float]:
     return (p5 + p95) / 2, (p95 - p5) / (2 * Z90)
 
 
+def not_simulated(scenario: Scenario) -> list[str]:
+    """Scenario fields that are validated but do not act on the simulation yet."""
+    fields = []
+    if scenario.capex_per_gw_usd is not None:
+        fields.append("capex_per_gw_usd")
+    if scenario.delivery.gw_per_year_cap is not None:
+        fields.append("delivery.gw_per_year_cap")
+    if scenario.disputed != "mixture":
+        fields.append("disputed")
+    fields += [
+        f"funding.{k}.secured_from_claims"
+        for k, rule in enumerate(scenario.funding)
+        if rule.secured_from_claims is not None
+    ]
+    return fields
+
+
 def build_model(world: World, scenario: Scenario) -> Model:
     """Arrays for the simulation; entities are those in agreements or finances."""
     agreements = world.agreements.to_dict("records")
