@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Final
 
+from stargate.units import Z90
+
 H100_FP8_FLOPS: Final = 1.979e15
 HOURS_PER_YEAR: Final = 8766.0
-Z90: Final = 1.6448536269514722  # the 95th percentile of the standard normal
 
 
 class PowerBasis(enum.StrEnum):

@@ -43,6 +43,8 @@ class UnitInfo:
     description: str
 
 
+Z90: Final = 1.6448536269514722  # the standard normal's 95th percentile: p5/p95 = mean ∓ Z90·sd
+
 CURRENCIES: Final = frozenset({"USD", "EUR", "GBP", "JPY", "CNY", "AED", "SAR", "CHF", "CAD"})
 
 _PHYSICAL: Final[tuple[UnitInfo, ...]] = (

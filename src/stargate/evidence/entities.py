@@ -13,9 +13,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from stargate.ledger.records import Entity, EntityType
+from stargate.yamlfile import read_yaml
 
 
 class GazetteerError(ValueError):
@@ -35,12 +34,7 @@ def bundled_gazetteer() -> Path:
 def load_gazetteer(path: Path | None = None) -> list[Entity]:
     """Entities (organisations first, then people) from a gazetteer YAML file."""
     path = path or bundled_gazetteer()
-    try:
-        rows = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise GazetteerError(f"{path}: cannot read: {error}") from None
-    except yaml.YAMLError as error:
-        raise GazetteerError(f"{path}: not valid YAML: {error}") from None
+    rows = read_yaml(path, GazetteerError)
     if not isinstance(rows, list):
         raise GazetteerError(f"{path}: expected a list of organisations at the top level")
     organisations: list[Entity] = []

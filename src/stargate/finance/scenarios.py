@@ -18,8 +18,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from stargate.world.curated import Interval
+from stargate.yamlfile import read_yaml
 
 GROUPS = {"labs": "lab", "clouds": "cloud", "chips": "chips", "builders": "builder",
           "investors": "investor"}  # fmt: skip
@@ -31,19 +33,6 @@ class ScenarioError(ValueError):
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class Interval(_Strict):
-    """A 90% interval (5th and 95th percentiles)."""
-
-    p5: float
-    p95: float
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Interval:
-        if self.p5 > self.p95:
-            raise ValueError(f"p5 ({self.p5}) is above p95 ({self.p95})")
-        return self
 
 
 class Shock(_Strict):
@@ -157,12 +146,7 @@ def _raw(name_or_path: str | Path, seen: tuple[str, ...] = ()) -> tuple[dict[str
     if not path.is_file():
         known = ", ".join(builtin_scenarios())
         raise ScenarioError(f"no scenario {str(name_or_path)!r}: not a file nor one of {known}")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise ScenarioError(f"{where}: cannot read: {error}") from None
-    except yaml.YAMLError as error:
-        raise ScenarioError(f"{where}: not valid YAML: {error}") from None
+    data = read_yaml(path, ScenarioError)
     if not isinstance(data, dict):
         raise ScenarioError(f"{where}: a scenario is a mapping of fields")
     parents = data.pop("extends", None)

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from stargate.finance.simulate import Draws, Model, draw, simulate
+from stargate.units import Z90
 
-Z90 = 1.6448536269514722  # the standard normal's 95th percentile
 TARGETS = ("openai", "oracle", "coreweave", "softbank")
 
 

@@ -42,9 +42,9 @@ from stargate.finance.cascades import furfine
 from stargate.finance.clearing import eisenberg_noe, rogers_veraart
 from stargate.finance.network import Conventions, network
 from stargate.finance.scenarios import Scenario, ScenarioError, check_against, members
+from stargate.units import Z90
 from stargate.world.world import World
 
-Z90 = 1.6448536269514722
 REPAYMENT_YEARS = 5
 CAPACITY_KINDS = frozenset({"contract", "lease", "purchase"})
 

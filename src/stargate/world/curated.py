@@ -8,8 +8,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from stargate.yamlfile import read_yaml
 
 AgreementKind = Literal["equity", "contract", "lease", "loan", "purchase", "capex_programme"]
 SiteStatus = Literal["announced", "planned", "under_construction", "operational"]
@@ -156,10 +157,7 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def _rows(path: Path, model: type[M]) -> list[M]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise CuratedError(f"{path}: cannot read: {error}") from None
+    data = read_yaml(path, CuratedError)
     if not isinstance(data, list):
         raise CuratedError(f"{path}: expected a list of rows")
     rows = []
