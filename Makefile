@@ -5,14 +5,20 @@ BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: run test lint types check docs postgres install install-dev bench clean
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+VENDOR := src/stargate/web/static/vendor
 
-run: install
+.PHONY: run test lint types check docs postgres chromium assets install install-dev bench clean
+
+# The main job: set up, load the demo store, and serve the dashboard on loopback.
+run: install assets
 	$(BIN)/stargate init
 	$(BIN)/stargate summary
+	$(BIN)/stargate serve --host $(HOST) --port $(PORT)
 
-test: install-dev postgres lint types
-	$(BIN)/pytest $(PYTEST_ARGS)
+test: install-dev assets postgres chromium lint types
+	STARGATE_REQUIRE_BROWSER=1 $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check src tests benchmarks
@@ -44,6 +50,26 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@
 
+# The dashboard's front-end libraries, from pinned npm packages (checked against their integrity).
+assets: $(VENDOR)/.built
+
+$(VENDOR)/.built: src/stargate/web/assets.py | $(VENV)/.installed
+	@command -v npm >/dev/null 2>&1 || { echo "installing npm from Debian's packages"; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	$(BIN)/python -m stargate.web.assets
+	@touch $@
+
+# Headless Chromium for the browser tests (Debian's package; Playwright drives it).
+chromium:
+	@if command -v chromium >/dev/null 2>&1; then \
+		echo "Chromium found"; \
+	else \
+		echo "installing Chromium from Debian's packages"; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
 # A PostgreSQL server for the test suite (it starts and stops its own cluster on loopback).
 postgres:
 	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1; then \
@@ -55,4 +81,4 @@ postgres:
 	fi
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist $(VENDOR) test-artifacts

@@ -450,4 +450,4 @@ def main() -> None:
 
 
 # The other command modules register on `app` when imported (after it exists).
-from stargate import cli_finance, cli_stress, cli_world  # noqa: E402, F401
+from stargate import cli_finance, cli_stress, cli_web, cli_world  # noqa: E402, F401

@@ -221,3 +221,29 @@ judgements = Table(
     Column("deleted_at", UTC_NOW),
     _one_of("verdict", Verdict),
 )
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", Text, nullable=False, comment="who holds the token; recorded as the user"),
+    Column("token_hash", String(64), nullable=False, unique=True, comment="SHA-256 hex"),
+    Column("created_at", UTC_NOW, nullable=False),
+    Column("revoked_at", UTC_NOW),
+)
+
+stress_runs = Table(
+    "stress_runs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("scenario", Text, nullable=False, comment="the scenario as validated (JSON)"),
+    Column("status", String(16), nullable=False),
+    Column("done", Integer, nullable=False, comment="scenarios finished"),
+    Column("total", Integer, nullable=False, comment="scenarios asked for"),
+    Column("user", Text, nullable=False),
+    Column("created_at", UTC_NOW, nullable=False),
+    Column("finished_at", UTC_NOW),
+    Column("error", Text),
+    Column("result", JSON, comment="the `stargate stress --json` object"),
+    CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
+)

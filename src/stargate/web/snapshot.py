@@ -1,0 +1,103 @@
+"""A read model of the store for the web app: the World, claims and sources, rebuilt only when
+the ledger changes (a cheap version query of row counts and stamps decides)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from stargate.evidence.entities import load_gazetteer
+from stargate.ledger import tables
+from stargate.ledger.records import Source, StoredClaim, as_json
+from stargate.ledger.store import Store
+from stargate.world.curated import bundled
+from stargate.world.resolve import resolve
+from stargate.world.world import World, build_world
+
+CONTEXT_CHARS = 240
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    version: tuple[int, ...]
+    world: World
+    claims: dict[str, StoredClaim]
+    sources: dict[str, Source]
+    canonical: dict[str, str]
+    names: dict[str, str]  # entity id -> name
+
+    def name(self, entity_id: str | None) -> str | None:
+        return None if entity_id is None else self.names.get(entity_id, entity_id)
+
+    def claim_json(self, stored: StoredClaim, *, context: bool = False) -> dict[str, Any]:
+        """A claim with its source's metadata; ``context`` adds the text around the quote."""
+        c = stored.claim
+        source = self.sources.get(c.source_id)
+        row: dict[str, Any] = {
+            "id": stored.id, "kind": str(c.kind), "amount": as_json(c.quantity.amount),
+            "amount_max": as_json(c.quantity.amount_max), "unit": c.quantity.unit,
+            "bound": str(c.quantity.bound), "period": c.period, "status": str(c.status),
+            "polarity": str(c.polarity), "subjects": list(c.subjects),
+            "subject_names": [self.name(s) for s in c.subjects], "object": c.object_id,
+            "object_name": self.name(c.object_id), "speaker": c.speaker, "quote": c.quote,
+            "start": c.start, "end": c.end, "origin": c.origin, "confidence": c.confidence,
+            "rank": str(stored.effective_rank), "rank_reason": stored.rank_reason,
+            "source_id": c.source_id,
+            "source_title": source.title if source else None,
+            "publisher": source.publisher if source else None,
+            "published_at": source.published_at if source else None,
+            "url": source.url if source else None,
+        }  # fmt: skip
+        if context and source is not None:
+            row["context_before"] = source.text[max(0, c.start - CONTEXT_CHARS) : c.start]
+            row["context_after"] = source.text[c.end : c.end + CONTEXT_CHARS]
+        return row
+
+
+def version(store: Store) -> tuple[int, ...]:
+    """Changes whenever a row is added, retracted or withdrawn anywhere in the ledger."""
+    t = tables
+    counts = [select(func.count()).select_from(table).scalar_subquery()
+              for table in (t.sources, t.claims, t.claim_reviews, t.claim_links, t.judgements,
+                            t.entities, t.aliases)]  # fmt: skip
+    stamps = [
+        select(func.count()).where(t.claims.c.retracted_at.is_not(None)).scalar_subquery(),
+        select(func.count()).where(t.claim_links.c.deleted_at.is_not(None)).scalar_subquery(),
+        select(func.count()).where(t.judgements.c.deleted_at.is_not(None)).scalar_subquery(),
+    ]
+    with store.engine.connect() as connection:
+        row = connection.execute(select(*counts, *stamps)).one()
+    return tuple(int(v) for v in row)
+
+
+def build(store: Store, at: tuple[int, ...]) -> Snapshot:
+    entities = store.entities() or load_gazetteer()
+    sources = {s.id: s for s in store.sources()}
+    stored = store.claims()
+    canonical = store.canonical_ids()
+    resolved = resolve(stored, store.claim_links(), canonical, sources)
+    world = build_world(entities, bundled(), tuple(resolved))
+    names = {e.id: e.name for e in entities}
+    return Snapshot(at, world, {c.id: c for c in stored}, sources, canonical, names)
+
+
+class Snapshots:
+    """The latest snapshot of one store, rebuilt when the ledger's version moves."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._current: Snapshot | None = None
+
+    def get(self) -> Snapshot:
+        at = version(self.store)
+        current = self._current
+        if current is not None and current.version == at:
+            return current
+        with self._lock:
+            if self._current is None or self._current.version != at:
+                self._current = build(self.store, at)
+            return self._current

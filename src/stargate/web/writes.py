@@ -1,0 +1,288 @@
+"""Write routes: log in with a token, review and correct claims, merge entities, start stress
+runs. Every write needs a token (bearer header, or the session cookie plus a CSRF token) and
+records a new row (a review, a superseding claim, a judgement, a run); claims are never edited."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Form, HTTPException, Path, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from stargate.ledger.records import (
+    ClaimKind,
+    ClaimLink,
+    ClaimReview,
+    Judgement,
+    Rank,
+    Relation,
+    Verdict,
+)
+from stargate.ledger.store import StoreError
+from stargate.units import Quantity, UnitError
+from stargate.web.app import render, web
+from stargate.web.auth import COOKIE, csrf_ok, token_user
+
+router = APIRouter()
+
+Id = Annotated[str, Path(min_length=1, max_length=200)]
+Text = Annotated[str, Form(max_length=2000)]
+Action = Literal["accept", "reject", "rank"]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ReviewBody(_Body):
+    action: Action = Field(description="accept (rank normal), reject (deprecated), or rank")
+    rank: Rank | None = Field(default=None, description="the rank, for action=rank")
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class CorrectionBody(_Body):
+    amount: str = Field(max_length=40, description="the corrected amount, as a decimal")
+    amount_max: str | None = Field(default=None, max_length=40)
+    unit: str | None = Field(default=None, max_length=16)
+    kind: ClaimKind | None = None
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class MergeBody(_Body):
+    left: str = Field(min_length=1, max_length=200)
+    right: str = Field(min_length=1, max_length=200)
+
+
+class StressBody(_Body):
+    scenario: str = Field(default="baseline", max_length=100, description="a built-in name")
+    scenarios: int | None = Field(default=None, ge=1)
+    seed: int | None = Field(default=None, ge=0)
+    overrides: dict[str, Any] = Field(default={}, description="fields to replace, nested")
+
+
+def writer(request: Request, csrf: str | None = None) -> str:
+    """The user behind this request's token; cookie sessions must also carry the CSRF token."""
+    state = web(request)
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        user = token_user(state.store, header[7:].strip())
+        if user is None:
+            raise HTTPException(401, "the bearer token is unknown or revoked")
+        return user
+    session = request.cookies.get(COOKIE)
+    user = token_user(state.store, session)
+    if user is None:
+        raise HTTPException(
+            401,
+            "a token is needed: send `Authorization: Bearer TOKEN` or log "
+            "in at /login (tokens come from `stargate token create NAME`)",
+        )
+    sent = csrf or request.headers.get("x-csrf-token")
+    if not csrf_ok(state.settings.secret, session, sent):
+        raise HTTPException(403, "missing or wrong CSRF token; reload the page and try again")
+    return user
+
+
+def _back(target: str | None, fallback: str) -> RedirectResponse:
+    """Redirect after a form, only to a path on this site."""
+    safe = target if target and target.startswith("/") and not target.startswith("//") else None
+    return RedirectResponse(safe or fallback, status_code=303)
+
+
+def _store_error(error: StoreError | UnitError) -> HTTPException:
+    message = str(error)
+    return HTTPException(404 if message.startswith("unknown") else 422, message)
+
+
+# -- actions shared by forms and the API ---------------------------------------------------------
+
+
+def review(request: Request, claim_id: str, body: ReviewBody, user: str) -> int:
+    rank = {"accept": Rank.NORMAL, "reject": Rank.DEPRECATED}.get(body.action, body.rank)
+    if rank is None:
+        raise HTTPException(422, "action=rank needs a rank: preferred, normal or deprecated")
+    reason = body.reason or {"accept": "accepted", "reject": "rejected"}.get(body.action)
+    try:
+        return web(request).store.review_claim(ClaimReview(claim_id, rank, user, reason))
+    except StoreError as error:
+        raise _store_error(error) from error
+
+
+def correct(request: Request, claim_id: str, body: CorrectionBody, user: str) -> str:
+    """Add a corrected copy of a claim by ``user`` that supersedes the original."""
+    state = web(request)
+    stored = state.snapshots.get().claims.get(claim_id)
+    if stored is None:
+        raise HTTPException(404, f"unknown claim {claim_id!r}")
+    old = stored.claim
+    try:
+        quantity = Quantity(
+            Decimal(body.amount.strip()), body.unit or old.quantity.unit, old.quantity.bound,
+            Decimal(body.amount_max.strip()) if body.amount_max else None,
+        )  # fmt: skip
+    except (InvalidOperation, UnitError) as error:
+        raise HTTPException(422, f"amount: {error or 'not a number'}") from error
+    fixed = replace(old, quantity=quantity, kind=body.kind or old.kind, origin=f"review:{user}",
+                    confidence=1.0, created_at=None, rank=Rank.NORMAL,
+                    rank_reason=body.reason or "corrected by a reviewer")  # fmt: skip
+    if fixed.id == claim_id:
+        raise HTTPException(422, "the correction changes nothing")
+    link = ClaimLink(fixed.id, claim_id, Relation.SUPERSEDES, user, body.reason)
+    try:
+        state.store.add_claims([fixed], links=[link])
+    except (StoreError, UnitError) as error:
+        raise _store_error(error) from error
+    return fixed.id
+
+
+def merge(request: Request, body: MergeBody, user: str) -> int:
+    try:
+        return web(request).store.judge(Judgement(body.left, body.right, Verdict.POSITIVE, user))
+    except StoreError as error:
+        raise _store_error(error) from error
+
+
+def start_stress(request: Request, scenario: Any, user: str) -> str:
+    from stargate.finance.scenarios import ScenarioError
+    from stargate.finance.simulate import build_model
+
+    state = web(request)
+    try:
+        build_model(state.snapshots.get().world, scenario)  # refuses what cannot run, now
+    except ScenarioError as error:
+        raise HTTPException(422, str(error)) from error
+    return state.jobs.submit(scenario, user)
+
+
+# -- login ----------------------------------------------------------------------------------------
+
+
+@router.get("/login", include_in_schema=False)
+def login_page(request: Request) -> Response:
+    return render(request, "login.html", {"error": None})
+
+
+@router.post("/login", include_in_schema=False)
+def login(request: Request, token: Annotated[str, Form(max_length=200)]) -> Response:
+    if token_user(web(request).store, token.strip()) is None:
+        return render(request, "login.html", {"error": "unknown or revoked token"}, status=401)
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(COOKIE, token.strip(), httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https", max_age=30 * 24 * 3600)  # fmt: skip
+    return response
+
+
+@router.post("/logout", include_in_schema=False)
+def logout() -> Response:
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+# -- forms ----------------------------------------------------------------------------------------
+
+
+@router.post("/claims/{claim_id}/review", include_in_schema=False)
+def review_form(
+    request: Request, claim_id: Id, action: Annotated[Action, Form()],
+    csrf: Annotated[str, Form(max_length=100)] = "", rank: Annotated[Rank | None, Form()] = None,
+    reason: Text = "", next: Text = "",
+) -> Response:  # fmt: skip
+    user = writer(request, csrf)
+    review(request, claim_id, ReviewBody(action=action, rank=rank, reason=reason or None), user)
+    return _back(next, f"/claims/{claim_id}")
+
+
+@router.post("/claims/{claim_id}/correct", include_in_schema=False)
+def correct_form(
+    request: Request, claim_id: Id, amount: Annotated[str, Form(max_length=40)],
+    csrf: Annotated[str, Form(max_length=100)] = "",
+    amount_max: Annotated[str, Form(max_length=40)] = "",
+    unit: Annotated[str, Form(max_length=16)] = "", kind: Annotated[str, Form(max_length=32)] = "",
+    reason: Text = "",
+) -> Response:  # fmt: skip
+    user = writer(request, csrf)
+    try:
+        chosen_kind = ClaimKind(kind) if kind else None
+    except ValueError as error:
+        raise HTTPException(422, f"kind: unknown claim kind {kind!r}") from error
+    body = CorrectionBody(amount=amount, amount_max=amount_max or None, unit=unit or None,
+                          kind=chosen_kind, reason=reason or None)  # fmt: skip
+    new_id = correct(request, claim_id, body, user)
+    return _back(f"/claims/{new_id}", "/claims")
+
+
+@router.post("/entities/merge", include_in_schema=False)
+def merge_form(
+    request: Request, left: Annotated[str, Form(max_length=200)],
+    right: Annotated[str, Form(max_length=200)], csrf: Annotated[str, Form(max_length=100)] = "",
+) -> Response:  # fmt: skip
+    user = writer(request, csrf)
+    merge(request, MergeBody(left=left, right=right), user)
+    return _back(f"/entities/{left}", "/entities")
+
+
+@router.post("/stress", include_in_schema=False)
+async def stress_form(request: Request) -> Response:
+    from stargate.web.forms import FormError, parse_form
+
+    form = await request.form()
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    user = writer(request, fields.get("csrf"))
+    state = web(request)
+    try:
+        scenario = parse_form(fields, state.settings.max_stress_scenarios)
+    except FormError as error:
+        raise HTTPException(422, str(error)) from error
+    run_id = start_stress(request, scenario, user)
+    return RedirectResponse(f"/stress/runs/{run_id}", status_code=303)
+
+
+# -- API ------------------------------------------------------------------------------------------
+
+
+@router.post("/api/claims/{claim_id}/review", status_code=201, tags=["write"])
+def review_api(request: Request, claim_id: Id, body: ReviewBody) -> JSONResponse:
+    """Accept, reject or re-rank a claim (a new review row; the claim is not edited)."""
+    user = writer(request)
+    return JSONResponse({"review_id": review(request, claim_id, body, user), "user": user}, 201)
+
+
+@router.post("/api/claims/{claim_id}/correction", status_code=201, tags=["write"])
+def correct_api(request: Request, claim_id: Id, body: CorrectionBody) -> JSONResponse:
+    """Add a corrected claim by the token's user that supersedes this one."""
+    user = writer(request)
+    return JSONResponse({"claim_id": correct(request, claim_id, body, user), "supersedes":
+                         claim_id, "user": user}, 201)  # fmt: skip
+
+
+@router.post("/api/entities/merge", status_code=201, tags=["write"])
+def merge_api(request: Request, body: MergeBody) -> JSONResponse:
+    """Judge two entities the same (a positive judgement; withdraw it to undo)."""
+    user = writer(request)
+    return JSONResponse({"judgement_id": merge(request, body, user), "user": user}, 201)
+
+
+@router.post("/api/stress/runs", status_code=202, tags=["write"])
+def stress_api(request: Request, body: StressBody) -> JSONResponse:
+    """Start a stress run of a built-in scenario with overrides; poll the returned URL."""
+    from stargate.finance.scenarios import ScenarioError, builtin_scenarios, load_scenario
+    from stargate.web.forms import FormError, merged
+
+    user = writer(request)
+    if body.scenario not in builtin_scenarios():
+        raise HTTPException(404, f"no built-in scenario {body.scenario!r}")
+    try:
+        base = load_scenario(body.scenario).model_dump(mode="json", by_alias=True)
+        extra = {k: v for k, v in {"scenarios": body.scenarios, "seed": body.seed}.items()
+                 if v is not None}  # fmt: skip
+        limit = web(request).settings.max_stress_scenarios
+        scenario = merged(base, {**body.overrides, **extra}, limit)
+    except (FormError, ScenarioError) as error:
+        raise HTTPException(422, str(error)) from error
+    run_id = start_stress(request, scenario, user)
+    return JSONResponse({"id": run_id, "url": f"/api/stress/runs/{run_id}",
+                         "page": f"/stress/runs/{run_id}"}, 202)  # fmt: skip

@@ -1,0 +1,191 @@
+"""Read pages: every page renders, its .json twin equals its /api/ route, lists paginate, bad
+parameters get JSON 4xx errors, and untrusted text is escaped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from stargate.evidence.ingest import ingest
+from stargate.ledger.store import Store
+from stargate.web.app import Settings, create_app
+
+PAGES = [
+    ("/", "/index.json", "/api/overview"),
+    ("/entities", "/entities.json", "/api/entities"),
+    ("/entities/openai", "/entities/openai.json", "/api/entities/openai"),
+    ("/agreements", "/agreements.json", "/api/agreements"),
+    ("/agreements/stargate-jv", "/agreements/stargate-jv.json", "/api/agreements/stargate-jv"),
+    ("/sources", "/sources.json", "/api/sources"),
+    ("/claims", "/claims.json", "/api/claims"),
+    ("/stress", "/stress.json", "/api/stress"),
+    ("/calculators?power_gw=1", "/calculators.json?power_gw=1", "/api/calculators?power_gw=1"),
+]
+
+
+@pytest.mark.parametrize(("page", "twin", "api"), PAGES)
+def test_every_page_has_a_json_twin_equal_to_its_api_route(
+    client: TestClient, page: str, twin: str, api: str
+) -> None:
+    html = client.get(page)
+    assert html.status_code == 200
+    assert html.headers["content-type"].startswith("text/html")
+    assert f'href="{twin.replace("&", "&amp;")}"' in html.text  # the footer links the twin
+    twin_data = client.get(twin).json()
+    assert twin_data == client.get(api).json()
+    assert twin_data  # not empty
+
+
+def test_overview_headlines_come_from_the_world(client: TestClient) -> None:
+    data = client.get("/api/overview").json()
+    assert set(data) >= {"stargate", "capacity", "disputed", "graph", "flows_by_year", "timeline"}
+    assert data["stargate"]["announced_usd"] == 500e9
+    assert data["stargate"]["committed_usd"] == 52e9
+    softbank = next(s for s in data["stargate"]["secured"] if s["subjects"] == ["softbank"])
+    assert softbank["state"] == "disputed"  # a range, never a pick
+    assert (softbank["low_usd"], softbank["high_usd"]) == (0.0, 10e9)
+    circular = {(e["source"], e["target"]) for e in data["graph"]["edges"] if e["circular"]}
+    assert ("nvidia", "openai") in circular
+    assert ("openai", "oracle") in circular
+    node_ids = {n["id"] for n in data["graph"]["nodes"]}
+    assert all(e["source"] in node_ids and e["target"] in node_ids for e in data["graph"]["edges"])
+    assert data["capacity"]["operational_gw"] > 0
+    timeline = data["timeline"]
+    assert timeline == sorted(timeline, key=lambda r: (r["date"], r["url"]))
+    phases = {r["phase"] for r in timeline}
+    assert {"announcement", "scale-back", "progress"} <= phases
+    stalled = next(r for r in timeline if r["status"] == "stalled")
+    assert stalled["url"] == "/agreements/stargate-jv"
+    assert stalled["date"] == "2026-02"
+
+
+def test_an_entity_shows_its_disputed_number_with_both_sides(client: TestClient) -> None:
+    data = client.get("/api/entities/softbank").json()
+    secured = next(r for r in data["resolved"] if r["kind"] == "funding_secured")
+    assert secured["state"] == "disputed"
+    assert secured["supporting"]
+    assert secured["dissenting"]
+    quote = secured["dissenting"][0]
+    assert quote["quote"]
+    assert "context_before" in quote
+    assert quote["source_title"]
+    page = client.get("/entities/softbank").text
+    assert 'class="claim dissent"' in page
+
+
+def test_a_claim_links_to_its_quote_in_its_source(client: TestClient) -> None:
+    claims = client.get("/api/claims", params={"entity": "softbank", "size": 1}).json()
+    claim = claims["items"][0]
+    source = client.get(f"/api/sources/{claim['source_id']}").json()
+    text = "".join(s["text"] for s in source["segments"])
+    marked = "".join(s["text"] for s in source["segments"] if claim["id"] in s["claims"])
+    assert marked == text[claim["start"] : claim["end"]] == claim["quote"]
+    assert f'id="claim-{claim["id"]}"' in client.get(f"/sources/{claim['source_id']}").text
+
+
+def test_lists_paginate(client: TestClient) -> None:
+    first = client.get("/api/claims", params={"size": 5}).json()
+    assert len(first["items"]) == 5
+    assert first["page"] == 1
+    assert first["next_page"] == 2
+    assert first["total"] == 37
+    assert first["pages"] == 8
+    last = client.get("/api/claims", params={"size": 5, "page": 8}).json()
+    assert len(last["items"]) == 2
+    assert last["next_page"] is None
+    beyond = client.get("/api/claims", params={"size": 5, "page": 9}).json()
+    assert beyond["items"] == []
+    ids = {
+        c["id"]
+        for p in range(1, 9)
+        for c in client.get("/api/claims", params={"size": 5, "page": p}).json()["items"]
+    }
+    assert len(ids) == 37
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/claims?size=0", "query.size"),
+        ("/api/claims?size=201", "query.size"),
+        ("/api/entities?page=-1", "query.page"),
+        ("/api/calculators?power_gw=-1", "query.power_gw"),
+        ("/api/calculators?basis=nuclear", "query.basis"),
+        ("/claims.json?page=abc", "query.page"),
+    ],
+)
+def test_bad_parameters_get_a_json_422_naming_the_field(
+    client: TestClient, path: str, field: str
+) -> None:
+    response = client.get(path)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["status"] == 422
+    assert field in error["message"]
+    assert [d["field"] for d in error["details"]] == [field]
+
+
+def test_unknown_things_are_404_in_json_and_html(client: TestClient) -> None:
+    for path in ("/api/entities/nobody", "/entities/nobody.json", "/api/claims/0000",
+                 "/api/stress/runs/nothing", "/api/sources/abc", "/api/nowhere"):  # fmt: skip
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.json()["error"]["status"] == 404
+    page = client.get("/entities/nobody")
+    assert page.status_code == 404
+    assert "no entity" in page.text
+    assert "<!doctype html>" in page.text
+
+
+def test_calculator_errors_are_reported_not_raised(client: TestClient) -> None:
+    data = client.get("/api/calculators", params={"power_gw": 1, "chip": "Z999"}).json()
+    assert data["capacity"] is None
+    assert "unknown chip" in data["errors"][0]
+    ok = client.get("/api/calculators", params={"power_gw": 1, "active_params": 1e12,
+                                                "tokens": 1e13}).json()  # fmt: skip
+    assert ok["errors"] == []
+    assert ok["training"]["flop"] == pytest.approx(6e25)
+    assert ok["capacity"]["accelerators"] > 0
+
+
+def test_security_headers(client: TestClient) -> None:
+    response = client.get("/")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_api_index_and_openapi_schema(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    assert {"/api/overview", "/api/entities/{entity_id}", "/api/stress/runs"} <= set(
+        schema["paths"]
+    )
+    listed = client.get("/api.json").json()["routes"]
+    assert {r["path"] for r in listed} == set(schema["paths"])
+    assert client.get("/docs").status_code == 404  # no page that pulls assets from a CDN
+
+
+HOSTILE = (
+    "title: <script>alert('title')</script>\n\n"
+    "<script>alert('body')</script> OpenAI a levé 40 milliards de dollars auprès de SoftBank, "
+    "selon <img src=x onerror=alert(1)> le journal.\n"
+)
+
+
+def test_article_text_is_escaped(demo_db: str, tmp_path: Path) -> None:
+    article = tmp_path / "hostile.txt"
+    article.write_text(HOSTILE, encoding="utf-8")
+    with Store.open(demo_db) as store:
+        [result] = ingest(store, [article])
+    assert result.outcome == "added"
+    with TestClient(create_app(Settings(db=demo_db))) as client:
+        sources = client.get("/api/sources", params={"size": 200}).json()["items"]
+        hostile = next(s for s in sources if "onerror" in client.get(
+            f"/api/sources/{s['id']}").text)  # fmt: skip
+        for path in (f"/sources/{hostile['id']}", "/sources", "/claims", "/"):
+            page = client.get(path).text
+            assert "<script>alert" not in page, path
+            assert "<img src=x" not in page, path
+        assert "&lt;script&gt;alert" in client.get(f"/sources/{hostile['id']}").text
