@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from stargate.cli import _emit_json, _fail, _open, app, err, json_option, out
@@ -75,3 +77,43 @@ def token_revoke(name: str, as_json_: bool) -> None:
         _emit_json({"name": name, "revoked": count})
         return
     out.print(f"revoked {count} token(s) of {name}", markup=False)
+
+
+@app.command("export")
+@click.option(
+    "--format", "fmt", type=click.Choice(["sqlite", "json", "csv", "graphml", "ftm"]),
+    required=True,
+    help="sqlite: the ledger and the World in one file for Datasette (with FILE.metadata.json); "
+    "json, csv, graphml, ftm: the World (as `stargate world export`).",
+)  # fmt: skip
+@click.option("--out", "out_path", type=click.Path(path_type=Path), required=True)
+@click.option("--force", is_flag=True, help="Replace an existing file.")
+@json_option
+def export(fmt: str, out_path: Path, force: bool, as_json_: bool) -> None:
+    """Export the ledger and the World (sqlite) or the World alone (other formats)."""
+    from stargate.cli_world import _world
+
+    if fmt != "sqlite":
+        from stargate.world.export import export as export_world
+
+        written = [str(p) for p in export_world(_world(), fmt, out_path)]
+        if as_json_:
+            _emit_json({"written": written})
+        else:
+            for path in written:
+                out.print(f"wrote {path}", markup=False)
+        return
+    from stargate.publish import PublishError, publish
+
+    world = _world()
+    with _open() as store:
+        try:
+            counts = publish(store, world, out_path, force=force)
+        except PublishError as error:
+            _fail(str(error))
+    if as_json_:
+        _emit_json({"written": [str(out_path), f"{out_path}.metadata.json"], "rows": counts})
+        return
+    out.print(f"wrote {out_path} ({sum(counts.values()):,} rows in {len(counts)} tables) and "
+              f"{out_path}.metadata.json; open with: datasette {out_path} --metadata "
+              f"{out_path}.metadata.json", markup=False)  # fmt: skip

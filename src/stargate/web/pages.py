@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from stargate.web import views
 from stargate.web.app import render, web
+from stargate.web.auth import COOKIE
 from stargate.web.snapshot import Snapshot
 
 router = APIRouter()
@@ -26,9 +27,19 @@ Filter = Annotated[str | None, Query(max_length=200)]
 
 
 def read(
-    path: str, template: str, api: str, summary: str, json_path: str | None = None
+    path: str,
+    template: str,
+    api: str,
+    summary: str,
+    json_path: str | None = None,
+    *,
+    memo: bool = True,
 ) -> Callable[[View], View]:
-    """Register ``view`` as an HTML page, its JSON twin and an API route."""
+    """Register ``view`` as an HTML page, its JSON twin and an API route.
+
+    With ``memo`` (views that depend only on the ledger), rendered bodies are kept with the
+    snapshot they came from: JSON always, HTML for visitors without a session (whose pages carry
+    no forms or CSRF token)."""
 
     def register(view: View) -> View:
         def data(kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -37,11 +48,29 @@ def read(
             except views.NotFoundError as error:
                 raise HTTPException(404, str(error)) from error
 
-        def page(**kwargs: Any) -> Response:
-            return render(kwargs["request"], template, data(kwargs))
+        def remembered(kind: str, request: Request, make: Callable[[], bytes]) -> bytes:
+            if not memo:
+                return make()
+            snapshot = _snapshot(request)
+            key = (kind, request.url.path, request.url.query)
+            body = snapshot.memo.get(key)
+            return body if body is not None else snapshot.remember(key, make())
 
-        def twin(**kwargs: Any) -> Response:
-            return JSONResponse(data(kwargs))
+        # async: served on the event loop, not a thread pool, so that 50 clients do not queue
+        # behind the GIL's switch interval; a memoised page is a dictionary look-up.
+        async def page(**kwargs: Any) -> Response:
+            request: Request = kwargs["request"]
+            if request.cookies.get(COOKIE):
+                return render(request, template, data(kwargs))
+            body = remembered(
+                "html", request, lambda: bytes(render(request, template, data(kwargs)).body)
+            )
+            return HTMLResponse(body)
+
+        async def twin(**kwargs: Any) -> Response:
+            request: Request = kwargs["request"]
+            body = remembered("json", request, lambda: bytes(JSONResponse(data(kwargs)).body))
+            return Response(body, media_type="application/json")
 
         api_twin = functools.update_wrapper(functools.partial(twin), view)
         for endpoint in (page, twin):
@@ -123,7 +152,7 @@ def claim(request: Request, claim_id: Id) -> dict[str, Any]:
 
 
 @read("/stress", "stress.html", "/api/stress",
-      "Built-in scenarios, the scenario form's fields and recent runs")  # fmt: skip
+      "Built-in scenarios, the scenario form's fields and recent runs", memo=False)  # fmt: skip
 def stress(request: Request, scenario: Filter = None) -> dict[str, Any]:
     from stargate.finance.scenarios import ScenarioError, builtin_scenarios, load_scenario
     from stargate.web.forms import form_values, scenario_fields
@@ -151,7 +180,8 @@ def stress(request: Request, scenario: Filter = None) -> dict[str, Any]:
 
 
 @read("/stress/runs/{run_id}", "stress_run.html", "/api/stress/runs/{run_id}",
-      "One stress run: status, progress, results and the default-probability fan")  # fmt: skip
+      "One stress run: status, progress, results and the default-probability fan",
+      memo=False)  # fmt: skip
 def stress_run(request: Request, run_id: Id) -> dict[str, Any]:
     from stargate.web.jobs import fan
 

@@ -4,7 +4,8 @@ the ledger changes (a cheap version query of row counts and stamps decides)."""
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
@@ -18,6 +19,7 @@ from stargate.world.resolve import resolve
 from stargate.world.world import World, build_world
 
 CONTEXT_CHARS = 240
+MEMO_LIMIT = 2048  # rendered responses kept per snapshot
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,14 @@ class Snapshot:
     sources: dict[str, Source]
     canonical: dict[str, str]
     names: dict[str, str]  # entity id -> name
+    memo: dict[tuple[str, ...], bytes] = field(default_factory=dict, compare=False, repr=False)
+
+    def remember(self, key: tuple[str, ...], body: bytes) -> bytes:
+        """Keep a rendered response of this snapshot (pages are pure functions of it)."""
+        if len(self.memo) >= MEMO_LIMIT:
+            self.memo.clear()
+        self.memo[key] = body
+        return body
 
     def name(self, entity_id: str | None) -> str | None:
         return None if entity_id is None else self.names.get(entity_id, entity_id)
@@ -85,19 +95,27 @@ def build(store: Store, at: tuple[int, ...]) -> Snapshot:
 
 
 class Snapshots:
-    """The latest snapshot of one store, rebuilt when the ledger's version moves."""
+    """The latest snapshot of one store. The ledger's version is read at most every ``ttl``
+    seconds (other processes' writes show within that), and this process's own writes call
+    :meth:`invalidate` so they show at once."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, ttl: float = 1.0) -> None:
         self.store = store
+        self.ttl = ttl
         self._lock = threading.Lock()
         self._current: Snapshot | None = None
+        self._checked = 0.0
+
+    def invalidate(self) -> None:
+        self._checked = 0.0
 
     def get(self) -> Snapshot:
-        at = version(self.store)
         current = self._current
-        if current is not None and current.version == at:
+        if current is not None and time.monotonic() - self._checked < self.ttl:
             return current
         with self._lock:
+            at = version(self.store)
             if self._current is None or self._current.version != at:
                 self._current = build(self.store, at)
+            self._checked = time.monotonic()
             return self._current

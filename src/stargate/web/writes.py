@@ -109,6 +109,8 @@ def review(request: Request, claim_id: str, body: ReviewBody, user: str) -> int:
         return web(request).store.review_claim(ClaimReview(claim_id, rank, user, reason))
     except StoreError as error:
         raise _store_error(error) from error
+    finally:
+        web(request).snapshots.invalidate()
 
 
 def correct(request: Request, claim_id: str, body: CorrectionBody, user: str) -> str:
@@ -135,6 +137,8 @@ def correct(request: Request, claim_id: str, body: CorrectionBody, user: str) ->
         state.store.add_claims([fixed], links=[link])
     except (StoreError, UnitError) as error:
         raise _store_error(error) from error
+    finally:
+        state.snapshots.invalidate()
     return fixed.id
 
 
@@ -143,6 +147,8 @@ def merge(request: Request, body: MergeBody, user: str) -> int:
         return web(request).store.judge(Judgement(body.left, body.right, Verdict.POSITIVE, user))
     except StoreError as error:
         raise _store_error(error) from error
+    finally:
+        web(request).snapshots.invalidate()
 
 
 def start_stress(request: Request, scenario: Any, user: str) -> str:

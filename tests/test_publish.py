@@ -1,0 +1,89 @@
+"""`stargate export --format sqlite`: one self-contained file with the ledger and the World,
+exact money, no secrets, metadata for Datasette; refusals leave nothing behind."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from decimal import Decimal
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from stargate.cli import app
+from stargate.ledger.store import Store
+from stargate.web.auth import create_token
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def test_the_export_holds_the_ledger_and_the_world(store_url: str, tmp_path: Path) -> None:
+    assert run("--db", store_url, "init")[0] == 0
+    with Store.open(store_url) as store:
+        secret = create_token(store, "someone")
+        claims = store.claims()
+    out = tmp_path / "stargate.sqlite"
+    code, output = run("--db", store_url, "export", "--format", "sqlite", "--out", str(out),
+                       "--json")  # fmt: skip
+    assert code == 0, output
+    report = json.loads(output)
+    with sqlite3.connect(out) as db:
+        names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert {"claims", "sources", "entities", "world_agreements", "world_resolved"} <= names
+        assert not names & {"api_tokens", "stress_runs", "alembic_version"}
+        assert db.execute("SELECT count(*) FROM claims").fetchone()[0] == len(claims)
+        assert report["rows"]["claims"] == len(claims)
+        amounts = dict(db.execute("SELECT id, amount FROM claims"))
+        assert all(Decimal(amounts[c.id]) == c.claim.amount for c in claims)  # exact, as text
+        assert secret not in out.read_bytes().decode("latin-1")
+        meta = dict(db.execute("SELECT key, value FROM export_metadata"))
+        assert "license" in meta
+        assert meta["stargate_version"]
+    datasette = json.loads((tmp_path / "stargate.sqlite.metadata.json").read_text())
+    columns = datasette["databases"]["*"]["tables"]["world_agreements"]["columns"]
+    assert "[USD]" in columns["amount_usd"]
+
+
+def test_an_existing_file_is_kept_unless_forced(tmp_path: Path) -> None:
+    db = str(tmp_path / "store.sqlite")
+    assert run("--db", db, "init")[0] == 0
+    out = tmp_path / "out.sqlite"
+    out.write_bytes(b"precious")
+    code, output = run("--db", db, "export", "--format", "sqlite", "--out", str(out))
+    assert code != 0
+    assert "exists" in output
+    assert out.read_bytes() == b"precious"
+    assert run("--db", db, "export", "--format", "sqlite", "--out", str(out), "--force")[0] == 0
+    assert out.read_bytes().startswith(b"SQLite format 3")
+    missing = tmp_path / "no" / "such" / "out.sqlite"
+    code, output = run("--db", db, "export", "--format", "sqlite", "--out", str(missing))
+    assert code != 0
+    assert "no folder" in output
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".stargate")) == []
+
+
+def test_the_export_opens_in_datasette(tmp_path: Path) -> None:
+    import asyncio
+
+    from datasette.app import Datasette
+
+    db = str(tmp_path / "store.sqlite")
+    assert run("--db", db, "init")[0] == 0
+    out = tmp_path / "stargate.sqlite"
+    assert run("--db", db, "export", "--format", "sqlite", "--out", str(out))[0] == 0
+    metadata = json.loads((tmp_path / "stargate.sqlite.metadata.json").read_text())
+
+    async def browse() -> tuple[int, list[dict[str, object]], str]:
+        datasette = Datasette([str(out)], metadata=metadata)
+        rows = await datasette.client.get("/stargate/world_agreements.json?_shape=array&_size=5")
+        home = await datasette.client.get("/")
+        return rows.status_code, rows.json(), home.text
+
+    status, rows, home = asyncio.run(browse())
+    assert status == 200
+    assert len(rows) == 5
+    assert rows[0]["amount_usd"] > 0
+    assert "CC BY" in home  # the licence shows on every page
