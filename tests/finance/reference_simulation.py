@@ -22,6 +22,7 @@ def simulate_one(model: Model, draws: Draws, s: int) -> Outcome:
     received = [0.0] * n
     received_from = np.zeros((n, n))
     unpaid = stranded = 0.0
+    pot = [0.0] * n if draws.secured is None else [float(v) for v in draws.secured[s]]
 
     def due_at(k: int, u: int) -> float:
         slot = u - (int(draws.delay[s]) if model.leg_linked[k] else 0)
@@ -89,13 +90,15 @@ def simulate_one(model: Model, draws: Draws, s: int) -> Outcome:
         for k in range(K):
             if model.leg_kind[k] == "equity" and not defaulted[int(model.leg_payer[k])]:
                 pledged[int(model.leg_payer[k])] += due[k]
-        share = [
-            1.0 if model.outside[i] or pledged[i] == 0 else min(1.0, cash[i] / pledged[i])
-            for i in range(n)
-        ]
+        share = [1.0] * n
         for i in range(n):
-            if not model.outside[i]:
-                cash[i] -= share[i] * pledged[i]
+            if model.outside[i] or pledged[i] == 0:
+                continue
+            from_pot = min(pledged[i], pot[i]) if alive[i] else 0.0
+            pot[i] -= from_pot
+            from_cash = min(pledged[i] - from_pot, cash[i])
+            cash[i] -= from_cash
+            share[i] = (from_pot + from_cash) / pledged[i]
         for k in range(K):
             p, q = int(model.leg_payer[k]), int(model.leg_payee[k])
             if model.leg_kind[k] == "equity" and not defaulted[p]:

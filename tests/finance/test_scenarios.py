@@ -86,9 +86,18 @@ def test_unknown_names_are_refused(tmp_path: Path) -> None:
     text += "  - {agreement: made-up-deal, probability: 0.5}\n"
     path.write_text(text, encoding="utf-8")
     roles, agreements = world_names()
-    with pytest.raises(ScenarioError, match=r"field 'funding\.0\.agreement': unknown agreement"):
+    with pytest.raises(ScenarioError, match=r"field 'funding\.1\.agreement': unknown agreement"):
         check_against(load_scenario(path), roles, agreements)
     loop = tmp_path / "loop.yaml"
     loop.write_text(f"name: l\ndescription: d\nextends: {loop}\n", encoding="utf-8")
     with pytest.raises(ScenarioError, match="extends itself"):
         load_scenario(loop)
+
+
+def test_rules_inherited_through_two_parents_count_once() -> None:
+    from stargate.finance.scenarios import load_scenario
+
+    rules = load_scenario("bubble-bursts").funding
+    softbank = [r.secured_from_claims for r in rules if r.entity == "softbank"]
+    assert softbank == ["default", "low"]  # baseline's once, then softbank-short's (last wins)
+    assert len(rules) == len(set(rules))

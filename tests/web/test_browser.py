@@ -220,3 +220,32 @@ def test_run_a_small_stress_scenario_and_see_its_chart(
     assert tab.locator("#status").inner_text() == "done"
     assert tab.locator("#losses tbody tr").count() > 0
     shot(tab, "stress-run")
+
+
+@pytest.mark.parametrize(
+    ("path", "selector"),
+    [
+        ("/agreements", "#agreements tbody tr"),
+        ("/agreements/openai-oracle", "#agreement-name"),
+        ("/claims", "#claims tbody tr"),
+        ("/sources", "#sources tbody tr"),
+        ("/calculators?power_gw=1.2&chip=GB200&active_params=3.7e10&tokens=1.48e13",
+         "#capacity-result"),
+        ("/stress", "#stress-form"),
+        ("/api", "#routes tbody tr"),
+        ("/entities/nobody", "#error-message"),
+    ],
+)  # fmt: skip
+def test_every_other_page_renders_cleanly(
+    page: tuple[Any, Watch], path: str, selector: str
+) -> None:
+    tab, watch = page
+    response = tab.goto(path)
+    tab.wait_for_selector(selector)
+    if path == "/entities/nobody":
+        assert response.status == 404
+        watch.errors.clear()  # the browser logs the 404 itself
+    else:
+        assert response.status == 200
+    name = path.strip("/").split("?")[0].replace("/", "-") or "index"
+    shot(tab, f"page-{name}")

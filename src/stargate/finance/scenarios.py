@@ -52,13 +52,14 @@ class Demand(_Strict):
 
 class FundingRule(_Strict):
     """How one agreement or backer behaves: stop after a cumulative amount, pay with a
-    probability, or draw an entity's secured funding from its resolved (disputed) claims."""
+    probability, or draw an entity's secured funding from its resolved (disputed) claims
+    (``default``: with the scenario's ``disputed`` policy; for one entity the last rule wins)."""
 
     agreement: str | None = None
     entity: str | None = None
     stop_after_usd: float | None = Field(default=None, ge=0)
     probability: float | None = Field(default=None, ge=0, le=1)
-    secured_from_claims: Literal["mixture", "low", "high", "display"] | None = None
+    secured_from_claims: Literal["default", "mixture", "low", "high", "display"] | None = None
 
     @model_validator(mode="after")
     def _one_target(self) -> FundingRule:
@@ -127,10 +128,13 @@ def builtin_scenarios() -> list[str]:
 
 
 def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """A parent's fields with a child's: mappings merge, ``shocks`` and ``funding`` add up (an
+    item inherited twice through two parents counts once), anything else is replaced."""
     merged = dict(base)
     for key, value in extra.items():
         if key in {"shocks", "funding"} and isinstance(value, list):
-            merged[key] = [*merged.get(key, []), *value]
+            have = merged.get(key, [])
+            merged[key] = [*have, *(item for item in value if item not in have)]
         elif isinstance(value, dict) and isinstance(merged.get(key), dict):
             merged[key] = _merge(merged[key], value)
         else:

@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from stargate.finance import secured as secured_funding
 from stargate.finance.cascades import furfine
 from stargate.finance.clearing import eisenberg_noe, rogers_veraart
 from stargate.finance.network import Conventions, network
@@ -77,6 +78,7 @@ class Model:
     conventions: Conventions
     method: str
     outside: NDArray[np.bool_]  # (n,) outside capital: no balance sheet, always pays
+    secured: tuple[tuple[secured_funding.Figure, ...], ...] = ()  # (n,) secured-funding figures
 
     @property
     def n(self) -> int:
@@ -94,13 +96,6 @@ def not_simulated(scenario: Scenario) -> list[str]:
         fields.append("capex_per_gw_usd")
     if scenario.delivery.gw_per_year_cap is not None:
         fields.append("delivery.gw_per_year_cap")
-    if scenario.disputed != "mixture":
-        fields.append("disputed")
-    fields += [
-        f"funding.{k}.secured_from_claims"
-        for k, rule in enumerate(scenario.funding)
-        if rule.secured_from_claims is not None
-    ]
     return fields
 
 
@@ -188,6 +183,18 @@ def build_model(world: World, scenario: Scenario) -> Model:
                 "stop_after": stop_after.get(a["id"], np.inf) * share,
             })  # fmt: skip
 
+    policies = {  # for one entity the last rule wins (a scenario's rules follow its parent's)
+        r.entity: scenario.disputed if r.secured_from_claims == "default" else r.secured_from_claims
+        for r in scenario.funding
+        if r.entity is not None and r.secured_from_claims is not None
+    }
+    secured = tuple(
+        secured_funding.figures(world.resolved_values, name, policies[name])
+        if name in policies
+        else ()
+        for name in nodes
+    )
+
     def column(key: str, dtype: Any = np.float64) -> NDArray[Any]:
         return np.array([leg[key] for leg in legs], dtype=dtype)
 
@@ -222,6 +229,7 @@ def build_model(world: World, scenario: Scenario) -> Model:
         ),
         method=scenario.clearing.method,
         outside=np.array([name not in finances for name in nodes], dtype=bool),
+        secured=secured,
     )
 
 
@@ -235,6 +243,7 @@ class Draws:
     interest: NDArray[np.float64]  # (S,), >= 0
     delay: NDArray[np.intp]  # (S,), whole years >= 0
     keep: NDArray[np.bool_]  # (S, K) the agreement goes ahead
+    secured: NDArray[np.float64] | None = None  # (S, n) secured funding for pledges (None: 0)
 
     @property
     def scenarios(self) -> int:
@@ -267,7 +276,18 @@ def draw(model: Model, scenarios: int, rng: np.random.Generator) -> Draws:
             np.rint(model.delay[0] + model.delay[1] * rng.standard_normal(scenarios)), 0
         ).astype(np.intp),
         keep=keep,
+        secured=_secured(model, scenarios, rng),
     )
+
+
+def _secured(model: Model, scenarios: int, rng: np.random.Generator) -> NDArray[np.float64]:
+    """Drawn after every other input, and only for backers with figures, so that a scenario
+    without secured-funding rules keeps its random numbers."""
+    pot = np.zeros((scenarios, model.n))
+    for i, figs in enumerate(model.secured):
+        if figs:
+            pot[:, i] = secured_funding.draw(figs, scenarios, rng)
+    return pot
 
 
 def median_draws(model: Model) -> Draws:
@@ -280,6 +300,9 @@ def median_draws(model: Model) -> Draws:
         interest=np.array([max(model.interest[0], 0.0)]),
         delay=np.array([max(round(model.delay[0]), 0)], dtype=np.intp),
         keep=(model.leg_probability >= 0.5)[None, :].copy() if K else np.zeros((1, 0), bool),
+        secured=np.array([[secured_funding.median(f) if f else 0.0 for f in model.secured]])
+        if model.secured
+        else None,
     )
 
 
@@ -332,6 +355,7 @@ def simulate(model: Model, draws: Draws) -> Outcome:
     revenue_kind = np.array([k in CAPACITY_KINDS for k in model.leg_kind], dtype=bool)
     equity_kind = np.array([k == "equity" for k in model.leg_kind], dtype=bool)
     outside = model.outside[None, :]
+    pot = np.zeros((S, n)) if draws.secured is None else draws.secured.copy()
     for t, year in enumerate(model.years):
         # 2. obligations: the leg schedules, shifted by the delivery delay where capacity-linked
         slot = t - np.where(model.leg_linked[None, :], draws.delay[:, None], 0)  # (S, K)
@@ -380,13 +404,15 @@ def simulate(model: Model, draws: Draws) -> Outcome:
         pledged = np.zeros((S, n))
         equity_due = due * equity_kind[None, :] * ~defaulted[:, payer]
         np.add.at(pledged, (rows[:, None], payer[None, :]), equity_due)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            can_pay = np.where(
-                pledged > 0, np.minimum(1.0, cash / np.where(pledged > 0, pledged, 1)), 1.0
-            )
+        from_pot = np.where(alive & ~outside, np.minimum(pledged, pot), 0.0)  # secured first
+        pot -= from_pot
+        rest = pledged - from_pot
+        from_cash = np.where(rest > 0, np.minimum(rest, cash), 0.0)
+        safe_pledged = np.where(pledged > 0, pledged, 1.0)
+        can_pay = np.where(pledged > 0, (from_pot + from_cash) / safe_pledged, 1.0)
         can_pay = np.where(outside, 1.0, can_pay)
         equity_paid = equity_due * can_pay[:, payer]
-        cash -= np.where(outside, 0.0, can_pay * pledged)
+        cash -= np.where(outside, 0.0, from_cash)
         np.add.at(cash, (rows[:, None], safe_payee[None, :]), equity_paid * ~capex[None, :])
         np.add.at(
             shortfall,
