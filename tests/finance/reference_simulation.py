@@ -25,7 +25,8 @@ def simulate_one(model: Model, draws: Draws, s: int) -> Outcome:
     pot = [0.0] * n if draws.secured is None else [float(v) for v in draws.secured[s]]
 
     def due_at(k: int, u: int) -> float:
-        slot = u - (int(draws.delay[s]) if model.leg_linked[k] else 0)
+        wait = 0 if model.leg_wait is None else int(model.leg_wait[k])
+        slot = u - (int(draws.delay[s]) + wait if model.leg_linked[k] else 0)
         return float(model.leg_schedule[k, slot]) if 0 <= slot < T else 0.0
 
     for t, year in enumerate(model.years):

@@ -131,3 +131,43 @@ def test_more_demand_never_hurts_a_loss_making_lab() -> None:
         model = build_model(world, scenario)  # type: ignore[arg-type]
         years.append(int(simulate(model, median_draws(model)).default_year[0, 1]))
     assert years == [2025, 2025, 2025, 0]
+
+
+def test_the_build_queue_by_hand() -> None:
+    """Cap 3 GW a year. A (2 GW) and B (4 GW) start in year 0, C (1 GW) in year 3. Year 0: 3
+    built, A online (1 left); year 1: 4, B online (wait 1); nothing waits in year 2; year 3: C
+    online at once."""
+    from stargate.finance.simulate import build_queue
+
+    def leg(name: str, start: int, gw: float) -> dict[str, object]:
+        schedule = np.zeros(6)
+        schedule[start:] = 1.0
+        return {"agreement": name, "linked": True, "schedule": schedule, "capacity": gw}
+
+    unlinked = {**leg("D", 0, 50.0), "linked": False}
+    legs = [leg("A", 0, 2.0), leg("B", 0, 4.0), leg("C", 3, 1.0), unlinked]
+    assert build_queue(legs, 3.0).tolist() == [0, 1, 0, 0]
+    assert build_queue(legs, 100.0).tolist() == [0, 0, 0, 0]
+    assert build_queue(legs, 1.0).tolist() == [1, 5, 3, 0]  # A in 1, B in 5, C waits for B
+
+
+def test_a_delivery_cap_delays_the_capacity_and_its_payments() -> None:
+    """The lab's 1 GW contract with a cap of 0.5 GW a year comes online a year late, so in 2025
+    the cloud has no income for the 6 it owes its chip vendor: it defaults, its agreements end,
+    and the vendor loses that 6 and the 12 still scheduled."""
+    scenario = chain_scenario().model_copy(update={"demand": chain_scenario().demand.model_copy(
+        update={"shocks": ()})})  # fmt: skip
+    capped = scenario.model_copy(update={"delivery": scenario.delivery.model_copy(
+        update={"gw_per_year_cap": 0.5})})  # fmt: skip
+    model = build_model(chain_world(), capped)  # type: ignore[arg-type]
+    assert model.leg_wait is not None
+    assert dict(zip(model.leg_agreement, model.leg_wait.tolist(), strict=True)) == {
+        "lab-cloud": 1, "cloud-vendor": 0}  # fmt: skip
+    out = simulate(model, median_draws(model))
+    years = dict(zip(model.nodes, out.default_year[0].tolist(), strict=True))
+    assert years == {"cloud": 2025, "lab": 0, "vendor": 0}
+    losses = dict(zip(model.nodes, out.loss_usd[0], strict=True))
+    assert losses["vendor"] == pytest.approx(6 + 12)
+    assert out.received_usd[0].sum() == 0
+    uncapped = build_model(chain_world(), scenario)  # type: ignore[arg-type]
+    assert simulate(uncapped, median_draws(uncapped)).default_year[0].tolist() == [0, 0, 0]

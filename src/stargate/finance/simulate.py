@@ -79,6 +79,7 @@ class Model:
     method: str
     outside: NDArray[np.bool_]  # (n,) outside capital: no balance sheet, always pays
     secured: tuple[tuple[secured_funding.Figure, ...], ...] = ()  # (n,) secured-funding figures
+    leg_wait: NDArray[np.intp] | None = None  # (K,) years a linked leg waits in the build queue
 
     @property
     def n(self) -> int:
@@ -94,8 +95,6 @@ def not_simulated(scenario: Scenario) -> list[str]:
     fields = []
     if scenario.capex_per_gw_usd is not None:
         fields.append("capex_per_gw_usd")
-    if scenario.delivery.gw_per_year_cap is not None:
-        fields.append("delivery.gw_per_year_cap")
     return fields
 
 
@@ -198,6 +197,9 @@ def build_model(world: World, scenario: Scenario) -> Model:
     def column(key: str, dtype: Any = np.float64) -> NDArray[Any]:
         return np.array([leg[key] for leg in legs], dtype=dtype)
 
+    cap = scenario.delivery.gw_per_year_cap
+    wait = build_queue(legs, cap) if cap is not None else None
+
     finance = [finances.get(name, {}) for name in nodes]
     return Model(
         nodes=nodes,
@@ -230,7 +232,42 @@ def build_model(world: World, scenario: Scenario) -> Model:
         method=scenario.clearing.method,
         outside=np.array([name not in finances for name in nodes], dtype=bool),
         secured=secured,
+        leg_wait=wait,
     )
+
+
+def build_queue(legs: list[dict[str, Any]], cap_gw: float) -> NDArray[np.intp]:
+    """Whole years each capacity-linked leg waits for its gigawatts when at most ``cap_gw`` can
+    be built a year (power and construction limits).
+
+    Agreements queue in the order of their first payment (then of the curated file); capacity
+    accrues at ``cap_gw`` a year while an agreement is waiting, and the agreement at the head
+    comes online, its whole schedule shifted by its wait, once the capacity built since cover its
+    gigawatts; capacity does not accrue while nobody waits. The queue is the same in every
+    scenario: the drawn delivery delay shifts every linked leg alike.
+    """
+    agreements: dict[str, tuple[int, float, list[int]]] = {}
+    for k, leg in enumerate(legs):
+        if not leg["linked"] or not leg["schedule"].any():
+            continue
+        start = int(np.flatnonzero(leg["schedule"])[0])
+        first, gw, members = agreements.get(leg["agreement"], (start, 0.0, []))
+        agreements[leg["agreement"]] = (min(first, start), gw + leg["capacity"], [*members, k])
+    wait = np.zeros(len(legs), dtype=np.intp)
+    queue = sorted(agreements.values(), key=lambda item: item[0])  # stable: file order on ties
+    pool, year, head = 0.0, 0, 0
+    while head < len(queue):
+        start, gw, members = queue[head]
+        if year < start:
+            year, pool = start, 0.0  # nothing waits: no capacity accrues
+        pool += cap_gw
+        while head < len(queue) and queue[head][0] <= year and pool >= queue[head][1] - 1e-12:
+            start, gw, members = queue[head]
+            pool -= gw
+            wait[members] = year - start
+            head += 1
+        year += 1
+    return wait
 
 
 @dataclass(frozen=True)
@@ -358,7 +395,7 @@ def simulate(model: Model, draws: Draws) -> Outcome:
     pot = np.zeros((S, n)) if draws.secured is None else draws.secured.copy()
     for t, year in enumerate(model.years):
         # 2. obligations: the leg schedules, shifted by the delivery delay where capacity-linked
-        slot = t - np.where(model.leg_linked[None, :], draws.delay[:, None], 0)  # (S, K)
+        slot = t - _shift(model, draws)  # (S, K)
         due = np.where(
             slot >= 0, model.leg_schedule[np.arange(K)[None, :], np.clip(slot, 0, T - 1)], 0.0
         )
@@ -452,6 +489,12 @@ def simulate(model: Model, draws: Draws) -> Outcome:
     )
 
 
+def _shift(model: Model, draws: Draws) -> NDArray[np.intp]:
+    """Years each leg's schedule slips: linked legs by the drawn delay plus their queue wait."""
+    wait = np.zeros(len(model.leg_agreement), np.intp) if model.leg_wait is None else model.leg_wait
+    return np.where(model.leg_linked[None, :], draws.delay[:, None] + wait[None, :], 0)
+
+
 def _remaining(
     model: Model, draws: Draws, t: int, paid_cum: NDArray[np.float64]
 ) -> NDArray[np.float64]:
@@ -460,7 +503,7 @@ def _remaining(
     K = len(model.leg_agreement)
     later = np.zeros((draws.scenarios, K))
     for u in range(t + 1, T):
-        slot = u - np.where(model.leg_linked[None, :], draws.delay[:, None], 0)
+        slot = u - _shift(model, draws)
         later += np.where(
             slot >= 0, model.leg_schedule[np.arange(K)[None, :], np.clip(slot, 0, T - 1)], 0.0
         )
