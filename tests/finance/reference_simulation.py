@@ -9,10 +9,12 @@ from stargate.finance.simulate import REPAYMENT_YEARS, Draws, Model, Outcome, _c
 
 
 def simulate_one(model: Model, draws: Draws, s: int) -> Outcome:
-    n, T, K = model.n, len(model.years), len(model.leg_agreement)
+    n, T, K = model.n, model.periods, len(model.leg_agreement)
+    dt, ppy = model.dt, model.periods_per_year
+    repay = REPAYMENT_YEARS * ppy
     alive = [True] * n
     cash = [float(c) for c in model.cash]
-    service = [[0.0] * (T + REPAYMENT_YEARS) for _ in range(n)]
+    service = [[0.0] * (T + repay) for _ in range(n)]
     paid_cum = [0.0] * K
     ended = [False] * K
     default_year = [0] * n
@@ -26,10 +28,11 @@ def simulate_one(model: Model, draws: Draws, s: int) -> Outcome:
 
     def due_at(k: int, u: int) -> float:
         wait = 0 if model.leg_wait is None else int(model.leg_wait[k])
-        slot = u - (int(draws.delay[s]) + wait if model.leg_linked[k] else 0)
+        slot = u - (int(draws.delay[s]) * ppy + wait if model.leg_linked[k] else 0)
         return float(model.leg_schedule[k, slot]) if 0 <= slot < T else 0.0
 
-    for t, year in enumerate(model.years):
+    for t in range(T):
+        year = model.period_year(t)
         due = [0.0] * K
         for k in range(K):
             p, q = int(model.leg_payer[k]), int(model.leg_payee[k])
@@ -49,20 +52,18 @@ def simulate_one(model: Model, draws: Draws, s: int) -> Outcome:
             if not alive[i]:
                 continue
             revenue = (
-                model.revenue[i]
-                * (1 + draws.growth[s, i]) ** (year - model.years[0])
-                * model.shock[t, i]
+                model.revenue[i] * dt * (1 + draws.growth[s, i]) ** (t * dt) * model.shock[t, i]
             )
-            planned = model.revenue[i] * (1 + model.plan_growth[i]) ** (year - model.years[0])
+            planned = model.revenue[i] * dt * (1 + model.plan_growth[i]) ** (t * dt)
             if model.margin[0][i] < 0:  # a loss-maker's costs follow its plan
                 ocf = revenue - planned * (1 - draws.margin[s, i])
             else:
                 ocf = revenue * draws.margin[s, i]
-            el[i] = model.debt_service[i] + service[i][t] + capex[i] + max(-ocf, 0.0)
+            el[i] = model.debt_service[i] * dt + service[i][t] + capex[i] + max(-ocf, 0.0)
             e[i] = (
                 L[i].sum() + el[i]
                 if model.outside[i]
-                else cash[i] + max(ocf, 0.0) + draws.access[s, i]
+                else cash[i] + max(ocf, 0.0) + draws.access[s, i] * dt
             )
         result = _clear(model, L, np.array(e), np.array(el))
         ratio, external = result.recovery_rate, result.external_payments
@@ -81,10 +82,10 @@ def simulate_one(model: Model, draws: Draws, s: int) -> Outcome:
                 - external[i]
             )
             if alive[i] and not model.outside[i]:
-                drawn = max(draws.access[s, i] - end_cash, 0.0)
-                cash[i] = max(end_cash - draws.access[s, i], 0.0)
-                for u in range(t + 1, t + 1 + REPAYMENT_YEARS):
-                    service[i][u] += drawn * (draws.interest[s] + 1.0 / REPAYMENT_YEARS)
+                drawn = max(draws.access[s, i] * dt - end_cash, 0.0)
+                cash[i] = max(end_cash - draws.access[s, i] * dt, 0.0)
+                for u in range(t + 1, t + 1 + repay):
+                    service[i][u] += drawn * (draws.interest[s] * dt + 1.0 / repay)
             else:
                 cash[i] = 0.0
         pledged = [0.0] * n

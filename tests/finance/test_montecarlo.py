@@ -162,7 +162,7 @@ def test_stress_cli_sensitivity_lists_only_inputs_that_move(tmp_path: Path) -> N
     ("text", "message"),
     [
         ("funding:\n  - {agreement: made-up-deal, probability: 0.5}\n", "unknown agreement"),
-        ("period: quarter\n", "field 'period'"),
+        ("period: month\n", "field 'period'"),
     ],
 )
 def test_stress_refuses_what_it_cannot_simulate(tmp_path: Path, text: str, message: str) -> None:

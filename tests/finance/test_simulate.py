@@ -171,3 +171,49 @@ def test_a_delivery_cap_delays_the_capacity_and_its_payments() -> None:
     assert out.received_usd[0].sum() == 0
     uncapped = build_model(chain_world(), scenario)  # type: ignore[arg-type]
     assert simulate(uncapped, median_draws(uncapped)).default_year[0].tolist() == [0, 0, 0]
+
+
+def test_quarters_by_hand() -> None:
+    """The chain in quarters: the lab earns 2.5 a quarter (1.25 from 2026) and owes 2; the cloud
+    owes 1.5. The lab runs dry in 2026 Q3 (0.5 + 1.25 < 2: pays 1.75), the cloud in 2027 Q2
+    (0.25 for 1.5). Same default years as in yearly periods, different losses: the cloud loses
+    0.25 and the 2 + 8 still scheduled, the vendor 1.25 and the 3 still scheduled."""
+    scenario = chain_scenario().model_copy(update={"period": "quarter"})
+    model = build_model(chain_world(), scenario)  # type: ignore[arg-type]
+    assert model.periods == 12
+    assert model.leg_schedule.shape == (2, 12)
+    out = simulate(model, median_draws(model))
+    assert dict(zip(model.nodes, out.default_year[0].tolist(), strict=True)) == {
+        "cloud": 2027, "lab": 2026, "vendor": 0}  # fmt: skip
+    losses = dict(zip(model.nodes, out.loss_usd[0], strict=True))
+    assert losses == pytest.approx({"cloud": 0.25 + 2 + 8, "lab": 0, "vendor": 1.25 + 3})
+    assert out.unpaid_usd[0] == pytest.approx(0.25 + 1.25)
+    received = dict(zip(model.nodes, out.received_usd[0], strict=True))
+    assert received == pytest.approx({"cloud": 8 + 5.75, "lab": 0, "vendor": 12 + 1.75})
+
+
+@pytest.mark.parametrize("name", ["baseline", "power-crunch", "bubble-bursts"])
+def test_quarterly_vectorised_equals_the_reference(name: str) -> None:
+    scenario = load_scenario(name).model_copy(update={"period": "quarter"})
+    model = build_model(curated_world(), scenario)
+    draws = draw(model, 8, np.random.default_rng(5))
+    batch = simulate(model, draws)
+    for s in range(draws.scenarios):
+        one = simulate_one(model, draws, s)
+        assert batch.default_year[s].tolist() == one.default_year[0].tolist()
+        for field in ("loss_usd", "unpaid_usd", "stranded_gw", "received_usd",
+                      "funding_shortfall_usd"):  # fmt: skip
+            mine, theirs = getattr(batch, field)[s], getattr(one, field)[0]
+            assert np.allclose(mine, theirs, rtol=1e-9, atol=1e-3), field
+
+
+def test_quarters_and_years_owe_the_same_money() -> None:
+    """Splitting a year into quarters moves money within the year, never adds or drops any."""
+    for name in ("baseline", "power-crunch"):
+        yearly = build_model(curated_world(), load_scenario(name))
+        quarterly = build_model(
+            curated_world(), load_scenario(name).model_copy(update={"period": "quarter"})
+        )
+        assert quarterly.leg_schedule.sum() == pytest.approx(yearly.leg_schedule.sum())
+        per_year = quarterly.leg_schedule.reshape(len(yearly.leg_schedule), -1, 4).sum(axis=2)
+        assert np.allclose(per_year, yearly.leg_schedule)

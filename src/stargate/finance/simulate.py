@@ -1,7 +1,7 @@
 """Cash flows period by period over the World, cleared each period, vectorised over scenarios.
 
-Each year of the horizon, for every scenario ``s`` and entity ``i`` (documented in
-``docs/methods.md``):
+Each period of the horizon (a year, or a quarter with every yearly flow scaled by a quarter), for
+every scenario ``s`` and entity ``i`` (documented in ``docs/methods.md``):
 
 1. outside revenue ``R = revenue₀ × (1 + g)^(t − t₀) × shocks``, ``g`` drawn from the entity's
    growth prior (or the scenario's override); operating cash flow ``R × margin`` for an entity
@@ -42,7 +42,7 @@ from stargate.finance import secured as secured_funding
 from stargate.finance.cascades import furfine
 from stargate.finance.clearing import eisenberg_noe, rogers_veraart
 from stargate.finance.network import Conventions, network
-from stargate.finance.scenarios import Scenario, ScenarioError, check_against, members
+from stargate.finance.scenarios import Scenario, check_against, members
 from stargate.units import Z90
 from stargate.world.world import World
 
@@ -60,7 +60,7 @@ class Model:
     leg_payer: NDArray[np.intp]  # (K,)
     leg_payee: NDArray[np.intp]  # (K,), -1 for a capex programme
     leg_kind: tuple[str, ...]
-    leg_schedule: NDArray[np.float64]  # (K, T) amount due each year of the horizon
+    leg_schedule: NDArray[np.float64]  # (K, P) amount due each period of the horizon
     leg_capacity_gw: NDArray[np.float64]  # (K,) the payer's share of the agreement's GW
     leg_linked: NDArray[np.bool_]  # (K,) payments follow capacity delivery
     leg_probability: NDArray[np.float64]  # (K,) chance the agreement goes ahead
@@ -72,14 +72,27 @@ class Model:
     access: tuple[NDArray[np.float64], NDArray[np.float64]]
     cash: NDArray[np.float64]  # (n,)
     debt_service: NDArray[np.float64]  # (n,)
-    shock: NDArray[np.float64]  # (T, n) revenue multipliers
+    shock: NDArray[np.float64]  # (P, n) revenue multipliers
     interest: tuple[float, float]
     delay: tuple[float, float]
     conventions: Conventions
     method: str
     outside: NDArray[np.bool_]  # (n,) outside capital: no balance sheet, always pays
     secured: tuple[tuple[secured_funding.Figure, ...], ...] = ()  # (n,) secured-funding figures
-    leg_wait: NDArray[np.intp] | None = None  # (K,) years a linked leg waits in the build queue
+    leg_wait: NDArray[np.intp] | None = None  # (K,) periods a linked leg waits in the build queue
+    periods_per_year: int = 1  # 4 for quarters: schedules and shocks are per period
+
+    @property
+    def periods(self) -> int:
+        return len(self.years) * self.periods_per_year
+
+    @property
+    def dt(self) -> float:
+        """A period's length in years (flows given per year are scaled by it)."""
+        return 1.0 / self.periods_per_year
+
+    def period_year(self, t: int) -> int:
+        return self.years[t // self.periods_per_year]
 
     @property
     def n(self) -> int:
@@ -105,11 +118,7 @@ def build_model(world: World, scenario: Scenario) -> Model:
     priors = world.priors
     roles = dict(zip(world.entities["id"], world.entities["role"], strict=True))
     check_against(scenario, roles, {str(a["id"]) for a in agreements})
-    if scenario.period != "year":
-        raise ScenarioError(
-            f"scenario {scenario.name!r}: field 'period': {scenario.period!r} is not simulated yet"
-            " (yearly periods only)"
-        )
+    per_year = {"year": 1, "quarter": 4}[scenario.period]
     names = set(finances)
     for a in agreements:
         names |= set(str(a["payers"]).split(","))
@@ -198,7 +207,10 @@ def build_model(world: World, scenario: Scenario) -> Model:
         return np.array([leg[key] for leg in legs], dtype=dtype)
 
     cap = scenario.delivery.gw_per_year_cap
-    wait = build_queue(legs, cap) if cap is not None else None
+    wait = build_queue(legs, cap) * per_year if cap is not None else None
+    # a year's amount is due in equal parts over its periods; shocks hold for the whole year
+    schedule = np.vstack([leg["schedule"] for leg in legs]) if legs else np.zeros((0, T))
+    schedule = np.repeat(schedule / per_year, per_year, axis=1)
 
     finance = [finances.get(name, {}) for name in nodes]
     return Model(
@@ -208,7 +220,7 @@ def build_model(world: World, scenario: Scenario) -> Model:
         leg_payer=column("payer", np.intp),
         leg_payee=column("payee", np.intp),
         leg_kind=tuple(leg["kind"] for leg in legs),
-        leg_schedule=np.vstack([leg["schedule"] for leg in legs]) if legs else np.zeros((0, T)),
+        leg_schedule=schedule,
         leg_capacity_gw=column("capacity"),
         leg_linked=column("linked", bool),
         leg_probability=column("probability"),
@@ -220,7 +232,7 @@ def build_model(world: World, scenario: Scenario) -> Model:
         access=vectors("funding_access_usd"),
         cash=np.array([float(f.get("cash_usd", 0.0)) for f in finance]),
         debt_service=np.array([float(f.get("debt_service_usd", 0.0)) for f in finance]),
-        shock=shock,
+        shock=np.repeat(shock, per_year, axis=0),
         interest=_normal(scenario.interest_rate.p5, scenario.interest_rate.p95),
         delay=_normal(scenario.delivery.delay_years.p5, scenario.delivery.delay_years.p95),
         conventions=Conventions(
@@ -233,6 +245,7 @@ def build_model(world: World, scenario: Scenario) -> Model:
         outside=np.array([name not in finances for name in nodes], dtype=bool),
         secured=secured,
         leg_wait=wait,
+        periods_per_year=per_year,
     )
 
 
@@ -369,13 +382,14 @@ def _clear(
 
 
 def simulate(model: Model, draws: Draws) -> Outcome:
-    """Run every scenario of ``draws`` through the horizon (vectorised)."""
-    S, n, T = draws.scenarios, model.n, len(model.years)
+    """Run every scenario of ``draws`` through the horizon (vectorised), period by period."""
+    S, n, T = draws.scenarios, model.n, model.periods
+    dt, repay = model.dt, REPAYMENT_YEARS * model.periods_per_year
     K = len(model.leg_agreement)
     rows = np.arange(S)
     alive = np.ones((S, n), bool)
     cash = np.repeat(model.cash[None, :], S, axis=0)
-    extra_service = np.zeros((S, n, T + REPAYMENT_YEARS))
+    extra_service = np.zeros((S, n, T + repay))
     paid_cum = np.zeros((S, K))
     ended = np.zeros((S, K), bool)
     default_year = np.zeros((S, n), np.int64)
@@ -393,7 +407,8 @@ def simulate(model: Model, draws: Draws) -> Outcome:
     equity_kind = np.array([k == "equity" for k in model.leg_kind], dtype=bool)
     outside = model.outside[None, :]
     pot = np.zeros((S, n)) if draws.secured is None else draws.secured.copy()
-    for t, year in enumerate(model.years):
+    for t in range(T):
+        year, elapsed = model.period_year(t), t * dt
         # 2. obligations: the leg schedules, shifted by the delivery delay where capacity-linked
         slot = t - _shift(model, draws)  # (S, K)
         due = np.where(
@@ -413,15 +428,16 @@ def simulate(model: Model, draws: Draws) -> Outcome:
         capex_due = np.zeros((S, n))
         np.add.at(capex_due, (rows[:, None], payer[None, capex]), due[:, capex])
         # 1 and 3. revenue, operating cash flow, outside assets and liabilities
-        revenue = model.revenue * (1 + draws.growth) ** (year - model.years[0]) * model.shock[t]
-        planned = model.revenue * (1 + model.plan_growth) ** (year - model.years[0])
+        # growth below −100% a year means no revenue, not a negative one
+        revenue = model.revenue * dt * np.maximum(1 + draws.growth, 0.0) ** elapsed * model.shock[t]
+        planned = model.revenue * dt * (1 + model.plan_growth) ** elapsed
         ocf = np.where(  # a loss-maker's costs follow its plan; a profitable entity's its sales
             model.margin[0] < 0, revenue - planned * (1 - draws.margin), revenue * draws.margin
         )
-        access = np.where(alive, draws.access, 0.0)
+        access = np.where(alive, draws.access * dt, 0.0)
         el = np.where(
             alive,
-            model.debt_service + extra_service[:, :, t] + capex_due + np.maximum(-ocf, 0.0),
+            model.debt_service * dt + extra_service[:, :, t] + capex_due + np.maximum(-ocf, 0.0),
             0.0,
         )
         owes = L.sum(axis=2) + el
@@ -459,8 +475,8 @@ def simulate(model: Model, draws: Draws) -> Outcome:
         cash = np.where(alive & ~outside, cash, 0.0)
         paid_leg = paid_leg + equity_paid
         paid_cum += paid_leg
-        service = drawn * (draws.interest[:, None] + 1.0 / REPAYMENT_YEARS)
-        extra_service[:, :, t + 1 : t + 1 + REPAYMENT_YEARS] += service[:, :, None]
+        service = drawn * (draws.interest[:, None] * dt + 1.0 / repay)
+        extra_service[:, :, t + 1 : t + 1 + repay] += service[:, :, None]
         # bookkeeping of what was owed and what came in
         unpaid += (L - paid_L).sum(axis=(1, 2)) + (el - external).sum(axis=1)
         loss += (L - paid_L).sum(axis=1)
@@ -490,16 +506,18 @@ def simulate(model: Model, draws: Draws) -> Outcome:
 
 
 def _shift(model: Model, draws: Draws) -> NDArray[np.intp]:
-    """Years each leg's schedule slips: linked legs by the drawn delay plus their queue wait."""
+    """Periods each leg's schedule slips: linked legs by the drawn delay (whole years) plus
+    their queue wait."""
     wait = np.zeros(len(model.leg_agreement), np.intp) if model.leg_wait is None else model.leg_wait
-    return np.where(model.leg_linked[None, :], draws.delay[:, None] + wait[None, :], 0)
+    delay = draws.delay[:, None] * model.periods_per_year
+    return np.where(model.leg_linked[None, :], delay + wait[None, :], 0)
 
 
 def _remaining(
     model: Model, draws: Draws, t: int, paid_cum: NDArray[np.float64]
 ) -> NDArray[np.float64]:
     """Scheduled payments after period ``t`` (within the horizon), capped by stop-after rules."""
-    T = len(model.years)
+    T = model.periods
     K = len(model.leg_agreement)
     later = np.zeros((draws.scenarios, K))
     for u in range(t + 1, T):
