@@ -26,10 +26,14 @@ def simulate_one(model: Model, draws: Draws, s: int) -> Outcome:
     unpaid = stranded = 0.0
     pot = [0.0] * n if draws.secured is None else [float(v) for v in draws.secured[s]]
 
+    def price(k: int) -> float:
+        priced = model.leg_per_gw is not None and bool(model.leg_per_gw[k])
+        return float(draws.capex_per_gw[s]) if priced and draws.capex_per_gw is not None else 1.0
+
     def due_at(k: int, u: int) -> float:
         wait = 0 if model.leg_wait is None else int(model.leg_wait[k])
         slot = u - (int(draws.delay[s]) * ppy + wait if model.leg_linked[k] else 0)
-        return float(model.leg_schedule[k, slot]) if 0 <= slot < T else 0.0
+        return float(model.leg_schedule[k, slot]) * price(k) if 0 <= slot < T else 0.0
 
     for t in range(T):
         year = model.period_year(t)

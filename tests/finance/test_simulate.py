@@ -217,3 +217,39 @@ def test_quarters_and_years_owe_the_same_money() -> None:
         assert quarterly.leg_schedule.sum() == pytest.approx(yearly.leg_schedule.sum())
         per_year = quarterly.leg_schedule.reshape(len(yearly.leg_schedule), -1, 4).sum(axis=2)
         assert np.allclose(per_year, yearly.leg_schedule)
+
+
+def test_site_capex_is_priced_per_gigawatt() -> None:
+    """The cloud owns a site that reaches 1 GW online in 2026 (0.4 planned for 2025): it pays 0.2
+    GW's worth in 2024 (sunk, before the horizon), 0.2 + 0.3 in 2025 and 0.3 in 2026, at the
+    drawn price per GW; a site with a curated capex programme is not priced twice."""
+    from stargate.world.curated import Site, SitePoint
+
+    world = chain_world()
+    site = Site(id="site", name="site", owner="cloud", tenant="lab", offtaker="lab",
+                power_basis="it", sources=["test"], timeline=[
+                    SitePoint(date="2024-01", gw=2.0, status="announced"),
+                    SitePoint(date="2025-06", gw=0.4, status="planned"),
+                    SitePoint(date="2026-06", gw=1.0, status="operational")])  # fmt: skip
+    curated = Curated(agreements=(), sites=(site,), finances=(finance("cloud", revenue=100,
+                      margin=1.0),), sources={"test": SOURCE})  # fmt: skip
+    entities = [Entity("cloud", "Cloud", EntityType.COMPANY, role="cloud")]
+    world = build_world(entities, curated)
+    scenario = chain_scenario().model_copy(update={
+        "demand": chain_scenario().demand.model_copy(update={"shocks": ()}),
+        "capex_per_gw_usd": Interval(p5=10, p95=40)})  # fmt: skip
+    model = build_model(world, scenario)
+    assert model.leg_agreement == ("site-capex:site",)
+    assert model.leg_schedule[0].tolist() == pytest.approx([0.5, 0.3, 0.0])
+    draws = median_draws(model)
+    assert draws.capex_per_gw is not None
+    assert draws.capex_per_gw[0] == pytest.approx(20.0)  # the lognormal's median, sqrt(10 × 40)
+    out = simulate(model, draws)
+    assert out.unpaid_usd[0] == 0
+    assert out.default_year[0].tolist() == [0]
+    priced = draw(model, 2_000, np.random.default_rng(2)).capex_per_gw
+    assert priced is not None
+    assert np.all(priced > 0)
+    assert np.quantile(priced, [0.05, 0.95]) == pytest.approx([10, 40], rel=0.1)
+    without = build_model(world, scenario.model_copy(update={"capex_per_gw_usd": None}))
+    assert without.leg_agreement == ()

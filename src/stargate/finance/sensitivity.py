@@ -1,12 +1,13 @@
 """One-at-a-time sensitivity of default probabilities: the tornado table.
 
 For each uncertain input (an entity's revenue growth, operating margin or funding access, the
-interest rate, the delivery delay), the run is repeated twice with that input pinned at the low
-and the high end of its 90% interval (the prior's p5 and p95) while every other input is drawn as
-usual, from the same random numbers in both runs (common random numbers, so the difference is the
-input's effect and not noise). The swing ``|P(default | high) − P(default | low)|`` ranks the
-inputs for each target entity (Saltelli et al., *Global Sensitivity Analysis: The Primer*, 2008,
-§1.2 on one-at-a-time designs and their limits: interactions are not seen).
+interest rate, the delivery delay, the sites' capex per GW), the run is repeated twice with that
+input pinned at the low and the high end of its 90% interval (the prior's p5 and p95) while every
+other input is drawn as usual, from the same random numbers in both runs (common random numbers,
+so the difference is the input's effect and not noise). The swing
+``|P(default | high) − P(default | low)|`` ranks the inputs for each target entity (Saltelli et
+al., *Global Sensitivity Analysis: The Primer*, 2008, §1.2 on one-at-a-time designs and their
+limits: interactions are not seen).
 """
 
 from __future__ import annotations
@@ -44,6 +45,14 @@ def _inputs(model: Model, draws: Draws) -> Iterator[tuple[str, Draws, Draws]]:
         years = [np.full(draws.scenarios, max(round(v), 0), np.intp)
                  for v in (mean - Z90 * sd, mean + Z90 * sd)]  # fmt: skip
         yield "delay", replace(draws, delay=years[0]), replace(draws, delay=years[1])
+    if model.capex_per_gw is not None and model.capex_per_gw[1] > 0:
+        mu, sigma = model.capex_per_gw
+        ends = [np.full(draws.scenarios, np.exp(mu + z * sigma)) for z in (-Z90, Z90)]
+        yield (
+            "capex_per_gw",
+            replace(draws, capex_per_gw=ends[0]),
+            replace(draws, capex_per_gw=ends[1]),
+        )
 
 
 def tornado(

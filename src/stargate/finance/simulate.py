@@ -81,6 +81,8 @@ class Model:
     secured: tuple[tuple[secured_funding.Figure, ...], ...] = ()  # (n,) secured-funding figures
     leg_wait: NDArray[np.intp] | None = None  # (K,) periods a linked leg waits in the build queue
     periods_per_year: int = 1  # 4 for quarters: schedules and shocks are per period
+    leg_per_gw: NDArray[np.bool_] | None = None  # (K,) schedule in GW, priced by capex per GW
+    capex_per_gw: tuple[float, float] | None = None  # lognormal (mu, sigma) of USD per GW
 
     @property
     def periods(self) -> int:
@@ -104,11 +106,44 @@ def _normal(p5: float, p95: float) -> tuple[float, float]:
 
 
 def not_simulated(scenario: Scenario) -> list[str]:
-    """Scenario fields that are validated but do not act on the simulation yet."""
-    fields = []
-    if scenario.capex_per_gw_usd is not None:
-        fields.append("capex_per_gw_usd")
-    return fields
+    """Scenario fields that are validated but do not act on the simulation yet (none now; kept
+    so that a field added to the schema before its mechanism is named, not silently ignored)."""
+    del scenario
+    return []
+
+
+def site_capex_legs(
+    world: World, index: dict[str, int], years: tuple[int, ...]
+) -> list[dict[str, Any]]:
+    """One capex leg per curated site whose owner is in the model: each gigawatt the site adds
+    (its build path: the running maximum of its planned, under-construction and operational
+    figures) is paid by the owner, half in the year it comes online and half the year before,
+    in GW to be priced by the drawn capex per GW. Sites with a curated capex programme keep that
+    sourced amount instead; spending before the horizon is sunk."""
+    programmes = set(world.agreements.loc[world.agreements["kind"] == "capex_programme", "site"])
+    legs = []
+    built_states = {"planned", "under_construction", "operational"}
+    for site_id, points in world.sites.groupby("site_id", sort=False):
+        owner = str(points["owner"].iloc[0])
+        if site_id in programmes or owner not in index:
+            continue
+        due = np.zeros(len(years))
+        built = 0.0
+        for row in points.sort_values("date").to_dict("records"):
+            if row["status"] not in built_states or row["power_gw"] <= built:
+                continue
+            added, built = float(row["power_gw"]) - built, float(row["power_gw"])
+            online = int(str(row["date"])[:4])
+            for year in (online - 1, online):
+                if years[0] <= year <= years[-1]:
+                    due[year - years[0]] += added / 2
+        if due.any():
+            legs.append({
+                "agreement": f"site-capex:{site_id}", "payer": index[owner], "payee": -1,
+                "kind": "capex_programme", "schedule": due, "capacity": 0.0, "linked": False,
+                "probability": 1.0, "stop_after": np.inf, "per_gw": True,
+            })  # fmt: skip
+    return legs
 
 
 def build_model(world: World, scenario: Scenario) -> Model:
@@ -203,8 +238,11 @@ def build_model(world: World, scenario: Scenario) -> Model:
         for name in nodes
     )
 
+    if scenario.capex_per_gw_usd is not None:
+        legs += site_capex_legs(world, index, years)
+
     def column(key: str, dtype: Any = np.float64) -> NDArray[Any]:
-        return np.array([leg[key] for leg in legs], dtype=dtype)
+        return np.array([leg.get(key, False) for leg in legs], dtype=dtype)
 
     cap = scenario.delivery.gw_per_year_cap
     wait = build_queue(legs, cap) * per_year if cap is not None else None
@@ -246,7 +284,16 @@ def build_model(world: World, scenario: Scenario) -> Model:
         secured=secured,
         leg_wait=wait,
         periods_per_year=per_year,
+        leg_per_gw=column("per_gw", bool),
+        capex_per_gw=_lognormal(scenario.capex_per_gw_usd.p5, scenario.capex_per_gw_usd.p95)
+        if scenario.capex_per_gw_usd is not None
+        else None,
     )
+
+
+def _lognormal(p5: float, p95: float) -> tuple[float, float]:
+    """(mu, sigma) of the lognormal with this 90% interval (a cost is positive)."""
+    return (np.log(p5) + np.log(p95)) / 2, (np.log(p95) - np.log(p5)) / (2 * Z90)
 
 
 def build_queue(legs: list[dict[str, Any]], cap_gw: float) -> NDArray[np.intp]:
@@ -294,6 +341,7 @@ class Draws:
     delay: NDArray[np.intp]  # (S,), whole years >= 0
     keep: NDArray[np.bool_]  # (S, K) the agreement goes ahead
     secured: NDArray[np.float64] | None = None  # (S, n) secured funding for pledges (None: 0)
+    capex_per_gw: NDArray[np.float64] | None = None  # (S,) USD per GW for site capex legs
 
     @property
     def scenarios(self) -> int:
@@ -306,12 +354,16 @@ def draw(model: Model, scenarios: int, rng: np.random.Generator) -> Draws:
     def normal(pair: tuple[NDArray[np.float64], NDArray[np.float64]]) -> NDArray[np.float64]:
         return pair[0] + pair[1] * rng.standard_normal((scenarios, n))
 
+    per_gw = np.zeros(K, bool) if model.leg_per_gw is None else model.leg_per_gw
     keep_by_agreement = {
-        a: rng.random(scenarios) for a in dict.fromkeys(model.leg_agreement)
-    }  # one draw per agreement, shared by its legs
+        a: rng.random(scenarios)
+        for a, priced in zip(model.leg_agreement, per_gw, strict=True)
+        if not priced
+    }  # one draw per agreement, shared by its legs; site capex always goes ahead
+    certain = np.zeros(scenarios)  # below any probability: kept
     pairs = zip(model.leg_agreement, model.leg_probability, strict=True)
     keep = (
-        np.column_stack([keep_by_agreement[a] < p for a, p in pairs])
+        np.column_stack([keep_by_agreement.get(a, certain) < p for a, p in pairs])
         if K
         else np.zeros((scenarios, 0), bool)
     )
@@ -327,6 +379,9 @@ def draw(model: Model, scenarios: int, rng: np.random.Generator) -> Draws:
         ).astype(np.intp),
         keep=keep,
         secured=_secured(model, scenarios, rng),
+        capex_per_gw=None
+        if model.capex_per_gw is None
+        else np.exp(model.capex_per_gw[0] + model.capex_per_gw[1] * rng.standard_normal(scenarios)),
     )
 
 
@@ -353,6 +408,7 @@ def median_draws(model: Model) -> Draws:
         secured=np.array([[secured_funding.median(f) if f else 0.0 for f in model.secured]])
         if model.secured
         else None,
+        capex_per_gw=None if model.capex_per_gw is None else np.exp([model.capex_per_gw[0]]),
     )
 
 
@@ -407,6 +463,7 @@ def simulate(model: Model, draws: Draws) -> Outcome:
     equity_kind = np.array([k == "equity" for k in model.leg_kind], dtype=bool)
     outside = model.outside[None, :]
     pot = np.zeros((S, n)) if draws.secured is None else draws.secured.copy()
+    price = _price(model, draws)  # (S, K): 1, or USD per GW for site capex legs
     for t in range(T):
         year, elapsed = model.period_year(t), t * dt
         # 2. obligations: the leg schedules, shifted by the delivery delay where capacity-linked
@@ -414,7 +471,7 @@ def simulate(model: Model, draws: Draws) -> Outcome:
         due = np.where(
             slot >= 0, model.leg_schedule[np.arange(K)[None, :], np.clip(slot, 0, T - 1)], 0.0
         )
-        due *= draws.keep & ~ended
+        due = due * price * (draws.keep & ~ended)
         due = np.minimum(due, np.maximum(model.leg_stop_after[None, :] - paid_cum, 0.0))
         live = alive[:, payer] & np.where(capex[None, :], True, alive[:, safe_payee])
         due *= live
@@ -505,6 +562,14 @@ def simulate(model: Model, draws: Draws) -> Outcome:
     )
 
 
+def _price(model: Model, draws: Draws) -> NDArray[np.float64]:
+    """What one unit of each leg's schedule costs: 1 USD, or the drawn USD per GW."""
+    K = len(model.leg_agreement)
+    if model.leg_per_gw is None or draws.capex_per_gw is None or not model.leg_per_gw.any():
+        return np.ones((draws.scenarios, K))
+    return np.where(model.leg_per_gw[None, :], draws.capex_per_gw[:, None], 1.0)
+
+
 def _shift(model: Model, draws: Draws) -> NDArray[np.intp]:
     """Periods each leg's schedule slips: linked legs by the drawn delay (whole years) plus
     their queue wait."""
@@ -525,4 +590,5 @@ def _remaining(
         later += np.where(
             slot >= 0, model.leg_schedule[np.arange(K)[None, :], np.clip(slot, 0, T - 1)], 0.0
         )
+    later *= _price(model, draws)
     return np.minimum(later, np.maximum(model.leg_stop_after[None, :] - paid_cum, 0.0))
