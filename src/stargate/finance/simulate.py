@@ -442,7 +442,6 @@ def simulate(model: Model, draws: Draws) -> Outcome:
     S, n, T = draws.scenarios, model.n, model.periods
     dt, repay = model.dt, REPAYMENT_YEARS * model.periods_per_year
     K = len(model.leg_agreement)
-    rows = np.arange(S)
     alive = np.ones((S, n), bool)
     cash = np.repeat(model.cash[None, :], S, axis=0)
     extra_service = np.zeros((S, n, T + repay))
@@ -464,6 +463,11 @@ def simulate(model: Model, draws: Draws) -> Outcome:
     outside = model.outside[None, :]
     pot = np.zeros((S, n)) if draws.secured is None else draws.secured.copy()
     price = _price(model, draws)  # (S, K): 1, or USD per GW for site capex legs
+    # sums of per-leg amounts by payer, by payee, by (payer, payee): products with one-hot
+    # matrices (BLAS) instead of scattered additions
+    to_payer = _one_hot(payer, n)  # (K, n)
+    to_payee = _one_hot(np.where(capex, -1, payee), n)  # capex has no payee: zero rows
+    to_pair = _one_hot(np.where(capex, -1, payer * n + safe_payee), n * n)  # (K, n²)
     for t in range(T):
         year, elapsed = model.period_year(t), t * dt
         # 2. obligations: the leg schedules, shifted by the delivery delay where capacity-linked
@@ -475,15 +479,9 @@ def simulate(model: Model, draws: Draws) -> Outcome:
         due = np.minimum(due, np.maximum(model.leg_stop_after[None, :] - paid_cum, 0.0))
         live = alive[:, payer] & np.where(capex[None, :], True, alive[:, safe_payee])
         due *= live
-        L = np.zeros((S, n, n))
         network_legs = ~capex & ~equity_kind
-        np.add.at(
-            L,
-            (rows[:, None], payer[None, network_legs], payee[None, network_legs]),
-            due[:, network_legs],
-        )
-        capex_due = np.zeros((S, n))
-        np.add.at(capex_due, (rows[:, None], payer[None, capex]), due[:, capex])
+        L = ((due * network_legs) @ to_pair).reshape(S, n, n)
+        capex_due = (due * capex) @ to_payer
         # 1 and 3. revenue, operating cash flow, outside assets and liabilities
         # growth below −100% a year means no revenue, not a negative one
         revenue = model.revenue * dt * np.maximum(1 + draws.growth, 0.0) ** elapsed * model.shock[t]
@@ -511,9 +509,8 @@ def simulate(model: Model, draws: Draws) -> Outcome:
         end_cash = e + paid_L.sum(axis=1) - paid_L.sum(axis=2) - external
         drawn = np.where(alive & ~outside, np.maximum(access - end_cash, 0.0), 0.0)
         cash = np.where(alive & ~outside, np.maximum(end_cash - access, 0.0), 0.0)
-        pledged = np.zeros((S, n))
         equity_due = due * equity_kind[None, :] * ~defaulted[:, payer]
-        np.add.at(pledged, (rows[:, None], payer[None, :]), equity_due)
+        pledged = equity_due @ to_payer
         from_pot = np.where(alive & ~outside, np.minimum(pledged, pot), 0.0)  # secured first
         pot -= from_pot
         rest = pledged - from_pot
@@ -523,12 +520,8 @@ def simulate(model: Model, draws: Draws) -> Outcome:
         can_pay = np.where(outside, 1.0, can_pay)
         equity_paid = equity_due * can_pay[:, payer]
         cash -= np.where(outside, 0.0, from_cash)
-        np.add.at(cash, (rows[:, None], safe_payee[None, :]), equity_paid * ~capex[None, :])
-        np.add.at(
-            shortfall,
-            (rows[:, None], safe_payee[None, :]),
-            (equity_due - equity_paid) * ~capex[None, :],
-        )
+        cash += equity_paid @ to_payee
+        shortfall += (equity_due - equity_paid) @ to_payee
         cash = np.where(alive & ~outside, cash, 0.0)
         paid_leg = paid_leg + equity_paid
         paid_cum += paid_leg
@@ -538,8 +531,8 @@ def simulate(model: Model, draws: Draws) -> Outcome:
         unpaid += (L - paid_L).sum(axis=(1, 2)) + (el - external).sum(axis=1)
         loss += (L - paid_L).sum(axis=1)
         money_in = paid_leg * (revenue_kind & ~capex)[None, :]
-        np.add.at(received, (rows[:, None], safe_payee[None, :]), money_in)
-        np.add.at(received_from, (rows[:, None], payer[None, :], safe_payee[None, :]), money_in)
+        received += money_in @ to_payee
+        received_from += (money_in @ to_pair).reshape(S, n, n)
         # 6. defaults end agreements from the next period
         if defaulted.any():
             default_year[defaulted] = year
@@ -552,14 +545,22 @@ def simulate(model: Model, draws: Draws) -> Outcome:
             lost = (
                 remaining * (~capex & ~equity_kind)[None, :]
             )  # pledges lost are shortfalls, not losses
-            np.add.at(loss, (rows[:, None], safe_payee[None, :]), lost)
+            loss += lost @ to_payee
             stranded += (model.leg_capacity_gw[None, :] * (hit & defaulted[:, payer])).sum(axis=1)
             into_defaulter = equity_kind[None, :] & ~capex[None, :] & defaulted[:, safe_payee] & hit
-            np.add.at(writedown, (rows[:, None], payer[None, :]), paid_cum * into_defaulter)
+            writedown += (paid_cum * into_defaulter) @ to_payer
             ended |= hit
     return Outcome(
         default_year, loss, writedown, unpaid, stranded, received, received_from, shortfall
     )
+
+
+def _one_hot(index: NDArray[np.intp], size: int) -> NDArray[np.float64]:
+    """``out[k, index[k]] = 1`` (a row of zeros where ``index[k]`` is negative)."""
+    out = np.zeros((len(index), size))
+    keep = index >= 0
+    out[np.flatnonzero(keep), index[keep]] = 1.0
+    return out
 
 
 def _price(model: Model, draws: Draws) -> NDArray[np.float64]:
