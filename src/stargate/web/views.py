@@ -281,6 +281,8 @@ def entity(snapshot: Snapshot, entity_id: str) -> dict[str, Any]:
         "priors": records(priors[priors["entity"] == entity_id]),
         "claims": [snapshot.claim_json(c, context=True)
                    for c in _claims_about(snapshot, members)],
+        "others": sorted(({"id": i, "name": n} for i, n in snapshot.names.items()
+                          if i not in members), key=lambda o: str(o["name"]).casefold()),
     })  # fmt: skip
 
 
