@@ -120,3 +120,14 @@ def test_fan_lists_the_likeliest_defaulters_first() -> None:
     assert series[1]["p"] == [0.0, 0.1]
     assert all(lo <= p <= hi for s in series for lo, p, hi in zip(s["low"], s["p"], s["high"],
                                                                   strict=True))  # fmt: skip
+
+
+def test_a_quarterly_run_from_the_api(client: TestClient, bearer: dict[str, str]) -> None:
+    started = client.post("/api/stress/runs", json={"scenario": "baseline", "scenarios": 40,
+                          "overrides": {"period": "quarter"}}, headers=bearer)  # fmt: skip
+    assert started.status_code == 202
+    run = wait_for(client, started.json()["url"])
+    assert run["status"] == "done", run["error"]
+    assert run["scenario"]["period"] == "quarter"
+    assert list(run["result"]["entities"]["openai"]["p_default_by_year"]) == [
+        str(y) for y in range(2025, 2033)]  # fmt: skip
