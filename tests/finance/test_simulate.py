@@ -253,3 +253,19 @@ def test_site_capex_is_priced_per_gigawatt() -> None:
     assert np.quantile(priced, [0.05, 0.95]) == pytest.approx([10, 40], rel=0.1)
     without = build_model(world, scenario.model_copy(update={"capex_per_gw_usd": None}))
     assert without.leg_agreement == ()
+
+
+def test_funding_paid_per_gw_deployed_follows_delivery_but_builds_nothing() -> None:
+    from stargate.finance.simulate import condition_rules
+
+    assert condition_rules("per_gw_deployed: about $10B per GW; pay_on_delivery: at operation") == {
+        "per_gw_deployed", "pay_on_delivery"}  # fmt: skip
+    assert condition_rules(None) == set()
+    model = build_model(curated_world(), load_scenario("power-crunch"))
+    assert model.leg_wait is not None
+    legs = dict(zip(model.leg_agreement, zip(model.leg_linked, model.leg_wait, strict=True),
+                    strict=True))  # fmt: skip
+    assert legs["nvidia-openai-loi"] == (True, 0)  # slips with the delay, waits in no queue
+    assert legs["openai-broadcom"][0]
+    assert legs["openai-broadcom"][1] > 0
+    assert not legs["softbank-openai-2025"][0]  # plain equity pays on its schedule

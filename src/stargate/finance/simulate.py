@@ -32,6 +32,7 @@ loops lives in the tests and must agree with this one.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +49,15 @@ from stargate.world.world import World
 
 REPAYMENT_YEARS = 5
 CAPACITY_KINDS = frozenset({"contract", "lease", "purchase"})
+# curated condition rules that tie an agreement's payments to capacity delivery
+DELIVERY_RULES = frozenset({"per_gw_deployed", "pay_on_delivery"})
+
+
+def condition_rules(conditions: object) -> set[str]:
+    """The ``rule`` names of an agreement's conditions (the World writes ``rule: text; ...``)."""
+    if not isinstance(conditions, str):
+        return set()
+    return set(re.findall(r"(?:^|; )([a-z_]+): ", conditions))
 
 
 @dataclass(frozen=True)
@@ -204,6 +214,7 @@ def build_model(world: World, scenario: Scenario) -> Model:
     legs: list[dict[str, Any]] = []
     for a in agreements:
         payers = str(a["payers"]).split(",")
+        rules = condition_rules(a["conditions"])
         schedule = world.payments[world.payments["agreement_id"] == a["id"]]
         capacity = (
             float(a["capacity_gw"])
@@ -221,7 +232,10 @@ def build_model(world: World, scenario: Scenario) -> Model:
                 "agreement": a["id"], "payer": index[payer],
                 "payee": index[a["payee"]] if a["payee"] else -1, "kind": a["kind"],
                 "schedule": due, "capacity": capacity * share,
-                "linked": bool(capacity) and a["kind"] in CAPACITY_KINDS,
+                # payments follow delivery: capacity sold, or funding paid per GW deployed
+                "linked": bool(capacity) and (a["kind"] in CAPACITY_KINDS
+                                              or bool(rules & DELIVERY_RULES)),
+                "queued": bool(capacity) and a["kind"] in CAPACITY_KINDS,
                 "probability": probability.get(a["id"], 1.0),
                 "stop_after": stop_after.get(a["id"], np.inf) * share,
             })  # fmt: skip
@@ -308,7 +322,9 @@ def build_queue(legs: list[dict[str, Any]], cap_gw: float) -> NDArray[np.intp]:
     """
     agreements: dict[str, tuple[int, float, list[int]]] = {}
     for k, leg in enumerate(legs):
-        if not leg["linked"] or not leg["schedule"].any():
+        # only agreements that deliver capacity take a place in the queue; funding paid per GW
+        # deployed follows the drawn delay but builds nothing itself
+        if not leg.get("queued", leg["linked"]) or not leg["schedule"].any():
             continue
         start = int(np.flatnonzero(leg["schedule"])[0])
         first, gw, members = agreements.get(leg["agreement"], (start, 0.0, []))
