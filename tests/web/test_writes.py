@@ -197,3 +197,17 @@ def test_writes_on_postgresql(store_url: str) -> None:
 
         run = wait_for(client, started.json()["url"])
         assert run["status"] == "done", run["error"]
+
+
+def test_merge_from_a_source_page(client: TestClient, demo_db: str, token: str) -> None:
+    source = client.get("/api/sources", params={"size": 1}).json()["items"][0]["id"]
+    assert 'id="merge-form"' not in client.get(f"/sources/{source}").text  # needs a token
+    csrf = login(client, token)
+    page = client.get(f"/sources/{source}").text
+    assert 'id="merge-form"' in page
+    before = counts(demo_db)["judgements"]
+    done = client.post("/entities/merge", data={"left": "openai", "right": "oracle",
+                       "csrf": csrf}, follow_redirects=False)  # fmt: skip
+    assert done.status_code == 303
+    assert done.headers["location"] == "/entities/openai"
+    assert counts(demo_db)["judgements"] == before + 1

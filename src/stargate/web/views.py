@@ -371,6 +371,10 @@ def source(snapshot: Snapshot, source_id: str) -> dict[str, Any]:
                    "path": found.path},
         "segments": segments(found.text, [(c.claim.start, c.claim.end, c.id) for c in claims]),
         "claims": [snapshot.claim_json(c) for c in claims],
+        "entities": sorted({s for c in claims for s in (*c.claim.subjects, c.claim.object_id)
+                            if s}),
+        "all_entities": sorted(({"id": i, "name": n} for i, n in snapshot.names.items()),
+                               key=lambda o: str(o["name"]).casefold()),
     })  # fmt: skip
 
 
