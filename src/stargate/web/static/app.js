@@ -47,16 +47,32 @@
   }
 
   function sankey(el, flows, year) {
+    // payers on the left, payees on the right (one node each side), so circular money reads as
+    // flows from left to right instead of loops
     if (!window.Plotly || !el) return;
     const rows = flows[year] || [];
     const names = [];
-    const index = (n) => { let i = names.indexOf(n); if (i < 0) { names.push(n); i = names.length - 1; } return i; };
-    const link = { source: [], target: [], value: [], customdata: [] };
-    rows.forEach((r) => { link.source.push(index(r.source)); link.target.push(index(r.target));
-      link.value.push(r.amount_usd / 1e9); link.customdata.push(usd(r.amount_usd)); });
+    const side = [];
+    const index = (n, right) => {
+      const key = (right ? "in:" : "out:") + n;
+      let i = side.indexOf(key);
+      if (i < 0) { side.push(key); names.push(n); i = names.length - 1; }
+      return i;
+    };
+    const palette = ["#2456a6", "#0f8b8d", "#7a3fb0", "#c06a00", "#4f7d2a", "#d0342c", "#888888"];
+    const link = { source: [], target: [], value: [], customdata: [], color: [] };
+    rows.forEach((r) => {
+      const from = index(r.source, false);
+      link.source.push(from); link.target.push(index(r.target, true));
+      link.value.push(r.amount_usd / 1e9); link.customdata.push(usd(r.amount_usd));
+      link.color.push(palette[from % palette.length] + "55");
+    });
     link.hovertemplate = "%{source.label} → %{target.label}: %{customdata}<extra></extra>";
-    window.Plotly.react(el, [{ type: "sankey", arrangement: "snap", node: { label: names, pad: 14 }, link: link }],
-      { margin: { l: 10, r: 10, t: 30, b: 10 }, title: { text: "Money due in " + year + " ($B)" } }, plotConfig);
+    const node = { label: names, pad: 10, thickness: 14,
+      color: names.map((_, i) => palette[i % palette.length]) };
+    window.Plotly.react(el, [{ type: "sankey", arrangement: "snap", node: node, link: link }],
+      { margin: { l: 10, r: 10, t: 30, b: 10 },
+        title: { text: "Money due in " + year + " ($B): payers on the left, payees on the right" } }, plotConfig);
   }
 
   function timeline(el, rows) {
