@@ -228,6 +228,8 @@ def test_run_a_small_stress_scenario_and_see_its_chart(
         ("/agreements", "#agreements tbody tr"),
         ("/agreements/openai-oracle", "#agreement-name"),
         ("/claims", "#claims tbody tr"),
+        ("/sites", "#sites tbody tr"),
+        ("/sites/abilene-site", "#timeline tbody tr"),
         ("/sources", "#sources tbody tr"),
         ("/calculators?power_gw=1.2&chip=GB200&active_params=3.7e10&tokens=1.48e13",
          "#capacity-result"),

@@ -19,6 +19,8 @@ PAGES = [
     ("/agreements", "/agreements.json", "/api/agreements"),
     ("/agreements/stargate-jv", "/agreements/stargate-jv.json", "/api/agreements/stargate-jv"),
     ("/sources", "/sources.json", "/api/sources"),
+    ("/sites", "/sites.json", "/api/sites"),
+    ("/sites/abilene-site", "/sites/abilene-site.json", "/api/sites/abilene-site"),
     ("/claims", "/claims.json", "/api/claims"),
     ("/stress", "/stress.json", "/api/stress"),
     ("/calculators?power_gw=1", "/calculators.json?power_gw=1", "/api/calculators?power_gw=1"),
@@ -129,7 +131,8 @@ def test_bad_parameters_get_a_json_422_naming_the_field(
 
 def test_unknown_things_are_404_in_json_and_html(client: TestClient) -> None:
     for path in ("/api/entities/nobody", "/entities/nobody.json", "/api/claims/0000",
-                 "/api/stress/runs/nothing", "/api/sources/abc", "/api/nowhere"):  # fmt: skip
+                 "/api/stress/runs/nothing", "/api/sources/abc", "/api/sites/atlantis",
+                 "/api/nowhere"):  # fmt: skip
         response = client.get(path)
         assert response.status_code == 404, path
         assert response.json()["error"]["status"] == 404
@@ -189,3 +192,18 @@ def test_article_text_is_escaped(demo_db: str, tmp_path: Path) -> None:
             assert "<script>alert" not in page, path
             assert "<img src=x" not in page, path
         assert "&lt;script&gt;alert" in client.get(f"/sources/{hostile['id']}").text
+
+
+def test_every_headline_number_links_somewhere(client: TestClient) -> None:
+    """The overview's figures are links: to the entity and its claims, the agreements, the
+    calculator with the project's GW, and the sites with their sources."""
+    page = client.get("/").text
+    for target in ('href="/entities/stargate"', 'href="/agreements?kind=equity"',
+                   'href="/calculators?power_gw=10.0&amp;basis=it"', 'href="/sites"'):  # fmt: skip
+        assert target in page, target
+    site = client.get("/api/sites/abilene-site").json()
+    assert site["site"]["operational_gw"] == 0.6
+    assert site["site"]["owner"] == "crusoe"
+    assert {s["key"] for s in site["sources"]} == set(site["site"]["sources"])
+    assert all(s["address"].startswith("https://") for s in site["sources"])
+    assert "oracle-abilene-lease" in {a["id"] for a in site["agreements"]}

@@ -125,6 +125,17 @@ def agreement(request: Request, agreement_id: Id) -> dict[str, Any]:
     return views.agreement(_snapshot(request), agreement_id)
 
 
+@read("/sites", "sites.html", "/api/sites", "Sites: GW announced, under construction, operational")
+def sites(request: Request) -> dict[str, Any]:
+    return views.site_list(_snapshot(request))
+
+
+@read("/sites/{site_id}", "site.html", "/api/sites/{site_id}",
+      "One site: power over time, owner, tenant, offtaker, sources, agreements")  # fmt: skip
+def site(request: Request, site_id: Id) -> dict[str, Any]:
+    return views.site(_snapshot(request), site_id)
+
+
 @read("/sources", "sources.html", "/api/sources", "Source documents (paginated)")
 def sources(request: Request, page: Page = 1, size: Size = None) -> dict[str, Any]:
     return views.source_list(_snapshot(request), page, _size(request, size))

@@ -325,6 +325,57 @@ def agreement(snapshot: Snapshot, agreement_id: str) -> dict[str, Any]:
     })  # fmt: skip
 
 
+# -- sites ----------------------------------------------------------------------------------------
+
+
+def _site_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
+    capacity = {s["site_id"]: s for s in _capacity(snapshot.world)["sites"]}
+    rows = []
+    for site_id, points in snapshot.world.sites.groupby("site_id", sort=False):
+        first = records(points)[0]
+        rows.append({
+            "id": site_id, "name": first["name"], "owner": first["owner"],
+            "owner_name": snapshot.name(first["owner"]), "tenant": first["tenant"],
+            "offtaker": first["offtaker"], "power_basis": first["power_basis"],
+            **{k: capacity[site_id][k] for k in ("announced_gw", "under_construction_gw",
+                                                 "operational_gw", "latest_status", "latest_date")},
+            "timeline": [{k: p[k] for k in ("date", "power_gw", "status")}
+                         for p in records(points.sort_values("date"))],
+            "sources": _split(first["sources"]),
+        })  # fmt: skip
+    return rows
+
+
+def site_list(snapshot: Snapshot) -> dict[str, Any]:
+    rows = _site_rows(snapshot)
+    return cleaned(
+        {
+            "items": rows,
+            "total": len(rows),
+            **{
+                k: _capacity(snapshot.world)[k]
+                for k in ("announced_gw", "under_construction_gw", "operational_gw", "basis")
+            },
+        }
+    )
+
+
+def site(snapshot: Snapshot, site_id: str) -> dict[str, Any]:
+    found = next((row for row in _site_rows(snapshot) if row["id"] == site_id), None)
+    if found is None:
+        raise NotFoundError(f"no site {site_id!r}")
+    world = snapshot.world
+    cited = world.sources[world.sources["key"].isin(found["sources"])]
+    deals = world.agreements[world.agreements["site"] == site_id]
+    return cleaned(
+        {
+            "site": found,
+            "sources": records(cited),
+            "agreements": [_agreement_row(snapshot, a) for a in records(deals)],
+        }
+    )
+
+
 # -- sources and claims ---------------------------------------------------------------------------
 
 
