@@ -10,13 +10,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from stargate.evidence.entities import load_gazetteer
 from stargate.ledger import tables
 from stargate.ledger.records import Source, StoredClaim, as_json
 from stargate.ledger.store import Store
-from stargate.world.curated import bundled
-from stargate.world.resolve import resolve
-from stargate.world.world import World, build_world
+from stargate.world.world import World, from_ledger
 
 CONTEXT_CHARS = 240
 MEMO_LIMIT = 2048  # rendered responses kept per snapshot
@@ -84,13 +81,11 @@ def version(store: Store) -> tuple[int, ...]:
 
 
 def build(store: Store, at: tuple[int, ...]) -> Snapshot:
-    entities = store.entities() or load_gazetteer()
     sources = {s.id: s for s in store.sources()}
     stored = store.claims()
     canonical = store.canonical_ids()
-    resolved = resolve(stored, store.claim_links(), canonical, sources)
-    world = build_world(entities, bundled(), tuple(resolved))
-    names = {e.id: e.name for e in entities}
+    world = from_ledger(store.entities(), sources, stored, store.claim_links(), canonical)
+    names = dict(zip(world.entities["id"], world.entities["name"], strict=True))
     return Snapshot(at, world, {c.id: c for c in stored}, sources, canonical, names)
 
 

@@ -15,9 +15,9 @@ import pandas as pd
 
 from stargate.capacity import CAPEX_ALL_IN_PER_W_IT, CAPEX_SHELL_POWER_PER_W_IT, PUE
 from stargate.evidence.entities import load_gazetteer
-from stargate.ledger.records import Entity
+from stargate.ledger.records import ClaimLink, Entity, Source, StoredClaim
 from stargate.world.curated import Curated, bundled
-from stargate.world.resolve import Resolved
+from stargate.world.resolve import Resolved, resolve
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,16 +236,25 @@ def build_world(
     return World(tables, tuple(resolved))
 
 
+def from_ledger(
+    entities: list[Entity],
+    sources: Mapping[str, Source],
+    claims: list[StoredClaim],
+    links: list[ClaimLink],
+    canonical: Mapping[str, str],
+) -> World:
+    """The World from what a store holds (the gazetteer when it has no entities yet)."""
+    resolved = resolve(claims, links, canonical, sources)
+    return build_world(entities or load_gazetteer(), bundled(), tuple(resolved))
+
+
 def load(db: str | None = None) -> World:
     """The World of a store (default: the embedded store), with the bundled curated data."""
     from stargate.ledger.store import Store
-    from stargate.world.resolve import resolve
 
     with Store.open(db) as store:
-        entities = store.entities() or load_gazetteer()
-        sources = {s.id: s for s in store.sources()}
-        resolved = resolve(store.claims(), store.claim_links(), store.canonical_ids(), sources)
-    return build_world(entities, bundled(), tuple(resolved))
+        return from_ledger(store.entities(), {s.id: s for s in store.sources()}, store.claims(),
+                           store.claim_links(), store.canonical_ids())  # fmt: skip
 
 
 def curated_world() -> World:
