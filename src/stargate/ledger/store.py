@@ -114,7 +114,9 @@ class Store:
         self.close()
 
     @contextmanager
-    def _write(self) -> Iterator[Connection]:
+    def transaction(self) -> Iterator[Connection]:
+        """A write transaction that takes the write lock up front (SQLite: BEGIN IMMEDIATE);
+        a constraint violation becomes a :class:`StoreError`."""
         try:
             with self._writer.begin() as connection:
                 yield connection
@@ -135,7 +137,7 @@ class Store:
         in one transaction; a text already in the store adds nothing."""
         for claim in claims:
             _check_claim(claim, source)
-        with self._write() as connection:
+        with self.transaction() as connection:
             existing = connection.execute(
                 select(tables.sources.c.path).where(tables.sources.c.id == source.id)
             ).first()
@@ -157,7 +159,7 @@ class Store:
     ) -> int:
         """Add claims (with the new entities they use and their links) to sources already in
         the store, in one transaction; claims already there are skipped, links always added."""
-        with self._write() as connection:
+        with self.transaction() as connection:
             _insert_entities(connection, entities)
             for claim in claims:
                 text = connection.execute(
@@ -174,12 +176,12 @@ class Store:
 
     def add_entities(self, entities: Iterable[Entity]) -> int:
         """Add entities and their aliases; known ids only gain the aliases they lacked."""
-        with self._write() as connection:
+        with self.transaction() as connection:
             return _insert_entities(connection, entities)
 
     def review_claim(self, review: ClaimReview) -> int:
         """Record a person's re-ranking of a claim; the latest review sets its rank."""
-        with self._write() as connection:
+        with self.transaction() as connection:
             self._require_claims(connection, review.claim_id)
             result = connection.execute(
                 tables.claim_reviews.insert().values(
@@ -194,7 +196,7 @@ class Store:
 
     def retract_claim(self, claim_id: str) -> None:
         """Soft-delete a claim (it stays in the store, stamped ``retracted_at``)."""
-        with self._write() as connection:
+        with self.transaction() as connection:
             self._require_claims(connection, claim_id)
             connection.execute(
                 tables.claims.update()
@@ -205,7 +207,7 @@ class Store:
     def link_claims(self, link: ClaimLink) -> int:
         if link.left_claim == link.right_claim:
             raise StoreError("a claim cannot be linked to itself")
-        with self._write() as connection:
+        with self.transaction() as connection:
             self._require_claims(connection, link.left_claim, link.right_claim)
             return _insert_link(connection, link)
 
@@ -213,7 +215,7 @@ class Store:
         """Record an entity-identity judgement (a positive one merges the two entities)."""
         if judgement.left_id == judgement.right_id:
             raise StoreError("an entity cannot be judged against itself")
-        with self._write() as connection:
+        with self.transaction() as connection:
             for entity_id in (judgement.left_id, judgement.right_id):
                 if not connection.execute(
                     select(tables.entities.c.id).where(tables.entities.c.id == entity_id)
@@ -236,7 +238,7 @@ class Store:
         target = {"judgements": tables.judgements, "claim_links": tables.claim_links}.get(table)
         if target is None:
             raise StoreError(f"only judgements and claim_links can be withdrawn, not {table!r}")
-        with self._write() as connection:
+        with self.transaction() as connection:
             done = connection.execute(
                 target.update()
                 .where(target.c.id == record_id, target.c.deleted_at.is_(None))

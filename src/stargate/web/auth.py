@@ -31,7 +31,7 @@ def create_token(store: Store, name: str) -> str:
     if not name or len(name) > 100:
         raise StoreError("a token needs a name of 1 to 100 characters")
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    with store.engine.begin() as connection:
+    with store.transaction() as connection:
         connection.execute(
             tables.api_tokens.insert().values(
                 name=name, token_hash=_digest(token), created_at=now()
@@ -42,7 +42,7 @@ def create_token(store: Store, name: str) -> str:
 
 def revoke_tokens(store: Store, name: str) -> int:
     """Revoke every live token of ``name``; returns how many."""
-    with store.engine.begin() as connection:
+    with store.transaction() as connection:
         done = connection.execute(
             tables.api_tokens.update()
             .where(tables.api_tokens.c.name == name, tables.api_tokens.c.revoked_at.is_(None))

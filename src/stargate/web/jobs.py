@@ -51,7 +51,7 @@ class StressJobs:
         self._abandon_unfinished()
 
     def _abandon_unfinished(self) -> None:
-        with self.store.engine.begin() as connection:
+        with self.store.transaction() as connection:
             connection.execute(
                 tables.stress_runs.update()
                 .where(tables.stress_runs.c.status.in_(["queued", "running"]))
@@ -61,7 +61,7 @@ class StressJobs:
 
     def submit(self, scenario: Scenario, user: str) -> str:
         run_id = uuid.uuid4().hex
-        with self.store.engine.begin() as connection:
+        with self.store.transaction() as connection:
             connection.execute(
                 tables.stress_runs.insert().values(
                     id=run_id, scenario=scenario.model_dump_json(by_alias=True), status="queued",
@@ -72,7 +72,7 @@ class StressJobs:
         return run_id
 
     def _set(self, run_id: str, **values: Any) -> None:
-        with self.store.engine.begin() as connection:
+        with self.store.transaction() as connection:
             connection.execute(
                 tables.stress_runs.update()
                 .where(tables.stress_runs.c.id == run_id)
