@@ -6,18 +6,22 @@ from __future__ import annotations
 
 import json
 import math
-import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from stargate.finance.scenarios import Scenario
 from stargate.ledger import tables
 from stargate.ledger.store import Store, now
 from stargate.units import Z90
 from stargate.web.snapshot import Snapshots
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from stargate.finance.scenarios import Scenario
+    from stargate.finance.simulate import Model
 
 
 def wilson(p: float, n: int, z: float = Z90) -> tuple[float, float]:
@@ -47,7 +51,6 @@ class StressJobs:
         self.store = store
         self.snapshots = snapshots
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stress")
-        self._progress_lock = threading.Lock()
         self._abandon_unfinished()
 
     def _abandon_unfinished(self) -> None:
@@ -60,6 +63,12 @@ class StressJobs:
             )  # fmt: skip
 
     def submit(self, scenario: Scenario, user: str) -> str:
+        """Queue a run of ``scenario`` on the current World; a scenario the simulator refuses
+        raises :class:`ScenarioError` here, before anything is recorded."""
+        from stargate.finance.simulate import build_model
+
+        world = self.snapshots.get().world
+        model = build_model(world, scenario)
         run_id = uuid.uuid4().hex
         with self.store.transaction() as connection:
             connection.execute(
@@ -68,7 +77,7 @@ class StressJobs:
                     done=0, total=scenario.scenarios, user=user, created_at=now(),
                 )
             )  # fmt: skip
-        self._pool.submit(self._run, run_id, scenario)
+        self._pool.submit(self._run, run_id, scenario, model, world.agreements)
         return run_id
 
     def _set(self, run_id: str, **values: Any) -> None:
@@ -79,9 +88,9 @@ class StressJobs:
                 .values(**values)
             )
 
-    def _run(self, run_id: str, scenario: Scenario) -> None:
+    def _run(self, run_id: str, scenario: Scenario, model: Model, agreements: pd.DataFrame) -> None:
         from stargate.finance.montecarlo import run
-        from stargate.finance.simulate import build_model, not_simulated
+        from stargate.finance.simulate import not_simulated
 
         done = 0
 
@@ -92,11 +101,9 @@ class StressJobs:
 
         try:
             self._set(run_id, status="running")
-            world = self.snapshots.get().world
-            model = build_model(world, scenario)
             result = run(
                 model,
-                world.agreements,
+                agreements,
                 name=scenario.name,
                 scenarios=scenario.scenarios,
                 seed=scenario.seed,
