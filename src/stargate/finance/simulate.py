@@ -479,6 +479,7 @@ def simulate(model: Model, draws: Draws) -> Outcome:
     outside = model.outside[None, :]
     pot = np.zeros((S, n)) if draws.secured is None else draws.secured.copy()
     price = _price(model, draws)  # (S, K): 1, or USD per GW for site capex legs
+    shift = _shift(model, draws)  # (S, K): periods each leg's schedule slips
     # sums of per-leg amounts by payer, by payee, by (payer, payee): products with one-hot
     # matrices (BLAS) instead of scattered additions
     to_payer = _one_hot(payer, n)  # (K, n)
@@ -487,10 +488,7 @@ def simulate(model: Model, draws: Draws) -> Outcome:
     for t in range(T):
         year, elapsed = model.period_year(t), t * dt
         # 2. obligations: the leg schedules, shifted by the delivery delay where capacity-linked
-        slot = t - _shift(model, draws)  # (S, K)
-        due = np.where(
-            slot >= 0, model.leg_schedule[np.arange(K)[None, :], np.clip(slot, 0, T - 1)], 0.0
-        )
+        due = _scheduled(model, shift, t)
         due = due * price * (draws.keep & ~ended)
         due = np.minimum(due, np.maximum(model.leg_stop_after[None, :] - paid_cum, 0.0))
         live = alive[:, payer] & np.where(capex[None, :], True, alive[:, safe_payee])
@@ -557,7 +555,7 @@ def simulate(model: Model, draws: Draws) -> Outcome:
                 defaulted[:, payer] | np.where(capex[None, :], False, defaulted[:, safe_payee])
             ) & ~ended
             hit &= draws.keep
-            remaining = _remaining(model, draws, t, paid_cum) * hit
+            remaining = _remaining(model, shift, price, t, paid_cum) * hit
             lost = (
                 remaining * (~capex & ~equity_kind)[None, :]
             )  # pledges lost are shortfalls, not losses
@@ -595,17 +593,23 @@ def _shift(model: Model, draws: Draws) -> NDArray[np.intp]:
     return np.where(model.leg_linked[None, :], delay + wait[None, :], 0)
 
 
+def _scheduled(model: Model, shift: NDArray[np.intp], u: int) -> NDArray[np.float64]:
+    """(S, K) amounts each leg's schedule puts in period ``u`` once shifted."""
+    T, K = model.periods, len(model.leg_agreement)
+    slot = u - shift
+    return np.where(
+        slot >= 0, model.leg_schedule[np.arange(K)[None, :], np.clip(slot, 0, T - 1)], 0.0
+    )
+
+
 def _remaining(
-    model: Model, draws: Draws, t: int, paid_cum: NDArray[np.float64]
+    model: Model,
+    shift: NDArray[np.intp],
+    price: NDArray[np.float64],
+    t: int,
+    paid_cum: NDArray[np.float64],
 ) -> NDArray[np.float64]:
     """Scheduled payments after period ``t`` (within the horizon), capped by stop-after rules."""
-    T = model.periods
-    K = len(model.leg_agreement)
-    later = np.zeros((draws.scenarios, K))
-    for u in range(t + 1, T):
-        slot = u - _shift(model, draws)
-        later += np.where(
-            slot >= 0, model.leg_schedule[np.arange(K)[None, :], np.clip(slot, 0, T - 1)], 0.0
-        )
-    later *= _price(model, draws)
-    return np.minimum(later, np.maximum(model.leg_stop_after[None, :] - paid_cum, 0.0))
+    later = sum((_scheduled(model, shift, u) for u in range(t + 1, model.periods)),
+                np.zeros_like(price))  # fmt: skip
+    return np.minimum(later * price, np.maximum(model.leg_stop_after[None, :] - paid_cum, 0.0))
