@@ -72,12 +72,11 @@ def read(
             body = remembered("json", request, lambda: bytes(JSONResponse(data(kwargs)).body))
             return Response(body, media_type="application/json")
 
-        api_twin = functools.update_wrapper(functools.partial(twin), view)
         for endpoint in (page, twin):
             functools.update_wrapper(endpoint, view)
         router.add_api_route(json_path or f"{path}.json", twin, methods=["GET"],
                              include_in_schema=False)  # fmt: skip
-        router.add_api_route(api, api_twin, methods=["GET"], summary=summary, tags=["read"])
+        router.add_api_route(api, twin, methods=["GET"], summary=summary, tags=["read"])
         router.add_api_route(path, page, methods=["GET"], include_in_schema=False,
                              response_class=HTMLResponse)  # fmt: skip
         return view

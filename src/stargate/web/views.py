@@ -328,8 +328,8 @@ def agreement(snapshot: Snapshot, agreement_id: str) -> dict[str, Any]:
 # -- sites ----------------------------------------------------------------------------------------
 
 
-def _site_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
-    capacity = {s["site_id"]: s for s in _capacity(snapshot.world)["sites"]}
+def _site_rows(snapshot: Snapshot, capacity: dict[str, Any]) -> list[dict[str, Any]]:
+    by_site = {s["site_id"]: s for s in capacity["sites"]}
     rows = []
     for site_id, points in snapshot.world.sites.groupby("site_id", sort=False):
         first = records(points)[0]
@@ -337,7 +337,7 @@ def _site_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
             "id": site_id, "name": first["name"], "owner": first["owner"],
             "owner_name": snapshot.name(first["owner"]), "tenant": first["tenant"],
             "offtaker": first["offtaker"], "power_basis": first["power_basis"],
-            **{k: capacity[site_id][k] for k in ("announced_gw", "under_construction_gw",
+            **{k: by_site[site_id][k] for k in ("announced_gw", "under_construction_gw",
                                                  "operational_gw", "latest_status", "latest_date")},
             "timeline": [{k: p[k] for k in ("date", "power_gw", "status")}
                          for p in records(points.sort_values("date"))],
@@ -347,21 +347,15 @@ def _site_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
 
 
 def site_list(snapshot: Snapshot) -> dict[str, Any]:
-    rows = _site_rows(snapshot)
-    return cleaned(
-        {
-            "items": rows,
-            "total": len(rows),
-            **{
-                k: _capacity(snapshot.world)[k]
-                for k in ("announced_gw", "under_construction_gw", "operational_gw", "basis")
-            },
-        }
-    )
+    capacity = _capacity(snapshot.world)
+    rows = _site_rows(snapshot, capacity)
+    totals = ("announced_gw", "under_construction_gw", "operational_gw", "basis")
+    return cleaned({"items": rows, "total": len(rows), **{k: capacity[k] for k in totals}})
 
 
 def site(snapshot: Snapshot, site_id: str) -> dict[str, Any]:
-    found = next((row for row in _site_rows(snapshot) if row["id"] == site_id), None)
+    rows = _site_rows(snapshot, _capacity(snapshot.world))
+    found = next((row for row in rows if row["id"] == site_id), None)
     if found is None:
         raise NotFoundError(f"no site {site_id!r}")
     world = snapshot.world
