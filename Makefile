@@ -28,7 +28,7 @@ types: install-dev
 	$(BIN)/mypy
 
 docs: install
-	$(BIN)/python -m stargate.cli_reference > docs/cli.md
+	$(BIN)/python -m stargate.cli.reference > docs/cli.md
 
 bench: install-dev
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

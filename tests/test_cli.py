@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from stargate.cli import app
-from stargate.cli_reference import render
+from stargate.cli.reference import render
 from stargate.evidence import pipeline
 from stargate.evidence.entities import load_gazetteer
 from stargate.evidence.ingest import bundled_corpus

@@ -12,7 +12,6 @@ from click.testing import CliRunner
 
 from stargate.cli import app
 from stargate.ledger.store import Store
-from stargate.web.auth import create_token
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -23,7 +22,7 @@ def run(*args: str) -> tuple[int, str]:
 def test_the_export_holds_the_ledger_and_the_world(store_url: str, tmp_path: Path) -> None:
     assert run("--db", store_url, "init")[0] == 0
     with Store.open(store_url) as store:
-        secret = create_token(store, "someone")
+        secret = store.tokens.create("someone")
         claims = store.claims()
     out = tmp_path / "stargate.sqlite"
     code, output = run("--db", store_url, "export", "--format", "sqlite", "--out", str(out),

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Final
 
+from stargate.errors import StargateError
 from stargate.units import Z90
 
 H100_FP8_FLOPS: Final = 1.979e15
@@ -32,7 +33,7 @@ class PowerBasis(enum.StrEnum):
     FACILITY = "facility"  # IT × PUE: what the site draws
 
 
-class CapacityError(ValueError):
+class CapacityError(StargateError, ValueError):
     """An unknown chip or an impossible input."""
 
 

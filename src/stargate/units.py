@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Final
 
+from stargate.errors import StargateError
+
 
 class Bound(enum.StrEnum):
     """How the stated figure bounds the true value."""
@@ -73,7 +75,7 @@ UNITS: Final[dict[str, UnitInfo]] = {u.code: u for u in _PHYSICAL} | {
 }
 
 
-class UnitError(ValueError):
+class UnitError(StargateError, ValueError):
     """A unit or amount that the controlled list does not allow."""
 
 

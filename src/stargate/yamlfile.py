@@ -7,8 +7,10 @@ from typing import Any
 
 import yaml
 
+from stargate.errors import StargateError
 
-def read_yaml(path: Path, error: type[ValueError]) -> Any:
+
+def read_yaml(path: Path, error: type[StargateError]) -> Any:
     """The parsed document; ``error("PATH: reason")`` when it cannot be read or parsed."""
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -14,7 +14,6 @@ from fastapi.testclient import TestClient
 from stargate.cli import app
 from stargate.ledger.store import Store
 from stargate.web.app import Settings, create_app
-from stargate.web.auth import create_token
 
 
 def init_store(url: str) -> None:
@@ -46,7 +45,7 @@ def client(demo_db: str) -> Iterator[TestClient]:
 @pytest.fixture
 def token(demo_db: str) -> str:
     with Store.open(demo_db) as store:
-        return create_token(store, "reviewer")
+        return store.tokens.create("reviewer")
 
 
 @pytest.fixture

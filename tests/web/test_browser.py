@@ -20,7 +20,6 @@ import uvicorn
 
 from stargate.ledger.store import Store
 from stargate.web.app import Settings, create_app
-from stargate.web.auth import create_token
 
 CHROMIUM = os.environ.get("STARGATE_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("STARGATE_TEST_ARTIFACTS", "test-artifacts"))
@@ -81,7 +80,7 @@ def site(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     db = tmp_path_factory.mktemp("browser") / "store.sqlite"
     shutil.copy(demo_file, db)
     with Store.open(str(db)) as store:
-        token = create_token(store, "browser-reviewer")
+        token = store.tokens.create("browser-reviewer")
     with Server(str(db)) as server:
         yield {"url": server.url, "token": token}
 

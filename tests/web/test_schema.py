@@ -12,7 +12,6 @@ from hypothesis import HealthCheck, given, settings
 
 from stargate.ledger.store import Store
 from stargate.web.app import Settings, create_app
-from stargate.web.auth import create_token
 
 
 @pytest.fixture
@@ -28,7 +27,7 @@ def web_schema(web_app: FastAPI) -> Any:
 @pytest.fixture
 def auth(demo_db: str) -> dict[str, str]:
     with Store.open(demo_db) as store:
-        return {"Authorization": f"Bearer {create_token(store, 'fuzzer')}"}
+        return {"Authorization": f"Bearer {store.tokens.create('fuzzer')}"}
 
 
 def operations(web_schema: Any) -> list[Any]:

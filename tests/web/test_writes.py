@@ -11,7 +11,6 @@ from tests.web.conftest import init_store
 
 from stargate.ledger.store import Store
 from stargate.web.app import Settings, create_app
-from stargate.web.auth import create_token, revoke_tokens, token_user
 
 
 def counts(db: str) -> dict[str, int]:
@@ -35,14 +34,14 @@ def login(client: TestClient, token: str) -> str:
 
 def test_tokens_are_stored_hashed_and_can_be_revoked(demo_db: str) -> None:
     with Store.open(demo_db) as store:
-        secret = create_token(store, "alice")
-        assert token_user(store, secret) == "alice"
-        assert token_user(store, secret + "x") is None
+        secret = store.tokens.create("alice")
+        assert store.tokens.user(secret) == "alice"
+        assert store.tokens.user(secret + "x") is None
         with store.engine.connect() as connection:
             stored = connection.exec_driver_sql("SELECT token_hash FROM api_tokens").scalars()
             assert secret not in list(stored)
-        assert revoke_tokens(store, "alice") == 1
-        assert token_user(store, secret) is None
+        assert store.tokens.revoke("alice") == 1
+        assert store.tokens.user(secret) is None
 
 
 @pytest.mark.parametrize(
@@ -184,7 +183,7 @@ def test_writes_on_postgresql(store_url: str) -> None:
     """The token and stress-run tables (migration 0003) work on both databases."""
     init_store(store_url)
     with Store.open(store_url) as store:
-        secret = create_token(store, "pg")
+        secret = store.tokens.create("pg")
     headers = {"Authorization": f"Bearer {secret}"}
     with TestClient(create_app(Settings(db=store_url))) as client:
         claim = some_claim(client)["id"]

@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Final
 
+from stargate.errors import StargateError
 from stargate.ledger.records import Source, SourceKind, SourceType
 
 MAX_BYTES: Final = 5 * 1024 * 1024
@@ -35,7 +36,7 @@ _MAX_HEADER_LINES: Final = 40
 _BINARY_MAGIC: Final = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x7fELF")
 
 
-class DocumentError(ValueError):
+class DocumentError(StargateError, ValueError):
     """A file that cannot be ingested; ``str()`` is ``'<path>: <reason>'``."""
 
     def __init__(self, path: str, reason: str) -> None:

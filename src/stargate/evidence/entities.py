@@ -13,11 +13,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from stargate.errors import StargateError
 from stargate.ledger.records import Entity, EntityType
 from stargate.yamlfile import read_yaml
 
 
-class GazetteerError(ValueError):
+class GazetteerError(StargateError, ValueError):
     """A gazetteer file that does not validate; the message names the file, row and field."""
 
 

@@ -16,10 +16,12 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
+from stargate.errors import StargateError
+
 Array = NDArray[np.floating[Any]]
 
 
-class ClearingInputError(ValueError):
+class ClearingInputError(StargateError, ValueError):
     """Inputs that no clearing method accepts; the message says which and why."""
 
 

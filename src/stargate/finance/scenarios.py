@@ -16,10 +16,20 @@ from __future__ import annotations
 import functools
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
 
+from stargate.errors import StargateError
+from stargate.finance.methods import CLEARING_METHODS
 from stargate.world.curated import Interval
 from stargate.yamlfile import read_yaml
 
@@ -27,8 +37,22 @@ GROUPS = {"labs": "lab", "clouds": "cloud", "chips": "chips", "builders": "build
           "investors": "investor"}  # fmt: skip
 
 
-class ScenarioError(ValueError):
+class ScenarioError(StargateError, ValueError):
     """A scenario that does not validate; the message names the file and the field."""
+
+
+def _clearing_method(name: str) -> str:
+    if name not in CLEARING_METHODS:
+        raise ValueError(f"choose one of {', '.join(CLEARING_METHODS)}")
+    return name
+
+
+ClearingMethod = Annotated[
+    str,
+    AfterValidator(_clearing_method),
+    WithJsonSchema({"type": "string", "enum": list(CLEARING_METHODS)}),
+]
+"""A method of the registry that clears payments (DebtRank only measures contagion)."""
 
 
 class _Strict(BaseModel):
@@ -82,7 +106,7 @@ class Delivery(_Strict):
 
 
 class Clearing(_Strict):
-    method: Literal["eisenberg_noe", "rogers_veraart", "furfine"] = "eisenberg_noe"
+    method: ClearingMethod = "eisenberg_noe"
     external_seniority: Literal["pari_passu", "senior"] = "pari_passu"
     alpha: float = Field(default=1.0, ge=0, le=1)
     beta: float = Field(default=1.0, ge=0, le=1)

@@ -40,8 +40,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from stargate.finance import secured as secured_funding
-from stargate.finance.cascades import furfine
-from stargate.finance.clearing import eisenberg_noe, rogers_veraart
+from stargate.finance.methods import solver
 from stargate.finance.network import Conventions, network
 from stargate.finance.scenarios import Scenario, check_against, members
 from stargate.units import Z90
@@ -445,12 +444,7 @@ class Outcome:
 def _clear(
     model: Model, L: NDArray[np.float64], e: NDArray[np.float64], el: NDArray[np.float64]
 ) -> Any:
-    net = network(L, e, el)
-    if model.method == "rogers_veraart":
-        return rogers_veraart(net, model.conventions)
-    if model.method == "furfine":
-        return furfine(net, model.conventions)
-    return eisenberg_noe(net, model.conventions)
+    return solver(model.method)(network(L, e, el), model.conventions)
 
 
 def simulate(model: Model, draws: Draws) -> Outcome:

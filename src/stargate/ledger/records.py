@@ -14,6 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from stargate.jsonable import jsonable
 from stargate.units import Bound, Quantity
 
 
@@ -132,6 +133,13 @@ class Source:
     retrieved_at: datetime | None = None
     ingested_at: datetime | None = None
 
+    def to_dict(self, *, text: bool = False) -> dict[str, Any]:
+        """The source as JSON data; without ``text``, its length as ``chars`` instead."""
+        data = {f: getattr(self, f) for f in self.__dataclass_fields__ if f != "text"}
+        data |= {"text": self.text} if text else {"chars": len(self.text)}
+        result: dict[str, Any] = jsonable(data)
+        return result
+
 
 @dataclass(frozen=True, slots=True)
 class Entity:
@@ -142,6 +150,10 @@ class Entity:
     parent_id: str | None = None
     origin: str = "gazetteer"
     role: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = jsonable({f: getattr(self, f) for f in self.__dataclass_fields__})
+        return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +219,20 @@ class Claim:
     def amount(self) -> Decimal:
         return self.quantity.amount
 
+    def to_dict(self) -> dict[str, Any]:
+        """The claim as JSON data: the one shape the CLI, the web and the exports share."""
+        q = self.quantity
+        result: dict[str, Any] = jsonable({
+            "source_id": self.source_id, "subject": self.subject_id,
+            "subjects": list(self.subjects), "object": self.object_id, "kind": self.kind,
+            "amount": q.amount, "unit": q.unit, "bound": q.bound, "amount_max": q.amount_max,
+            "period": self.period, "valid_from": self.valid_from, "valid_to": self.valid_to,
+            "status": self.status, "polarity": self.polarity, "speaker": self.speaker,
+            "quote": self.quote, "start": self.start, "end": self.end, "origin": self.origin,
+            "confidence": self.confidence,
+        })  # fmt: skip
+        return result
+
     @property
     def bound(self) -> Bound:
         return self.quantity.bound
@@ -224,6 +250,11 @@ class StoredClaim:
     claim: Claim
     effective_rank: Rank
     rank_reason: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The claim's :meth:`Claim.to_dict` with its id and current rank."""
+        return {"id": self.id, **self.claim.to_dict(), "rank": str(self.effective_rank),
+                "rank_reason": self.rank_reason}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,18 +291,3 @@ class ClaimReview:
     reason: str | None = None
     id: int | None = None
     created_at: datetime | None = None
-
-
-def as_json(value: Any) -> Any:
-    """Plain JSON data for a record (Decimals as numbers, enums as strings, dates as ISO)."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: as_json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [as_json(v) for v in value]
-    return value

@@ -11,7 +11,6 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +18,10 @@ from sqlalchemy import Engine, Row, func, select
 from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
+from stargate.errors import StargateError
 from stargate.ledger import database, tables
+from stargate.ledger.access import Tokens
+from stargate.ledger.clock import now
 from stargate.ledger.records import (
     Claim,
     ClaimKind,
@@ -39,10 +41,11 @@ from stargate.ledger.records import (
     Verdict,
     content_id,
 )
+from stargate.ledger.runs import StressRuns
 from stargate.units import Bound, Quantity
 
 
-class StoreError(RuntimeError):
+class StoreError(StargateError, RuntimeError):
     """A write the ledger refuses (unknown entity, bad span, ...); nothing was written."""
 
 
@@ -68,10 +71,6 @@ class Summary:
     origins: dict[str, int]
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 def normalise_alias(alias: str) -> str:
     """Aliases match case-insensitively and across Unicode forms and apostrophe styles."""
     text = unicodedata.normalize("NFKC", alias).replace("’", "'").casefold()
@@ -84,6 +83,8 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._writer = database.writer(engine)
+        self.tokens = Tokens(self)
+        self.runs = StressRuns(self)
 
     @classmethod
     def open(cls, db: str | None = None, *, migrate: bool = True) -> Store:
@@ -450,6 +451,22 @@ class Store:
             claims_by_status=_sorted(by_status),
             origins=_sorted(origins),
         )
+
+    def version(self) -> tuple[int, ...]:
+        """A value that changes whenever a row is added, retracted or withdrawn anywhere in the
+        ledger (row counts and stamps): a read model compares it to know when to rebuild."""
+        t = tables
+        counts = [select(func.count()).select_from(table).scalar_subquery()
+                  for table in (t.sources, t.claims, t.claim_reviews, t.claim_links,
+                                t.judgements, t.entities, t.aliases)]  # fmt: skip
+        stamps = [
+            select(func.count()).where(t.claims.c.retracted_at.is_not(None)).scalar_subquery(),
+            select(func.count()).where(t.claim_links.c.deleted_at.is_not(None)).scalar_subquery(),
+            select(func.count()).where(t.judgements.c.deleted_at.is_not(None)).scalar_subquery(),
+        ]
+        with self.engine.connect() as connection:
+            row = connection.execute(select(*counts, *stamps)).one()
+        return tuple(int(v) for v in row)
 
     def table_counts(self) -> dict[str, int]:
         """Row count of every ledger table (used to prove a failed write changed nothing)."""

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from stargate.errors import StargateError
 from stargate.finance.scenarios import Scenario
 
 
@@ -26,7 +27,7 @@ class FormField:
     help: str | None = None
 
 
-class FormError(ValueError):
+class FormError(StargateError, ValueError):
     """A posted form that does not make a valid scenario; ``errors`` maps field -> message."""
 
     def __init__(self, errors: dict[str, str]) -> None:

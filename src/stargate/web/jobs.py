@@ -10,10 +10,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
-from stargate.ledger import tables
-from stargate.ledger.store import Store, now
+from stargate.ledger.store import Store
 from stargate.units import Z90
 from stargate.web.snapshot import Snapshots
 
@@ -33,17 +30,6 @@ def wilson(p: float, n: int, z: float = Z90) -> tuple[float, float]:
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
-def _row(row: Any) -> dict[str, Any]:
-    scenario = json.loads(row.scenario)
-    return {
-        "id": row.id, "status": row.status, "done": row.done, "total": row.total,
-        "user": row.user, "scenario": scenario, "name": scenario.get("name"),
-        "created_at": row.created_at.isoformat() if row.created_at else None,
-        "finished_at": row.finished_at.isoformat() if row.finished_at else None,
-        "error": row.error, "result": row.result,
-    }  # fmt: skip
-
-
 class StressJobs:
     """Queue, run and look up stress runs of one store."""
 
@@ -54,13 +40,7 @@ class StressJobs:
         self._abandon_unfinished()
 
     def _abandon_unfinished(self) -> None:
-        with self.store.transaction() as connection:
-            connection.execute(
-                tables.stress_runs.update()
-                .where(tables.stress_runs.c.status.in_(["queued", "running"]))
-                .values(status="failed", finished_at=now(),
-                        error="the server stopped before the run finished")
-            )  # fmt: skip
+        self.store.runs.abandon_unfinished("the server stopped before the run finished")
 
     def submit(self, scenario: Scenario, user: str) -> str:
         """Queue a run of ``scenario`` on the current World; a scenario the simulator refuses
@@ -70,23 +50,13 @@ class StressJobs:
         world = self.snapshots.get().world
         model = build_model(world, scenario)
         run_id = uuid.uuid4().hex
-        with self.store.transaction() as connection:
-            connection.execute(
-                tables.stress_runs.insert().values(
-                    id=run_id, scenario=scenario.model_dump_json(by_alias=True), status="queued",
-                    done=0, total=scenario.scenarios, user=user, created_at=now(),
-                )
-            )  # fmt: skip
+        scenario_json = scenario.model_dump_json(by_alias=True)
+        self.store.runs.add(run_id, scenario_json, scenario.scenarios, user)
         self._pool.submit(self._run, run_id, scenario, model, world.agreements)
         return run_id
 
     def _set(self, run_id: str, **values: Any) -> None:
-        with self.store.transaction() as connection:
-            connection.execute(
-                tables.stress_runs.update()
-                .where(tables.stress_runs.c.id == run_id)
-                .values(**values)
-            )
+        self.store.runs.update(run_id, **values)
 
     def _run(self, run_id: str, scenario: Scenario, model: Model, agreements: pd.DataFrame) -> None:
         from stargate.finance.montecarlo import run
@@ -112,33 +82,16 @@ class StressJobs:
             report = result.to_json()
             report["not_simulated"] = not_simulated(scenario)
             report["totals"] = json.loads(result.totals.to_json(orient="records"))
-            self._set(run_id, status="done", result=report, finished_at=now())
-        except Exception as error:
+            self._set(run_id, status="done", result=report, finished=True)
+        except Exception as error:  # a failed run is reported on its page, never raised
             self._set(run_id, status="failed", error=f"{type(error).__name__}: {error}",
-                      finished_at=now())  # fmt: skip
+                      finished=True)  # fmt: skip
 
     def get(self, run_id: str) -> dict[str, Any] | None:
-        with self.store.engine.connect() as connection:
-            row = connection.execute(
-                select(tables.stress_runs).where(tables.stress_runs.c.id == run_id)
-            ).first()
-        return None if row is None else _row(row)
+        return self.store.runs.get(run_id)
 
     def recent(self, limit: int = 20) -> list[dict[str, Any]]:
-        t = tables.stress_runs
-        with self.store.engine.connect() as connection:
-            rows = connection.execute(
-                select(t.c.id, t.c.status, t.c.done, t.c.total, t.c.user, t.c.scenario,
-                       t.c.created_at, t.c.finished_at, t.c.error, t.c.result)
-                .order_by(t.c.created_at.desc()).limit(limit)
-            ).all()  # fmt: skip
-        listed = []
-        for row in rows:
-            item = _row(row)
-            item.pop("result")
-            item.pop("scenario")
-            listed.append(item)
-        return listed
+        return self.store.runs.recent(limit)
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)

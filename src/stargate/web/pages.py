@@ -13,8 +13,8 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from stargate.web import views
-from stargate.web.app import render, web
 from stargate.web.auth import COOKIE
+from stargate.web.context import render, web
 from stargate.web.snapshot import Snapshot
 
 router = APIRouter()

@@ -8,10 +8,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
-
-from stargate.ledger import tables
-from stargate.ledger.records import Source, StoredClaim, as_json
+from stargate.jsonable import jsonable
+from stargate.ledger.records import Source, StoredClaim
 from stargate.ledger.store import Store
 from stargate.world.world import World, from_ledger
 
@@ -44,8 +42,8 @@ class Snapshot:
         c = stored.claim
         source = self.sources.get(c.source_id)
         row: dict[str, Any] = {
-            "id": stored.id, "kind": str(c.kind), "amount": as_json(c.quantity.amount),
-            "amount_max": as_json(c.quantity.amount_max), "unit": c.quantity.unit,
+            "id": stored.id, "kind": str(c.kind), "amount": jsonable(c.quantity.amount),
+            "amount_max": jsonable(c.quantity.amount_max), "unit": c.quantity.unit,
             "bound": str(c.quantity.bound), "period": c.period, "status": str(c.status),
             "polarity": str(c.polarity), "subjects": list(c.subjects),
             "subject_names": [self.name(s) for s in c.subjects], "object": c.object_id,
@@ -62,22 +60,6 @@ class Snapshot:
             row["context_before"] = source.text[max(0, c.start - CONTEXT_CHARS) : c.start]
             row["context_after"] = source.text[c.end : c.end + CONTEXT_CHARS]
         return row
-
-
-def version(store: Store) -> tuple[int, ...]:
-    """Changes whenever a row is added, retracted or withdrawn anywhere in the ledger."""
-    t = tables
-    counts = [select(func.count()).select_from(table).scalar_subquery()
-              for table in (t.sources, t.claims, t.claim_reviews, t.claim_links, t.judgements,
-                            t.entities, t.aliases)]  # fmt: skip
-    stamps = [
-        select(func.count()).where(t.claims.c.retracted_at.is_not(None)).scalar_subquery(),
-        select(func.count()).where(t.claim_links.c.deleted_at.is_not(None)).scalar_subquery(),
-        select(func.count()).where(t.judgements.c.deleted_at.is_not(None)).scalar_subquery(),
-    ]
-    with store.engine.connect() as connection:
-        row = connection.execute(select(*counts, *stamps)).one()
-    return tuple(int(v) for v in row)
 
 
 def build(store: Store, at: tuple[int, ...]) -> Snapshot:
@@ -109,7 +91,7 @@ class Snapshots:
         if current is not None and time.monotonic() - self._checked < self.ttl:
             return current
         with self._lock:
-            at = version(self.store)
+            at = self.store.version()
             if self._current is None or self._current.version != at:
                 self._current = build(self.store, at)
             self._checked = time.monotonic()

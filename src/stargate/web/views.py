@@ -12,38 +12,25 @@ import pandas as pd
 
 from stargate.analysis.circularity import cycles
 from stargate.analysis.gap import project_gap
+from stargate.errors import StargateError
+from stargate.jsonable import jsonable
 from stargate.ledger.records import StoredClaim
 from stargate.web.snapshot import Snapshot
 
 MAX_PAGE_SIZE = 200
 
 
-class NotFoundError(LookupError):
+class NotFoundError(StargateError, LookupError):
     """The page names something the store does not hold."""
 
 
-def clean(value: Any) -> Any:
-    """JSON-safe values: NaN and pandas' missing values become null, numpy scalars plain."""
-    if isinstance(value, dict):
-        return {str(k): clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [clean(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, str | bytes):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is pd.NA or value is pd.NaT:
-        return None
-    return value
-
-
 def cleaned(data: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = clean(data)
+    out: dict[str, Any] = jsonable(data)
     return out
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [clean(row) for row in frame.to_dict("records")]
+    return [jsonable(row) for row in frame.to_dict("records")]
 
 
 def paginate(items: list[Any], page: int, size: int) -> dict[str, Any]:
@@ -105,10 +92,10 @@ def _graph(snapshot: Snapshot) -> dict[str, Any]:
         for payer in _split(row["payers"]):
             for node in (payer, payee):
                 nodes.setdefault(node, {"id": node, "name": snapshot.name(node),
-                                        "role": clean(roles.get(node)) or "other"})  # fmt: skip
+                                        "role": jsonable(roles.get(node)) or "other"})  # fmt: skip
             edges.append({
                 "id": f"{row['id']}:{payer}", "agreement": row["id"], "source": payer,
-                "target": payee, "kind": row["kind"], "amount_usd": clean(row["amount_usd"]),
+                "target": payee, "kind": row["kind"], "amount_usd": jsonable(row["amount_usd"]),
                 "name": row["name"], "circular": (payer, payee) in in_cycle,
             })  # fmt: skip
     return {

@@ -23,8 +23,8 @@ from stargate.ledger.records import (
 )
 from stargate.ledger.store import StoreError
 from stargate.units import Quantity, UnitError
-from stargate.web.app import render, web
-from stargate.web.auth import COOKIE, csrf_ok, token_user
+from stargate.web.auth import COOKIE, csrf_ok
+from stargate.web.context import render, web
 
 router = APIRouter()
 
@@ -68,12 +68,12 @@ def writer(request: Request, csrf: str | None = None) -> str:
     state = web(request)
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        user = token_user(state.store, header[7:].strip())
+        user = state.store.tokens.user(header[7:].strip())
         if user is None:
             raise HTTPException(401, "the bearer token is unknown or revoked")
         return user
     session = request.cookies.get(COOKIE)
-    user = token_user(state.store, session)
+    user = state.store.tokens.user(session)
     if user is None:
         raise HTTPException(
             401,
@@ -170,7 +170,7 @@ def login_page(request: Request) -> Response:
 
 @router.post("/login", include_in_schema=False)
 def login(request: Request, token: Annotated[str, Form(max_length=200)]) -> Response:
-    if token_user(web(request).store, token.strip()) is None:
+    if web(request).store.tokens.user(token.strip()) is None:
         return render(request, "login.html", {"error": "unknown or revoked token"}, status=401)
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(COOKIE, token.strip(), httponly=True, samesite="strict",

@@ -10,13 +10,14 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from stargate.errors import StargateError
 from stargate.yamlfile import read_yaml
 
 AgreementKind = Literal["equity", "contract", "lease", "loan", "purchase", "capex_programme"]
 SiteStatus = Literal["announced", "planned", "under_construction", "operational"]
 
 
-class CuratedError(ValueError):
+class CuratedError(StargateError, ValueError):
     """A curated file that does not validate."""
 
 

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from stargate.ledger.records import StoredClaim, as_json
+from stargate.jsonable import jsonable
+from stargate.ledger.records import StoredClaim
 from stargate.ledger.store import Store, StoreError
 from stargate.world.resolve import Resolved, resolve
 
@@ -67,7 +68,7 @@ def explanation_json(explanation: Explanation, store: Store) -> dict[str, Any]:
             "rank": stored.effective_rank,
         }
 
-    data: dict[str, Any] = as_json({
+    data: dict[str, Any] = jsonable({
         "query": explanation.query,
         "entities": list(explanation.entities),
         "propositions": [

@@ -1,6 +1,6 @@
 """Generate the CLI reference (``docs/cli.md``) from the command tree itself.
 
-``python -m stargate.cli_reference > docs/cli.md`` rewrites it; a test fails when it drifts.
+``python -m stargate.cli.reference > docs/cli.md`` rewrites it; a test fails when it drifts.
 """
 
 from __future__ import annotations
@@ -37,13 +37,32 @@ def _param_line(param: click.Parameter) -> str:
     return f"- {names}: {help_text}{extra}"
 
 
+def _section(command: click.Command, path: list[str], parent: click.Context) -> list[str]:
+    """The reference of one command and, for a group, of every command under it."""
+    context = click.Context(command, info_name=path[-1], parent=parent)
+    name = " ".join(path)
+    usage = " ".join(command.collect_usage_pieces(context))
+    level = "#" * min(len(path) + 1, 4)
+    lines = ["", f"{level} `stargate {name}`", "", inspect.cleandoc(command.help or ""), ""]
+    lines += ["```", f"stargate {name} {usage}".rstrip(), "```", ""]
+    params = [p for p in command.params if p.name != "help"]
+    lines += [_param_line(p) for p in params] or ["(no options)"]
+    if isinstance(command, click.Group):
+        for sub_name in command.list_commands(context):
+            sub = command.get_command(context, sub_name)
+            assert sub is not None
+            lines += _section(sub, [*path, sub_name], context)
+    return lines
+
+
 def render() -> str:
+    """The whole reference: the root's options, then every command, nested groups included."""
     root = app
     context = click.Context(root, info_name="stargate")
     lines = [
         "# CLI reference",
         "",
-        "Generated from the command itself by `python -m stargate.cli_reference`; "
+        "Generated from the command itself by `python -m stargate.cli.reference`; "
         "a test fails when this page and the CLI disagree.",
         "",
         f"`stargate [OPTIONS] COMMAND [ARGS]...` — {root.help or ''}".rstrip(),
@@ -51,16 +70,12 @@ def render() -> str:
         "Global options (before the command):",
         "",
     ]
-    lines += [_param_line(p) for p in root.params if p.name != "help"]
+    lines += [_param_line(p) for p in root.params if p.name not in {"help", "version"}]
+    lines += ["- `--version`: Show the version and exit."]
     for name in root.list_commands(context):
         command = root.get_command(context, name)
         assert command is not None
-        sub = click.Context(command, info_name=name, parent=context)
-        usage = " ".join(command.collect_usage_pieces(sub))
-        lines += ["", f"## `stargate {name}`", "", inspect.cleandoc(command.help or ""), ""]
-        lines += ["```", f"stargate {name} {usage}".rstrip(), "```", ""]
-        params = [p for p in command.params if p.name != "help"]
-        lines += [_param_line(p) for p in params] or ["(no options)"]
+        lines += _section(command, [name], context)
     return "\n".join(lines) + "\n"
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import create_engine, insert, select
 
 from stargate import __version__
+from stargate.errors import StargateError
 from stargate.ledger import tables
 from stargate.ledger.store import Store
 from stargate.world.world import SCHEMA, World
@@ -27,7 +28,7 @@ PRIVATE = frozenset({"api_tokens", "stress_runs", "alembic_version"})
 LICENSE = "Article texts: their publishers' terms (quoted for review); curated data: CC BY 4.0"
 
 
-class PublishError(RuntimeError):
+class PublishError(StargateError, RuntimeError):
     """The export could not be written; nothing was left at the target."""
 
 

@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.table import Table
 
-from stargate.cli import _emit_json, _fail, app, json_option, out
+from stargate.cli.common import emit_json, json_option, out
+from stargate.finance.methods import METHOD_NAMES
 
 
-@app.command()
+@click.command()
 @click.argument(
     "network_file",
     required=False,
@@ -21,7 +21,7 @@ from stargate.cli import _emit_json, _fail, app, json_option, out
 @click.option(
     "--method",
     required=True,
-    type=click.Choice(["eisenberg_noe", "rogers_veraart", "furfine", "debtrank"]),
+    type=click.Choice(METHOD_NAMES),
     help="Clearing or contagion model.",
 )
 @click.option(
@@ -79,16 +79,15 @@ def clear(
     **overrides: Any,
 ) -> None:
     """Clear an obligation network: payments, defaults, equity and default waves per node."""
-    from stargate.finance import clear as clearing  # numerical stack, loaded on demand
+    from rich.table import Table
 
-    try:
-        problem = clearing.load_problem(network_file, nodes_csv, edges_csv, overrides)
-        result = clearing.solve(problem, method, vector)
-    except clearing.ClearingInputError as error:
-        _fail(str(error))
+    from stargate.finance import problem as clearing  # numerical stack, loaded on demand
+
+    problem = clearing.load_problem(network_file, nodes_csv, edges_csv, overrides)
+    result = clearing.solve(problem, method, vector)
     report = clearing.report(problem, result, vector)
     if as_json_:
-        _emit_json(report)
+        emit_json(report)
         return
     table = Table(title=f"{method} ({report['rounds']} rounds)")
     columns = ["node", "payments", "equity", "recovery_rate", "defaulted", "default_wave"]
@@ -105,3 +104,6 @@ def clear(
     out.print(table)
     if method == "debtrank":
         out.print(f"DebtRank: {report['debtrank']:.6g}")
+
+
+COMMANDS = (clear,)

@@ -6,19 +6,18 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-from rich.table import Table
 
-from stargate.cli import _emit_json, _fail, app, err, json_option, out
-from stargate.cli_world import _world
+from stargate.cli.common import emit_json, err, fail, json_option, load_world, out, stderr_console
 
 
 def _list_scenarios(as_json_: bool) -> None:
+    from rich.table import Table
+
     from stargate.finance.scenarios import builtin_scenarios, load_scenario
 
     rows = [load_scenario(name) for name in builtin_scenarios()]
     if as_json_:
-        _emit_json([
+        emit_json([
             {"name": s.name, "description": s.description, "horizon": list(s.horizon),
              "scenarios": s.scenarios, "seed": s.seed}
             for s in rows
@@ -33,6 +32,8 @@ def _list_scenarios(as_json_: bool) -> None:
 
 
 def _show(report: dict[str, Any]) -> None:
+    from rich.table import Table
+
     table = Table(title=f"{report['scenario']}: {report['scenarios']:,} scenarios, seed "
                   f"{report['seed']}, {report['horizon'][0]}–{report['horizon'][1]}")  # fmt: skip
     for column in ("entity", "P(default)", "loss p50 $B", "loss p95 $B", "reference default"):
@@ -58,7 +59,7 @@ def _show(report: dict[str, Any]) -> None:
     out.print(f"circular share of contracted revenue received: {shares or 'none'}")
 
 
-@app.command()
+@click.command()
 @click.argument("scenario", required=False, default="baseline", metavar="[SCENARIO_NAME_OR_FILE]")
 @click.option("--scenarios", "count", type=click.IntRange(min=1), help="Scenarios to draw.")
 @click.option("--seed", type=click.IntRange(min=0), help="Seed of the run (default: the file's).")
@@ -92,17 +93,17 @@ def stress(
         _list_scenarios(as_json_)
         return
     if sum(x is not None for x in (workers, cluster, processes)) > 1:
-        _fail("choose one of --workers, --cluster and --processes")
+        fail("choose one of --workers, --cluster and --processes")
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+    from rich.table import Table
+
     from stargate.finance.montecarlo import run
-    from stargate.finance.scenarios import ScenarioError, load_scenario
+    from stargate.finance.scenarios import load_scenario
     from stargate.finance.simulate import build_model, not_simulated
 
-    world = _world()
-    try:
-        chosen = load_scenario(scenario)
-        model = build_model(world, chosen)
-    except ScenarioError as error:
-        _fail(str(error))
+    world = load_world()
+    chosen = load_scenario(scenario)
+    model = build_model(world, chosen)
     backend, n = "local", 1
     if workers is not None or cluster is not None:
         backend, n = "dask", workers or 1
@@ -112,7 +113,7 @@ def stress(
     run_seed = chosen.seed if seed is None else seed
     columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn(),
                TimeRemainingColumn())  # fmt: skip
-    with Progress(*columns, console=err, transient=True) as progress:
+    with Progress(*columns, console=stderr_console(), transient=True) as progress:
         task = progress.add_task(f"stress {chosen.name}", total=total)
         try:
             result = run(
@@ -121,7 +122,7 @@ def stress(
                 progress=lambda done: progress.advance(task, done),
             )  # fmt: skip
         except OSError as error:
-            _fail(f"cannot run: {error}")
+            fail(f"cannot run: {error}")
     report = result.to_json()
     report["not_simulated"] = not_simulated(chosen)
     if report["not_simulated"]:
@@ -139,7 +140,7 @@ def stress(
             for target, rows in table.groupby("target", sort=True)
         }
     if as_json_:
-        _emit_json(report)
+        emit_json(report)
         return
     _show(report)
     for target, rows in report.get("sensitivity", {}).items():
@@ -154,3 +155,6 @@ def stress(
             tornado_table.add_row(row["input"], f"{row['p_low']:.3f}", f"{row['p_high']:.3f}",
                                   f"{row['swing']:.3f}")  # fmt: skip
         out.print(tornado_table)
+
+
+COMMANDS = (stress,)

@@ -1,4 +1,5 @@
-"""Read a clearing problem from NETWORK.json, or from nodes.csv + edges.csv.
+"""The ``stargate clear`` job: a clearing problem read from NETWORK.json or from nodes.csv +
+edges.csv, solved by one method of :data:`~stargate.finance.methods.METHODS`, reported per node.
 
 JSON keys: ``nodes`` (names); ``liabilities`` (n×n, row owes column) or ``edges`` (a list of
 ``{"from", "to", "amount"}``: ``from`` owes ``to``); ``external_assets``; optional
@@ -14,15 +15,20 @@ pairs add up). Every error names the file, and the row or key.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
+from stargate.finance.methods import METHODS, solver
 from stargate.finance.network import ClearingInputError, Conventions, Network, network
+
+if TYPE_CHECKING:
+    from stargate.finance.clearing import ClearingResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,3 +190,83 @@ def load_csv(nodes_path: Path, edges_path: Path, conventions: Conventions) -> Pr
         shock=columns["shock"] if "shock" in present else None,
         weights=columns["weight"] if "weight" in present else None,
     )
+
+
+def load_problem(
+    network_file: Path | None,
+    nodes_csv: Path | None,
+    edges_csv: Path | None,
+    overrides: dict[str, Any],
+) -> Problem:
+    """The problem from NETWORK.json or the two CSV files, with command-line overrides applied."""
+    if network_file is not None and (nodes_csv or edges_csv):
+        raise ClearingInputError("give NETWORK.json or --nodes/--edges, not both")
+    changes: dict[str, Any] = {
+        "external_seniority": overrides.get("external_seniority"),
+        "alpha": overrides.get("alpha"),
+        "beta": overrides.get("beta"),
+        "recovery_rate": overrides.get("recovery_rate"),
+        "default_at_zero": overrides.get("default_at_zero"),
+        "single_hit": None if not overrides.get("linear") else False,
+        "cap": None if not overrides.get("uncapped") else False,
+    }
+    changes = {k: v for k, v in changes.items() if v is not None}
+    if network_file is not None:
+        problem = load_json(network_file)
+    elif nodes_csv is not None and edges_csv is not None:
+        problem = load_csv(nodes_csv, edges_csv, Conventions())
+    else:
+        raise ClearingInputError("give NETWORK.json, or both --nodes and --edges")
+    try:
+        conventions = dataclasses.replace(problem.conventions, **changes)
+    except (ClearingInputError, ValueError) as error:
+        raise ClearingInputError(str(error)) from None
+    return dataclasses.replace(problem, conventions=conventions)
+
+
+def solve(problem: Problem, method: str, vector: str) -> ClearingResult:
+    """Run ``method`` (a name from :data:`METHODS`) on the problem."""
+    if method not in METHODS:
+        raise ClearingInputError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    net, conventions = problem.network, problem.conventions
+    function = solver(method)
+    if method == "eisenberg_noe":
+        return cast("ClearingResult", function(net, conventions, vector=vector))
+    if vector != "greatest":
+        raise ClearingInputError("--vector least applies to eisenberg_noe only")
+    if METHODS[method].clears_payments:
+        return cast("ClearingResult", function(net, conventions))
+    shock = problem.shock if problem.shock is not None else np.zeros(net.n)
+    outcome = function(net, shock, conventions, equity=problem.equity, weights=problem.weights)
+    return cast("ClearingResult", outcome)
+
+
+def _plain(values: np.ndarray) -> list[Any]:
+    return [v.item() for v in np.asarray(values).ravel()]
+
+
+def report(problem: Problem, result: ClearingResult, vector: str) -> dict[str, Any]:
+    """The contract of ``stargate clear --json``: one object with one list entry per node."""
+    waves = _plain(result.default_wave)
+    data: dict[str, Any] = {
+        "method": result.method,
+        "nodes": list(problem.names),
+        "payments": _plain(result.payments),
+        "defaulted": _plain(result.defaulted),
+        "equity": _plain(result.equity),
+        "recovery_rate": _plain(result.recovery_rate),
+        "default_wave": [w if w > 0 else None for w in waves],
+        "rounds": int(np.max(result.rounds)),
+        "interbank_payments": _plain(result.interbank_payments),
+        "external_payments": _plain(result.external_payments),
+        "conventions": {
+            k: (str(v) if not isinstance(v, bool | int | float) else v)
+            for k, v in dataclasses.asdict(problem.conventions).items()
+        },
+    }
+    if result.method == "eisenberg_noe":
+        data["vector"] = vector
+    if result.h is not None and result.debtrank is not None:
+        data["h"] = _plain(result.h)
+        data["debtrank"] = float(np.asarray(result.debtrank).ravel()[0])
+    return data

@@ -4,7 +4,6 @@ FollowTheMoney-style entity JSON lines."""
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -12,22 +11,18 @@ from typing import Any
 import networkx as nx
 
 from stargate.analysis.circularity import money_graph
+from stargate.errors import StargateError
+from stargate.jsonable import jsonable
 from stargate.world.world import SCHEMA, World
 
 FORMATS = ("json", "csv", "graphml", "ftm")
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
 
 
 def to_json(world: World) -> dict[str, Any]:
     return {
         "schema": world.schema(),
         "tables": {
-            name: [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
+            name: [jsonable(row) for row in frame.to_dict("records")]
             for name, frame in world.tables.items()
         },
     }
@@ -75,4 +70,4 @@ def export(world: World, fmt: str, out: Path) -> list[Path]:
         out.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines),
                        encoding="utf-8")  # fmt: skip
         return [out]
-    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    raise StargateError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

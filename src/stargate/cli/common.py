@@ -1,0 +1,100 @@
+"""What every verb module of the command line shares: the consoles, ``--json``, opening the
+store and the World, printing JSON, and failing with a clear message.
+
+Only ``click`` is imported at start; rich, SQLAlchemy and the numerical stack load inside the
+commands that use them, so ``stargate --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from stargate.ledger.store import Store
+    from stargate.world.world import World
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _LazyConsole:
+    """A rich Console made on first use (rich costs ~50 ms to import)."""
+
+    def __init__(self, *, stderr: bool) -> None:
+        self._stderr = stderr
+        self._console: Console | None = None
+
+    @property
+    def console(self) -> Console:
+        """The real Console, for rich objects that take one (progress bars)."""
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=self._stderr, highlight=False, soft_wrap=True)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.console, name)
+
+
+_out = _LazyConsole(stderr=False)
+_err = _LazyConsole(stderr=True)
+out: Console = _out  # type: ignore[assignment]
+err: Console = _err  # type: ignore[assignment]
+
+
+def stderr_console() -> Console:
+    """The real standard-error Console (rich's progress bars need the object itself)."""
+    return _err.console
+
+
+def json_option(function: F) -> F:
+    """The ``--json`` flag every read command has."""
+    return click.option(
+        "--json", "as_json_", is_flag=True, help="Print one JSON document instead of tables."
+    )(function)
+
+
+def database() -> str | None:
+    """The ``--db`` value given to the root command (None: the default store)."""
+    value: str | None = click.get_current_context().find_root().obj
+    return value
+
+
+def open_store() -> Store:
+    """The store named by ``--db`` (migrated when needed)."""
+    from stargate.ledger.store import Store
+
+    return Store.open(database())
+
+
+def load_world() -> World:
+    """The World resolved from the store named by ``--db``."""
+    from stargate.world.world import load
+
+    return load(database())
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print ``error: message`` (escaped: it may hold file names or text) and exit."""
+    from rich.markup import escape
+
+    err.print(f"[red]error:[/red] {escape(message)}")
+    sys.exit(code)
+
+
+def emit_json(data: Any) -> None:
+    """Print ``data`` as one JSON document (through the package's one JSON cleaner)."""
+    from stargate.jsonable import jsonable
+
+    sys.stdout.write(json.dumps(jsonable(data), ensure_ascii=False, indent=2) + "\n")
+
+
+def breakdown(counts: dict[str, int]) -> str:
+    return ", ".join(f"{k}: {v}" for k, v in counts.items())
