@@ -1,6 +1,8 @@
 """Gigawatts, accelerators, H100-equivalents, energy and capex, with the power basis explicit.
 
-Formulas (``shared/reference/capacity-and-compute.md`` §B7):
+Formulas (chip power and FLOP/s from Epoch AI's "Machine learning hardware" database,
+https://epoch.ai/data/machine-learning-hardware; PUE from Uptime Institute's Global Data Center
+Survey 2024; documented in ``docs/methods.md``):
 
 - IT power per accelerator comes from the chips table (Epoch AI's IT-power-per-GPU figures:
   server power per GPU × IT overhead), so ``accelerators = P_IT / it_power_w``;

@@ -32,6 +32,7 @@ class Dimension(enum.StrEnum):
     COUNT = "count"
     DURATION = "duration"
     RATIO = "ratio"
+    UNIT_PRICE = "unit_price"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,7 @@ _PHYSICAL: Final[tuple[UnitInfo, ...]] = (
     UnitInfo("GPU", Dimension.COUNT, "GPU", Decimal(1), "accelerators (GPUs or other chips)"),
     UnitInfo("chips", Dimension.COUNT, "GPU", Decimal(1), "accelerators, alias of GPU"),
     UnitInfo("count", Dimension.COUNT, "count", Decimal(1), "a plain count"),
+    UnitInfo("shares", Dimension.COUNT, "shares", Decimal(1), "shares, or warrants for shares"),
     UnitInfo("days", Dimension.DURATION, "years", Decimal(1) / Decimal(365), "days"),
     UnitInfo("months", Dimension.DURATION, "years", Decimal(1) / Decimal(12), "months"),
     UnitInfo("years", Dimension.DURATION, "years", Decimal(1), "years"),
@@ -69,10 +71,29 @@ _PHYSICAL: Final[tuple[UnitInfo, ...]] = (
     UnitInfo("ratio", Dimension.RATIO, "ratio", Decimal(1), "a plain ratio"),
 )
 
-UNITS: Final[dict[str, UnitInfo]] = {u.code: u for u in _PHYSICAL} | {
-    code: UnitInfo(code, Dimension.MONEY, code, Decimal(1), f"money in {code} (ISO 4217)")
-    for code in CURRENCIES
-}
+_PER: Final = (  # what a unit price is per: (code, base, factor to the base, description)
+    ("share", "share", Decimal(1), "per share"),
+    ("GW", "W", Decimal(10) ** 9, "per gigawatt"),
+    ("MW", "W", Decimal(10) ** 6, "per megawatt"),
+    ("GPU", "GPU", Decimal(1), "per accelerator"),
+    ("unit", "unit", Decimal(1), "per unit of what the text counts"),
+)
+
+UNITS: Final[dict[str, UnitInfo]] = (
+    {u.code: u for u in _PHYSICAL}
+    | {
+        code: UnitInfo(code, Dimension.MONEY, code, Decimal(1), f"money in {code} (ISO 4217)")
+        for code in CURRENCIES
+    }
+    | {
+        f"{code}/{per}": UnitInfo(
+            f"{code}/{per}", Dimension.UNIT_PRICE, f"{code}/{base}", Decimal(1) / factor,
+            f"{code} {text}",
+        )
+        for code in CURRENCIES
+        for per, base, factor, text in _PER
+    }
+)  # fmt: skip
 
 
 class UnitError(StargateError, ValueError):

@@ -10,6 +10,7 @@ import pytest
 from stargate.evidence.documents import parse_document
 from stargate.evidence.entities import load_gazetteer
 from stargate.ledger import database
+from stargate.ledger.errors import DatabaseError, StoreError
 from stargate.ledger.records import (
     Claim,
     ClaimKind,
@@ -24,7 +25,7 @@ from stargate.ledger.records import (
     Source,
     Verdict,
 )
-from stargate.ledger.store import Store, StoreError
+from stargate.ledger.store import Store
 from stargate.units import Bound, Quantity
 
 TEXT = (
@@ -230,5 +231,5 @@ def test_adding_the_gazetteer_twice_adds_nothing(ledger: Store) -> None:
 
 
 def test_bad_url_is_a_clear_error() -> None:
-    with pytest.raises(database.DatabaseError, match="cannot open the store"):
+    with pytest.raises(DatabaseError, match="cannot open the store"):
         Store.open("postgresql+psycopg://nobody@127.0.0.1:1/none")

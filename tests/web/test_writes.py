@@ -32,18 +32,6 @@ def login(client: TestClient, token: str) -> str:
     return found.group(1)
 
 
-def test_tokens_are_stored_hashed_and_can_be_revoked(demo_db: str) -> None:
-    with Store.open(demo_db) as store:
-        secret = store.tokens.create("alice")
-        assert store.tokens.user(secret) == "alice"
-        assert store.tokens.user(secret + "x") is None
-        with store.engine.connect() as connection:
-            stored = connection.exec_driver_sql("SELECT token_hash FROM api_tokens").scalars()
-            assert secret not in list(stored)
-        assert store.tokens.revoke("alice") == 1
-        assert store.tokens.user(secret) is None
-
-
 @pytest.mark.parametrize(
     ("path", "body"),
     [
@@ -192,7 +180,7 @@ def test_writes_on_postgresql(store_url: str) -> None:
         started = client.post("/api/stress/runs", json={"scenario": "baseline", "scenarios": 50},
                               headers=headers)  # fmt: skip
         assert started.status_code == 202
-        from tests.web.test_stress import wait_for
+        from tests.web.test_jobs import wait_for
 
         run = wait_for(client, started.json()["url"])
         assert run["status"] == "done", run["error"]

@@ -1,8 +1,7 @@
-"""The World: curated data validation, tables and their schema, circularity, exports, load()."""
+"""The World: curated data validation, tables and their schema, load()."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -11,7 +10,6 @@ import yaml
 from click.testing import CliRunner
 
 import stargate
-from stargate.analysis.circularity import circular_shares, cycles
 from stargate.cli import app
 from stargate.evidence.entities import load_gazetteer
 from stargate.world.curated import CuratedError, curated_dir, load_curated
@@ -69,46 +67,9 @@ def test_tables_follow_the_schema_and_payments_add_up() -> None:
         assert by_agreement[a.id] == pytest.approx(expected)
 
 
-def test_circularity() -> None:
-    world = curated_world()
-    loops = {c.nodes: c for c in cycles(world.agreements)}
-    assert ("nvidia", "openai", "oracle") in loops
-    assert loops[("nvidia", "openai", "oracle")].bottleneck_usd == pytest.approx(40e9)
-    shares = circular_shares(world.agreements)
-    assert shares["microsoft"]["share"] == pytest.approx(1.0)
-    assert shares["nvidia"]["funded_customers"] == ["coreweave", "oracle"]
-    assert all(0 <= s["share"] <= 1 for s in shares.values())
-
-
 def test_load_includes_resolved_claims(store_url: str) -> None:
     assert CliRunner().invoke(app, ["--db", store_url, "init"]).exit_code == 0
     world = stargate.load(store_url)
     assert len(world.resolved) > 20
     disputed = world.resolved[world.resolved["state"] == "disputed"]
     assert "softbank" in set(disputed["subjects"])
-
-
-@pytest.mark.parametrize("fmt", ["json", "csv", "graphml", "ftm"])
-def test_exports(tmp_path: Path, fmt: str) -> None:
-    db = f"sqlite:///{tmp_path / 's.sqlite'}"
-    out = tmp_path / f"world.{fmt}"
-    result = CliRunner().invoke(
-        app, ["--db", db, "world", "export", "--format", fmt, "--out", str(out)]
-    )
-    assert result.exit_code == 0, result.stderr
-    assert out.exists()
-    if fmt == "json":
-        assert set(json.loads(out.read_text())["tables"]) == set(SCHEMA)
-    if fmt == "ftm":
-        first = json.loads(out.read_text().splitlines()[0])
-        assert {"id", "schema", "properties"} <= set(first)
-
-
-def test_circularity_and_world_show_commands(tmp_path: Path) -> None:
-    db = f"sqlite:///{tmp_path / 's.sqlite'}"
-    result = CliRunner().invoke(app, ["--db", db, "circularity", "--json"])
-    assert result.exit_code == 0
-    data = json.loads(result.stdout)
-    assert {"cycles", "vendors"} <= set(data)
-    shown = CliRunner().invoke(app, ["--db", db, "world", "show", "--json"])
-    assert json.loads(shown.stdout)["schema"]["agreements"][0]["name"] == "id"

@@ -2,7 +2,8 @@
 
 Kinds: the cue nearest to the amount wins; on a tie, the earlier entry of ``KIND_CUES`` wins, so
 specific cues ("dépenses d'investissement" -> capex) come before generic ones ("invest").
-Statuses follow ``shared/seeds-gold/README.md``: how the text presents the figure.
+Statuses follow the annotation conventions in ``tests/fixtures/devcorpus/README.md``: how the
+text presents the figure.
 """
 
 from __future__ import annotations

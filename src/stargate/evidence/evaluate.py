@@ -1,4 +1,4 @@
-"""Score extracted claims against hand-made gold (``shared/seeds-gold`` format).
+"""Score extracted claims against hand-made gold (``tests/fixtures/devcorpus/README.md``).
 
 Two levels, both one-to-one within a document:
 

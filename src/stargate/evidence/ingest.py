@@ -15,8 +15,9 @@ from importlib import resources
 from pathlib import Path
 
 from stargate.evidence.documents import MAX_BYTES, DocumentError, read_document
+from stargate.ledger.errors import StoreError
 from stargate.ledger.records import Claim, ClaimLink, Entity, Source
-from stargate.ledger.store import Store, StoreError
+from stargate.ledger.store import Store
 
 Extracted = tuple[Sequence[Claim], Sequence[Entity], Sequence[ClaimLink]]
 Extractor = Callable[[Source], Extracted]

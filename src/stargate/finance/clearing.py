@@ -1,6 +1,7 @@
 """Clearing of obligation networks: Eisenberg–Noe and Rogers–Veraart, batched over scenarios.
 
-Notation (``shared/reference/clearing-models.md``): ``L[i, j]`` is what node ``i`` owes node ``j``;
+Notation (Eisenberg & Noe, Management Science 47(2):236-249, 2001; Rogers & Veraart,
+Management Science 59(4):882-898, 2013): ``L[i, j]`` is what node ``i`` owes node ``j``;
 ``e`` outside assets; ``el`` outside liabilities; ``p̄ = L·1 + el`` (pari passu) or ``L·1``
 (senior outside debt, which is then netted first: ``s = el``). Payments are written as recovery
 ratios ``r = p / p̄`` so that the inflow of node ``j`` is ``Σ_i L[i, j] r_i = (r @ L)_j``, one

@@ -1,5 +1,5 @@
 """The one input shape of every clearing method: obligations, outside assets and liabilities,
-and the conventions that change results (``shared/reference/clearing-models.md`` §0).
+and the conventions that change results (``docs/methods.md``, "Conventions").
 
 Orientation is fixed: ``L[i, j]`` is what node ``i`` owes node ``j`` (row owes column). Inputs may
 carry a leading scenario axis: assets and liabilities ``(S, n)``; obligations ``(S, n, n)`` or a

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from stargate.ledger import tables
 from stargate.ledger.clock import now
+from stargate.ledger.errors import StoreError
 
 if TYPE_CHECKING:
     from stargate.ledger.store import Store
@@ -34,8 +35,6 @@ class Tokens:
 
     def create(self, name: str) -> str:
         """A new token for ``name``; only its hash is stored."""
-        from stargate.ledger.store import StoreError
-
         name = name.strip()
         if not name or len(name) > 100:
             raise StoreError("a token needs a name of 1 to 100 characters")

@@ -15,24 +15,20 @@ from typing import TYPE_CHECKING, Any, Final
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-from stargate.errors import StargateError
+from stargate.ledger.errors import DatabaseError
 
 ENV_VAR: Final = "STARGATE_DATABASE_URL"
 BUSY_TIMEOUT_S: Final = 60.0
 MIGRATIONS: Final = Path(__file__).parent / "migrations"
 WRITE_OPTION: Final = "stargate_write"
-SCHEMA_REVISION: Final = "0003"
+SCHEMA_REVISION: Final = "0004"
 """The newest migration's revision (a test holds it to Alembic's head). A store already at it
 opens without importing Alembic, which keeps every command's start fast."""
-
-
-class DatabaseError(StargateError, RuntimeError):
-    """The store cannot be opened or migrated."""
 
 
 def default_path() -> Path:
@@ -61,11 +57,18 @@ def describe(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def connect(url: str) -> Engine:
-    """An engine for ``url``; SQLite files get their directory, WAL, foreign keys, busy timeout."""
+def connect(url: str, *, foreign_keys: bool = True) -> Engine:
+    """An engine for ``url``; SQLite files get their directory, WAL, foreign keys, busy timeout.
+
+    ``foreign_keys=False`` is for migrations only: SQLite rebuilds a table to change it (copy,
+    drop, rename), which its foreign-key checks would refuse; the migration checks the keys
+    itself before it commits."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        try:
+            return create_engine(url, pool_pre_ping=True)
+        except (ArgumentError, NoSuchModuleError, ImportError) as error:
+            raise DatabaseError(f"cannot use the database URL {describe(url)}: {error}") from None
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
@@ -75,7 +78,7 @@ def connect(url: str) -> Engine:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -132,11 +135,20 @@ def migrate(engine: Engine) -> bool:
     from alembic.runtime.migration import MigrationContext
 
     head = head_revision()
-    with writer(engine).begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(7375011)"))
-        before = MigrationContext.configure(connection).get_current_revision()
-        if before == head:
-            return False
-        command.upgrade(_alembic_config(connection), "head")
+    sqlite = engine.dialect.name == "sqlite"
+    url = engine.url.render_as_string(hide_password=False)
+    target = connect(url, foreign_keys=False) if sqlite else engine
+    try:
+        with writer(target).begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(7375011)"))
+            before = MigrationContext.configure(connection).get_current_revision()
+            if before == head:
+                return False
+            command.upgrade(_alembic_config(connection), "head")
+            if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").all()):
+                raise DatabaseError(f"migration left {len(broken)} broken foreign keys")
+    finally:
+        if target is not engine:
+            target.dispose()
     return True

@@ -1,6 +1,7 @@
 """The ledger's records as frozen value objects, and the code lists their fields use.
 
-Field meanings follow ``shared/reference/provenance-model.md`` §2 and ``docs/records.md``.
+Field meanings follow ``docs/records.md`` (after FollowTheMoney, nomenklatura's statements,
+Wikidata's ranks and the Beneficial Ownership Data Standard's ``sourceType``).
 Records are what the store accepts and returns; the SQL tables in :mod:`.tables` mirror them.
 """
 
@@ -65,6 +66,13 @@ class ClaimKind(enum.StrEnum):
     CAPACITY = "capacity"
     FUNDING_SECURED = "funding_secured"
     TRAINING_COST = "training_cost"
+    STAKE = "stake"  # percent of a company held
+    SHARE_OF = "share_of"  # percent of something tied to a counterparty
+    CHANGE = "change"  # a stated change, signed (percent or money)
+    SHARE_PRICE = "share_price"  # money per share
+    UNIT_COST = "unit_cost"  # money per GW, MW, accelerator or unit
+    TERM = "term"  # duration of a deal or an asset's life
+    SHARES = "shares"  # a number of shares or warrants
     OTHER = "other"
 
 

@@ -18,10 +18,10 @@ from sqlalchemy import Engine, Row, func, select
 from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
-from stargate.errors import StargateError
 from stargate.ledger import database, tables
 from stargate.ledger.access import Tokens
 from stargate.ledger.clock import now
+from stargate.ledger.errors import DatabaseError, StoreError
 from stargate.ledger.records import (
     Claim,
     ClaimKind,
@@ -43,10 +43,6 @@ from stargate.ledger.records import (
 )
 from stargate.ledger.runs import StressRuns
 from stargate.units import Bound, Quantity
-
-
-class StoreError(StargateError, RuntimeError):
-    """A write the ledger refuses (unknown entity, bad span, ...); nothing was written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +91,7 @@ class Store:
                 _migrate_with_retries(engine)
         except SQLAlchemyError as error:
             engine.dispose()
-            raise database.DatabaseError(
+            raise DatabaseError(
                 f"cannot open the store at {database.describe(url)}: {error.__class__.__name__}: "
                 f"{error.orig if hasattr(error, 'orig') else error}"
             ) from error

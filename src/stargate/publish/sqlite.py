@@ -16,15 +16,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, insert, select
-
 from stargate import __version__
 from stargate.errors import StargateError
-from stargate.ledger import tables
+from stargate.ledger.dump import dump_sqlite, public_tables
 from stargate.ledger.store import Store
 from stargate.world.world import SCHEMA, World
 
-PRIVATE = frozenset({"api_tokens", "stress_runs", "alembic_version"})
 LICENSE = "Article texts: their publishers' terms (quoted for review); curated data: CC BY 4.0"
 
 
@@ -42,11 +39,7 @@ def _metadata(world: World) -> dict[str, Any]:
         }
         for name, columns in SCHEMA.items()
     }  # fmt: skip
-    ledger_tables = {
-        name: {"description": table.comment or f"ledger table {name}",
-               "columns": {c.name: c.comment for c in table.columns if c.comment}}
-        for name, table in tables.metadata.tables.items() if name not in PRIVATE
-    }  # fmt: skip
+    ledger_tables = public_tables()
     return {
         "title": "stargate: the AI-infrastructure build-out, sourced",
         "description": "Claims extracted from news with their quotes and sources, and the model "
@@ -66,33 +59,13 @@ def publish(store: Store, world: World, out: Path, *, force: bool = False) -> di
     fd, tmp_name = tempfile.mkstemp(prefix=".stargate-export-", suffix=".sqlite", dir=out.parent)
     os.close(fd)
     tmp = Path(tmp_name)
-    counts: dict[str, int] = {}
     try:
-        engine = create_engine(f"sqlite:///{tmp}")
-        public = [t for name, t in tables.metadata.tables.items() if name not in PRIVATE]
-        tables.metadata.create_all(engine, tables=public)
-        with store.engine.connect() as source, engine.begin() as target:
-            for table in public:
-                rows = [dict(r._mapping) for r in source.execute(select(table))]
-                if rows:
-                    target.execute(insert(table), rows)
-                counts[table.name] = len(rows)
-        with engine.begin() as target:
-            for name, frame in world.tables.items():
-                frame.to_sql(f"world_{name}", target, index=False)
-                counts[f"world_{name}"] = len(frame)
-            meta = _metadata(world)
-            stamp = datetime.now(UTC).isoformat(timespec="seconds")
-            facts = {"title": meta["title"], "license": LICENSE, "stargate_version": __version__,
-                     "exported_at": stamp, "store": store.url}  # fmt: skip
-            target.exec_driver_sql(
-                "CREATE TABLE export_metadata (key TEXT PRIMARY KEY, value TEXT)"
-            )
-            target.exec_driver_sql(
-                "INSERT INTO export_metadata VALUES " + ", ".join(["(?, ?)"] * len(facts)),
-                tuple(v for pair in facts.items() for v in pair),
-            )
-        engine.dispose()
+        meta = _metadata(world)
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        facts = {"title": meta["title"], "license": LICENSE, "stargate_version": __version__,
+                 "exported_at": stamp, "store": store.url}  # fmt: skip
+        frames = {f"world_{name}": frame for name, frame in world.tables.items()}
+        counts = dump_sqlite(store, tmp, frames, facts)
         os.replace(tmp, out)
     except Exception as error:
         tmp.unlink(missing_ok=True)

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Form, HTTPException, Path, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from stargate.ledger.errors import StoreError
 from stargate.ledger.records import (
     ClaimKind,
     ClaimLink,
@@ -21,7 +22,6 @@ from stargate.ledger.records import (
     Relation,
     Verdict,
 )
-from stargate.ledger.store import StoreError
 from stargate.units import Quantity, UnitError
 from stargate.web.auth import COOKIE, csrf_ok
 from stargate.web.context import render, web

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from stargate.jsonable import jsonable
+from stargate.ledger.errors import StoreError
 from stargate.ledger.records import StoredClaim
-from stargate.ledger.store import Store, StoreError
+from stargate.ledger.store import Store
 from stargate.world.resolve import Resolved, resolve
 
 

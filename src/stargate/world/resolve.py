@@ -1,6 +1,8 @@
 """The resolution rule: claims (and people's judgements) -> one resolved value per proposition.
 
-Rule ``resolve-1`` (``shared/reference/provenance-model.md`` §2.6), in order:
+Rule ``resolve-1`` (after Wikidata's statement ranks and nomenklatura's statement model,
+https://www.wikidata.org/wiki/Help:Ranking and https://github.com/opensanctions/nomenklatura;
+``docs/records.md``), in order:
 
 1. Subjects and objects map to canonical entities through live positive judgements.
 2. Retracted and deprecated claims are dropped (the effective rank counts, so a person's review

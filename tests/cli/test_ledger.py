@@ -15,13 +15,11 @@ import pytest
 from click.testing import CliRunner
 
 from stargate.cli import app
-from stargate.cli.reference import render
 from stargate.evidence import pipeline
 from stargate.evidence.entities import load_gazetteer
 from stargate.evidence.ingest import bundled_corpus
 from stargate.ledger.store import Store
 
-REPO = Path(__file__).resolve().parents[1]
 ENGLISH = "OpenAI signed a {n} GW deal with Oracle worth {n} billion dollars a year, said Altman."
 
 
@@ -128,15 +126,6 @@ def test_unreachable_database_is_a_clear_error() -> None:
     code, _, stderr = run("postgresql+psycopg://x@127.0.0.1:1/none", "summary")
     assert code == 2
     assert "cannot open the store" in stderr
-
-
-def test_cli_reference_is_current() -> None:
-    assert (REPO / "docs" / "cli.md").read_text(encoding="utf-8") == render(), (
-        "docs/cli.md is stale: run `make docs`"
-    )
-
-
-# -- separate processes --------------------------------------------------------------------
 
 
 def stargate(url: str, *args: str) -> subprocess.Popen[str]:
