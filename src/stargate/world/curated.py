@@ -15,6 +15,13 @@ from stargate.yamlfile import read_yaml
 
 AgreementKind = Literal["equity", "contract", "lease", "loan", "purchase", "capex_programme"]
 SiteStatus = Literal["announced", "planned", "under_construction", "operational"]
+AgreementStatus = Literal[
+    "in_talks", "letter_of_intent", "announced", "signed", "building", "operational",
+    "completed", "on_ice", "cancelled", "denied",
+]  # fmt: skip
+"""An agreement's state: talks and letters of intent bind no one yet; announced deals bind with
+a probability; signed, building, operational and completed ones bind; deals on ice, cancelled or
+denied do not (how the stress model reads them is a scenario setting)."""
 
 
 class CuratedError(StargateError, ValueError):
@@ -45,7 +52,7 @@ class Payment(_Strict):
 
 class StatusChange(_Strict):
     date: str
-    status: str
+    status: AgreementStatus
 
 
 class Condition(_Strict):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any, Final
 
 import pandas as pd
@@ -127,6 +128,9 @@ class World:
 
     tables: Mapping[str, pd.DataFrame]
     resolved_values: tuple[Resolved, ...] = field(default=())
+    as_of: date = field(default_factory=date.today)
+    """The date the World describes: evidence published after it is not in it, and the stress
+    simulation starts there (what happened before is history, not a draw)."""
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = object.__getattribute__(self, "tables")
