@@ -58,10 +58,10 @@ from stargate.ledger.records import (
     content_id,
 )
 from stargate.ledger.store import Store
-from stargate.units import Quantity
+from stargate.units import Bound, Quantity
 from stargate.world.curation import curated_version
 from stargate.world.deals import AssembledDeal, assemble
-from stargate.world.resolve import interval, statement_date
+from stargate.world.resolve import statement_date
 
 ITEM_TYPES: Final = ("candidate", "revision", "status")
 DEAL_KIND: Final = {
@@ -196,11 +196,16 @@ def _is_denial(claim: Claim) -> bool:
 
 
 def _agrees(stored: StoredClaim, values: Iterable[float]) -> bool:
-    low, high = interval(stored)
-    return any(
-        (low is None or Decimal(repr(v)) >= low) and (high is None or Decimal(repr(v)) <= high)
-        for v in values
-    )
+    """Whether the claim states one of ``values``: its figure (not the open side of "up to" or
+    "at least") within the resolution tolerance (1.5%, or 10% for an approximate figure)."""
+    quantity = stored.claim.quantity
+    if quantity is None:
+        return False
+    figure = float(quantity.amount)
+    if stored.claim.kind is ClaimKind.TERM and quantity.unit == "months":
+        figure /= 12
+    tolerance = 0.10 if quantity.bound is Bound.APPROX else 0.015
+    return any(abs(figure - v) <= tolerance * abs(v) for v in values)
 
 
 def _deal_kind(inbox: Inbox, claim: Claim) -> DealKind | None:
@@ -262,6 +267,7 @@ class _Plan:
     statuses: dict[str, list[StoredClaim]] = field(default_factory=lambda: defaultdict(list))
     corroborations: list[DealClaim] = field(default_factory=list)
     notes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    orphans: list[StoredClaim] = field(default_factory=list)
 
 
 def _plan(inbox: Inbox, only_sources: set[str] | None = None) -> _Plan:
@@ -299,8 +305,11 @@ def _plan(inbox: Inbox, only_sources: set[str] | None = None) -> _Plan:
         kind = _deal_kind(inbox, claim)
         payers = tuple(sorted({_canon(inbox, s) or s for s in claim.subjects}))
         payee = _canon(inbox, claim.object_id)
-        if kind is None or (payee is None and kind is not DealKind.CAPEX_PROGRAMME):
-            continue  # capacity or a term with no deal to tell, or money with no payee
+        if kind is None:
+            plan.orphans.append(stored)  # capacity or a term: joins a candidate below
+            continue
+        if payee is None and kind is not DealKind.CAPEX_PROGRAMME:
+            continue  # money with no payee tells no deal
         key = (payers, payee, str(kind))
         target = f"{','.join(payers)}>{payee}:{kind}"
         if ("candidate", target, stored.id) in rejected:
@@ -310,6 +319,14 @@ def _plan(inbox: Inbox, only_sources: set[str] | None = None) -> _Plan:
             plan.notes[target].append(
                 f"differs by more than x{REVISION_RANGE:g} from {deal.id}: a new deal?"
             )
+    for stored in plan.orphans:  # a capacity or term from the document of a candidate
+        payers = tuple(sorted({_canon(inbox, s) or s for s in stored.claim.subjects}))
+        payee = _canon(inbox, stored.claim.object_id)
+        for (cand_payers, cand_payee, _), claims in plan.candidates.items():
+            same_document = any(c.claim.source_id == stored.claim.source_id for c in claims)
+            if (cand_payers, cand_payee) == (payers, payee) and same_document:
+                claims.append(stored)
+                break
     return plan
 
 
