@@ -72,6 +72,13 @@ class World:
             return frame
         raise AttributeError(name)
 
+    def __dir__(self) -> list[str]:
+        return sorted({*object.__dir__(self), *self.tables})
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{name}={len(frame)}" for name, frame in self.tables.items())
+        return f"World(as_of={self.as_of.isoformat()}, rule={self.rule}, {sizes})"
+
     def summary(self) -> dict[str, int]:
         return {name: len(frame) for name, frame in self.tables.items()}
 
@@ -241,7 +248,7 @@ def _agreement_tables(deals: Sequence[AssembledDeal]) -> dict[str, pd.DataFrame]
             for payer, share in shares.items():
                 payments.append({"agreement_id": d.id, "payer": payer, "payee": d.payee,
                                  "kind": str(d.kind), "year": year,
-                                 "amount_usd": due * share})  # fmt: skip
+                                 "amount_usd": round(due * share, 2)})  # fmt: skip
     return {
         "agreements": _frame("agreements", rows),
         "agreement_parties": _frame("agreement_parties", parties),
