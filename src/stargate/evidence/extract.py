@@ -93,6 +93,7 @@ class Extraction:
     claims: tuple[Claim, ...]
     candidates: tuple[EntityMention, ...]
     denials: tuple[tuple[int, int], ...]  # (index of denying claim, index of denied claim)
+    language: str | None = None
 
 
 class Extractor:
@@ -645,7 +646,7 @@ class _Document:
                 links.append((index[id(draft)], index[id(draft.denies)]))
         used = {s for c in claims for s in (*c.subjects, c.object_id) if s}
         extra = tuple(m for m in self.extra if m.organisation in used)
-        return Extraction(tuple(claims), extra, tuple(links))
+        return Extraction(tuple(claims), extra, tuple(links), self.language)
 
     def _drop_restatements(self, drafts: list[_Draft]) -> list[_Draft]:
         body = {
@@ -791,6 +792,7 @@ def claim_rows(doc: str, extraction: Extraction, gazetteer: Gazetteer) -> list[d
                 "start": claim.start,
                 "end": claim.end,
                 "confidence": claim.confidence,
+                "language": extraction.language,
             }
         )
     return rows
