@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Final
 
-from stargate.evidence import cues
+from stargate.evidence import classify, cues, nlp, syntax
 from stargate.evidence.documents import detect_language
 from stargate.evidence.mentions import (
     EntityMention,
@@ -66,7 +66,10 @@ _SIGNATURE = re.compile(r"^\s*[–—-]\s*(?P<who>[^,\n]+)")
 # one character for one character, so every offset in the copy is an offset in the original
 _SAME_LENGTH: Final = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "\u00a0": " ", "\u202f": " ",
                                      "\u2009": " ", "–": "-", "—": "-"})  # fmt: skip
-_KIND_BY_UNIT: Final = {"power": ClaimKind.CAPACITY, "count": ClaimKind.CAPACITY}
+_KIND_BY_UNIT: Final = {
+    "power": ClaimKind.CAPACITY, "count": ClaimKind.CAPACITY, "shares": ClaimKind.SHARES,
+}  # fmt: skip
+_CATEGORIES: Final = ("money", "power", "count", "ratio", "duration", "shares", "unit_price")
 
 
 @dataclass(slots=True)
@@ -122,15 +125,38 @@ class _Document:
         self.gazetteer = gazetteer
         self.sentences = sentences(self.text)
         self.quotes = quotations(self.text)
-        known = gazetteer.find(self.text)
-        self.extra = candidates(self.text, self.language, known)
-        self.entities = sorted(known + self.extra, key=lambda m: m.start)
-        self._entity_starts = [m.start for m in self.entities]
+        self.known = gazetteer.find(self.text)
         self._sentence_starts = [s.start for s in self.sentences]
         self._sentence_index = {id(s): i for i, s in enumerate(self.sentences)}
-        self.topic = self._topic()
         self.mentions: list[Mention] = []
         self._mention_starts: list[int] = []
+        self.parsed: dict[int, Any] = {}  # sentence index -> spaCy Doc
+        self._set_entities([])
+
+    def _set_entities(self, extra: list[EntityMention]) -> None:
+        self.extra = extra
+        self.entities = sorted(self.known + extra, key=lambda m: m.start)
+        self._entity_starts = [m.start for m in self.entities]
+        self.topic = self._topic()
+
+    def _analyse(self) -> None:
+        """Parse the sentences that hold a quantity (and the one before each) with spaCy; its
+        NER adds the organisations and people the gazetteer lacks."""
+        wanted = {
+            i for i, s in enumerate(self.sentences)
+            if s.zone != "boilerplate" and self._mentions_in(s.start, s.end)
+        }  # fmt: skip
+        spans = [(s.start, s.end) for s in self.sentences]
+        picked = nlp.focus(spans, wanted)
+        docs = nlp.analyse(self.text, [spans[i] for i in picked], self.language)
+        self.parsed = dict(zip(picked, docs, strict=True))
+        extra = candidates(self.text, self.known, [(spans[i][0], d) for i, d in self.parsed.items()])
+        self._set_entities(extra)
+
+    def _mentions_in(self, start: int, end: int) -> list[Mention]:
+        i = bisect.bisect_left(self._mention_starts, start)
+        j = bisect.bisect_left(self._mention_starts, end)
+        return self.mentions[i:j]
 
     # -- structure ----------------------------------------------------------------------
 
@@ -217,7 +243,10 @@ class _Document:
         anaphora = self._anaphora(start, q.start) or (
             None if eligible else self._anaphora(start, end, after=q.end)
         )
-        if eligible and (anaphora is None or eligible[-1].end > anaphora[0]):
+        actors = self._actor_orgs(q, sentence)
+        if actors:
+            subjects = actors
+        elif eligible and (anaphora is None or eligible[-1].end > anaphora[0]):
             subjects = self._coordinated(eligible, start)
         elif anaphora is not None:
             position, entity_id = anaphora
@@ -243,6 +272,31 @@ class _Document:
                 object_id = m.organisation
                 break
         return subject_ids, object_id
+
+    def _actor_orgs(self, q: Mention, sentence: Sentence) -> list[EntityMention]:
+        """The organisations in the subject phrase the dependency parse gives the amount's act
+        (people stand for their organisation; media and speakers do not pay)."""
+        doc = self.parsed.get(self._index(sentence))
+        if doc is None:
+            return []
+        found = syntax.actor(doc, sentence.start, q.start, q.end)
+        if found is None or found.end <= sentence.start:
+            return []
+        if self._quote_at(q.start) is not None and self._quote_at(found.start) is None:
+            return []  # the amount is quoted speech; the phrase outside it is who speaks
+        chosen = []
+        for m in self._entities_in(found.start, found.end):
+            if any(a <= m.start < b for a, b in found.excluded):
+                continue
+            if m.organisation is None or self.gazetteer.role(m.organisation) == "media":
+                continue
+            if m.is_person and self._is_speaker(m, sentence):
+                continue
+            chosen.append(m)
+        if not chosen:
+            return []
+        ids = _unique([m.organisation for m in chosen if m.organisation])
+        return [next(m for m in chosen if m.organisation == i) for i in ids]
 
     def _object_marked(self, mention: EntityMention, clause_start: int) -> bool:
         before = self.text[max(clause_start, mention.start - 40) : mention.start]
@@ -499,10 +553,57 @@ class _Document:
 
     # -- assembly -------------------------------------------------------------------------
 
+    def _classify(self, q: Mention, sentence: Sentence) -> tuple[ClaimKind, Mention] | None:
+        """The kind of a figure and the figure as claimed (signed, priced per share or per
+        gigawatt), or None when it is no claim (rules in :mod:`.classify`)."""
+        start, end = self._clause(sentence, q.start)
+        clause, a, b = self.text[start:end], q.start - start, q.end - start
+        unit = q.quantity.unit
+        if q.category == "ratio":
+            found = classify.ratio_kind(clause, a, b)
+            return None if found is None else (found[0], _signed(q, found[1]))
+        if q.category == "duration":
+            if not classify.is_term(clause, a, b) or self._spreads_money(q, sentence):
+                return None
+            return ClaimKind.TERM, q
+        if q.category == "unit_price":
+            kind = ClaimKind.SHARE_PRICE if unit.endswith("/share") else ClaimKind.UNIT_COST
+            return kind, q
+        others = [m for m in self._mentions_in(start, end) if m is not q]
+        if q.category == "power" and q.quantity.amount == 1:
+            money = [m for m in others if m.category == "money" and m.start > q.end]
+            if money and classify.per_unit_divisor(clause, b, money[0].start - start):
+                return None  # "un gigawatt ... coûte 50 milliards": the divisor of a unit cost
+        if q.category == "money":
+            ones = [
+                m for m in others
+                if m.category == "power" and m.quantity.amount == 1 and m.end <= q.start
+            ]  # fmt: skip
+            if ones and classify.per_unit_divisor(clause, ones[-1].end - start, a):
+                per = Quantity(q.quantity.amount, f"{unit}/{ones[-1].quantity.unit}")
+                return ClaimKind.UNIT_COST, replace(q, quantity=per, category="unit_price")
+            if classify.is_share_price(clause, a, b, q.quantity.amount, False):
+                price = replace(q.quantity, unit=f"{unit}/share")
+                return ClaimKind.SHARE_PRICE, replace(q, quantity=price, category="unit_price")
+            if (sign := classify.money_change(clause, a, b)) is not None:
+                return ClaimKind.CHANGE, _signed(q, sign)
+        return self._kind(q, sentence), q
+
+    def _spreads_money(self, q: Mention, sentence: Sentence) -> bool:
+        """A duration that is already the period of a money amount of the sentence."""
+        return any(
+            m.category == "money" and m.years is not None and m.years == _years(q)
+            for m in self._mentions_in(sentence.start, sentence.end)
+        )
+
     def _draft(self, q: Mention) -> _Draft | None:
         sentence = self._sentence_of(q.start)
         if sentence is None or sentence.zone == "boilerplate":
             return None
+        classified = self._classify(q, sentence)
+        if classified is None:
+            return None
+        kind, q = classified
         subjects, object_id = self._subjects(q, sentence)
         start, end = self._clause(sentence, q.start)
         if not subjects and not _GENERIC.search(self.text[start:end]):
@@ -515,7 +616,6 @@ class _Document:
                 subjects = [fallback]
         if q.vague and not subjects:
             return None  # vague amounts count only when tied to an organisation
-        kind = self._kind(q, sentence)
         subjects, object_id = self._orient(kind, subjects, object_id)
         speaker = self._speaker(q.start)
         status, polarity = self._status(q, sentence, speaker, subjects, kind)
@@ -625,8 +725,9 @@ class _Document:
         return extra
 
     def extract(self) -> Extraction:
-        self.mentions = find_quantities(self.text, language=self.language)
+        self.mentions = find_quantities(self.text, language=self.language, include=_CATEGORIES)
         self._mention_starts = [m.start for m in self.mentions]
+        self._analyse()
         drafts = [d for q in self.mentions if (d := self._draft(q)) is not None]
         drafts += self._reciprocal(drafts)
         drafts = _merge(self._drop_restatements(drafts))
@@ -696,6 +797,19 @@ def _belongs_to(cue: tuple[int, int], other: tuple[int, int], own: tuple[int, in
         return False
     to_other, to_own = _gap(cue, other), _gap(cue, own)
     return to_other < to_own or (to_other == to_own and cue[0] >= other[1])
+
+
+def _signed(q: Mention, sign: int) -> Mention:
+    """A change as claimed: negative for a decrease (a range keeps its order)."""
+    amount, high = q.quantity.amount, q.quantity.amount_max
+    if sign > 0 or amount < 0:
+        return q
+    low, top = (-high, -amount) if high is not None else (-amount, None)
+    return replace(q, quantity=replace(q.quantity, amount=low, amount_max=top))
+
+
+def _years(q: Mention) -> Decimal:
+    return q.quantity.amount / 12 if q.quantity.unit == "months" else q.quantity.amount
 
 
 def _unique(values: list[str]) -> list[str]:

@@ -11,7 +11,8 @@ from typing import Any
 from stargate.evidence.documents import MAX_BYTES, read_document
 from stargate.evidence.evaluate import by_language, evaluate
 from stargate.evidence.extract import Extraction, Extractor, claim_rows
-from stargate.evidence.mentions import FRENCH_MODEL, Gazetteer
+from stargate.evidence.mentions import Gazetteer
+from stargate.evidence.nlp import model_name
 from stargate.ledger.records import ClaimLink, Entity, EntityType, Relation, Source
 
 
@@ -85,7 +86,7 @@ def ledger_records(extraction: Extraction) -> tuple[list[Any], list[Entity], lis
             id=m.entity_id,
             name=m.name,
             type=EntityType.PERSON if m.is_person else EntityType.ORGANIZATION,
-            origin=f"ner:{FRENCH_MODEL}",
+            origin=f"ner:{model_name(extraction.language)}",
         )
         for m in extraction.candidates
     ]
