@@ -84,9 +84,11 @@ NOT_TERM_BEFORE: Final = re.compile(
 )
 NOT_TERM_AFTER: Final = re.compile(
     r"^\s*(?:ago|later|plus\s+tard|earlier|plus\s+tôt|old|d'âge|after|après|before|avant|"
+    r"slip|delay|retard|décalage|d'expérience|of\s+experience|experience|"
     r"de\s+(?:retard|travaux|construction|prison)|of\s+(?:delay|work|construction))",
     _I,
 )
+SPREAD: Final = re.compile(r"(?:over|sur|pendant|durant|during|for)\b", _I)
 PER_GIGAWATT_VERB: Final = re.compile(
     r"\b(?:coût\w*|cost\w*|représent\w*|revient|reviendrait|vaut|requires?|require|needs?|"
     r"nécessit\w*|demand\w*|runs?)\b",
@@ -150,6 +152,8 @@ def is_term(clause: str, start: int, end: int) -> bool:
     """Whether a duration at [start, end) of ``clause`` is the term of a deal or an asset."""
     if NOT_TERM_BEFORE.search(clause[max(0, start - 25) : start]):
         return False
+    if SPREAD.match(clause[start:end]):
+        return False  # "over seven years", "sur cinq ans": a spread, not a term
     if NOT_TERM_AFTER.match(clause[end:]):
         return False
     return bool(TERM.search(clause))
@@ -159,4 +163,6 @@ def per_unit_divisor(clause: str, power_end: int, money_start: int) -> bool:
     """ "un gigawatt de capacité pourrait représenter 50 milliards": a single unit of power
     before a cost verb and a money amount is the divisor of a unit cost, not a capacity."""
     between = clause[power_end:money_start]
-    return money_start >= power_end and len(between) < 90 and bool(PER_GIGAWATT_VERB.search(between))
+    return (
+        money_start >= power_end and len(between) < 90 and bool(PER_GIGAWATT_VERB.search(between))
+    )

@@ -17,11 +17,12 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any, Final
 
 from stargate.evidence import classify, cues, nlp, syntax
+from stargate.evidence.consolidate import Draft, Extraction, claim_rows, merge, unique
 from stargate.evidence.documents import detect_language
 from stargate.evidence.mentions import (
     EntityMention,
@@ -69,34 +70,11 @@ _SAME_LENGTH: Final = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "\u00a0"
 _KIND_BY_UNIT: Final = {
     "power": ClaimKind.CAPACITY, "count": ClaimKind.CAPACITY, "shares": ClaimKind.SHARES,
 }  # fmt: skip
+_CONVERSION: Final = re.compile(r"\s*[(\[]\s*(?:soit|or|i\.e\.|about|environ|~)?\s*")
+_PAID: Final = frozenset(
+    {ClaimKind.CONTRACT, ClaimKind.LEASE, ClaimKind.PURCHASE, ClaimKind.CAPACITY}
+)
 _CATEGORIES: Final = ("money", "power", "count", "ratio", "duration", "shares", "unit_price")
-
-
-@dataclass(slots=True)
-class _Draft:
-    mention: Mention
-    sentence: Sentence
-    kind: ClaimKind
-    subjects: list[str]
-    object_id: str | None
-    status: ClaimStatus
-    polarity: Polarity
-    speaker: str | None
-    confidence: float
-    period: str | None
-    distributive: bool = False
-    additional: bool = False  # "4,5 GW supplémentaires": a new fact, never merged
-    denies: _Draft | None = field(default=None)
-
-
-@dataclass(frozen=True, slots=True)
-class Extraction:
-    """Claims of one document, the candidate entities they use, and denial links."""
-
-    claims: tuple[Claim, ...]
-    candidates: tuple[EntityMention, ...]
-    denials: tuple[tuple[int, int], ...]  # (index of denying claim, index of denied claim)
-    language: str | None = None
 
 
 class Extractor:
@@ -150,8 +128,21 @@ class _Document:
         picked = nlp.focus(spans, wanted)
         docs = nlp.analyse(self.text, [spans[i] for i in picked], self.language)
         self.parsed = dict(zip(picked, docs, strict=True))
-        extra = candidates(self.text, self.known, [(spans[i][0], d) for i, d in self.parsed.items()])
+        extra = candidates(
+            self.text, self.known, [(spans[i][0], d) for i, d in self.parsed.items()]
+        )
         self._set_entities(extra)
+
+    def _can_act(self, entity_id: str) -> bool:
+        """Media report and sites host: neither pays, invests nor offtakes."""
+        entity = self.gazetteer.entities.get(entity_id)
+        return entity is None or (entity.role != "media" and entity.type is not EntityType.SITE)
+
+    def _family(self, entity_id: str) -> str:
+        """An organisation's parent when the gazetteer gives one (AWS -> Amazon)."""
+        entity = self.gazetteer.entities.get(entity_id)
+        parent = entity.parent_id if entity is not None else None
+        return parent if parent and parent in self.gazetteer.entities else entity_id
 
     def _mentions_in(self, start: int, end: int) -> list[Mention]:
         i = bisect.bisect_left(self._mention_starts, start)
@@ -210,7 +201,7 @@ class _Document:
     def _orgs_in(self, start: int, end: int) -> list[EntityMention]:
         return [
             m for m in self._entities_in(start, end)
-            if m.organisation and self.gazetteer.role(m.organisation) != "media"
+            if m.organisation and self._can_act(m.organisation)
         ]  # fmt: skip
 
     def _is_speaker(self, mention: EntityMention, sentence: Sentence) -> bool:
@@ -263,7 +254,7 @@ class _Document:
                 ]
             elif after and not self._object_marked(after[0], start):
                 subjects = [after[0]]
-        subject_ids = _unique([m.organisation for m in subjects if m.organisation])
+        subject_ids = unique([m.organisation for m in subjects if m.organisation])
         object_id = None
         others = [m for m in eligible if m.organisation not in subject_ids and not m.is_person]
         lone = others if len(others) == 1 else []  # "Oracle will provide OpenAI with 4.5 GW"
@@ -288,14 +279,14 @@ class _Document:
         for m in self._entities_in(found.start, found.end):
             if any(a <= m.start < b for a, b in found.excluded):
                 continue
-            if m.organisation is None or self.gazetteer.role(m.organisation) == "media":
+            if m.organisation is None or not self._can_act(m.organisation):
                 continue
             if m.is_person and self._is_speaker(m, sentence):
                 continue
             chosen.append(m)
         if not chosen:
             return []
-        ids = _unique([m.organisation for m in chosen if m.organisation])
+        ids = unique([m.organisation for m in chosen if m.organisation])
         return [next(m for m in chosen if m.organisation == i) for i in ids]
 
     def _object_marked(self, mention: EntityMention, clause_start: int) -> bool:
@@ -570,6 +561,11 @@ class _Document:
             kind = ClaimKind.SHARE_PRICE if unit.endswith("/share") else ClaimKind.UNIT_COST
             return kind, q
         others = [m for m in self._mentions_in(start, end) if m is not q]
+        if q.category == "money" and any(
+            m.category == "money" and _CONVERSION.fullmatch(self.text[m.end : q.start])
+            for m in others
+        ):
+            return None  # "27 billion US dollars (24.8 billion euros)": a conversion
         if q.category == "power" and q.quantity.amount == 1:
             money = [m for m in others if m.category == "money" and m.start > q.end]
             if money and classify.per_unit_divisor(clause, b, money[0].start - start):
@@ -596,7 +592,7 @@ class _Document:
             for m in self._mentions_in(sentence.start, sentence.end)
         )
 
-    def _draft(self, q: Mention) -> _Draft | None:
+    def _draft(self, q: Mention) -> Draft | None:
         sentence = self._sentence_of(q.start)
         if sentence is None or sentence.zone == "boilerplate":
             return None
@@ -627,13 +623,20 @@ class _Document:
         distributive = bool(cues.DISTRIBUTIVE.search(self.text[start:end])) and len(subjects) > 1
         additional = bool(_ADDITIONAL.search(self.text[start:end]))
         confidence = self._confidence(q, sentence, subjects, kind, status)
-        return _Draft(q, sentence, kind, subjects, object_id, status, polarity, speaker,
+        return Draft(q, sentence, kind, subjects, object_id, status, polarity, speaker,
                       confidence, period, distributive, additional=additional)  # fmt: skip
 
     def _orient(
         self, kind: ClaimKind, subjects: list[str], object_id: str | None
     ) -> tuple[list[str], str | None]:
-        """Payer first: a lab pays its cloud (contract, lease), a buyer pays its chip vendor."""
+        """Payer first: a lab pays its cloud (contract, lease), a buyer pays its chip vendor;
+        of two parties acting together in such a deal, the payer is the subject."""
+        if len(subjects) == 2 and object_id is None and kind in _PAID:
+            first, second = subjects
+            if self._pays(kind, second, first):
+                return [second], first
+            if self._pays(kind, first, second):
+                return [first], second
         if len(subjects) != 1 or object_id is None:
             return subjects, object_id
         role_s, role_o = self.gazetteer.role(subjects[0]), self.gazetteer.role(object_id)
@@ -653,6 +656,12 @@ class _Document:
         )
         return ([object_id], subjects[0]) if swap else (subjects, object_id)
 
+    def _pays(self, kind: ClaimKind, payer: str, payee: str) -> bool:
+        role_p, role_q = self.gazetteer.role(payer), self.gazetteer.role(payee)
+        if kind is ClaimKind.PURCHASE:
+            return role_p in {"lab", "cloud"} and role_q == "chips"
+        return role_p == "lab" and role_q in {"cloud", "chips", "builder"}
+
     def _confidence(self, q: Mention, sentence: Sentence, subjects: list[str], kind: ClaimKind,
                     status: ClaimStatus) -> float:  # fmt: skip
         score = 0.45
@@ -664,10 +673,10 @@ class _Document:
         score -= 0.20 if q.vague else 0.0
         return round(min(max(score, 0.05), 0.95), 2)
 
-    def _denials(self, drafts: list[_Draft]) -> list[_Draft]:
+    def _denials(self, drafts: list[Draft]) -> list[Draft]:
         """Sentences that deny without a figure ("C'est faux") deny the nearest earlier claim
         about an organisation they name, else the nearest earlier disputed claim."""
-        found: list[_Draft] = []
+        found: list[Draft] = []
         with_amount = {d.sentence for d in drafts}
         for sentence in self.sentences:
             text = self.text[sentence.start : sentence.end]
@@ -708,9 +717,9 @@ class _Document:
             found.append(denial)
         return found
 
-    def _reciprocal(self, drafts: list[_Draft]) -> list[_Draft]:
+    def _reciprocal(self, drafts: list[Draft]) -> list[Draft]:
         """ "X invests N in Y, and Y turns back to X": Y's purchase from X, as reported."""
-        extra: list[_Draft] = []
+        extra: list[Draft] = []
         for d in drafts:
             text = self.text[d.sentence.start : d.sentence.end]
             if (
@@ -730,9 +739,9 @@ class _Document:
         self._analyse()
         drafts = [d for q in self.mentions if (d := self._draft(q)) is not None]
         drafts += self._reciprocal(drafts)
-        drafts = _merge(self._drop_restatements(drafts))
+        drafts = merge(self._drop_restatements(drafts), self._family)
         drafts += self._denials(drafts)
-        drafts = _merge(drafts)
+        drafts = merge(drafts, self._family)
         claims: list[Claim] = []
         index: dict[int, int] = {}
         links: list[tuple[int, int]] = []
@@ -749,19 +758,19 @@ class _Document:
         extra = tuple(m for m in self.extra if m.organisation in used)
         return Extraction(tuple(claims), extra, tuple(links), self.language)
 
-    def _drop_restatements(self, drafts: list[_Draft]) -> list[_Draft]:
+    def _drop_restatements(self, drafts: list[Draft]) -> list[Draft]:
         body = {
             (d.mention.quantity.amount, d.mention.quantity.unit)
             for d in drafts
             if d.sentence.zone == "body"
         }
 
-        def figure(d: _Draft) -> tuple[Decimal, str]:
+        def figure(d: Draft) -> tuple[Decimal, str]:
             return d.mention.quantity.amount, d.mention.quantity.unit
 
         return [d for d in drafts if d.sentence.zone == "body" or figure(d) not in body]
 
-    def _claim(self, draft: _Draft, subjects: list[str]) -> Claim:
+    def _claim(self, draft: Draft, subjects: list[str]) -> Claim:
         s = draft.sentence
         quote = self.raw[s.start : s.end]
         q = draft.mention.quantity
@@ -812,101 +821,4 @@ def _years(q: Mention) -> Decimal:
     return q.quantity.amount / 12 if q.quantity.unit == "months" else q.quantity.amount
 
 
-def _unique(values: list[str]) -> list[str]:
-    seen: list[str] = []
-    for value in values:
-        if value not in seen:
-            seen.append(value)
-    return seen
-
-
-def _information(d: _Draft) -> tuple[int, ...]:
-    return (
-        int(d.sentence.zone == "body"),
-        int(d.period not in (None, "total")),
-        int(d.polarity is Polarity.DENIES),
-        int(d.object_id is not None),
-        int(d.speaker is not None),
-    )
-
-
-def _merge(drafts: list[_Draft]) -> list[_Draft]:
-    """One claim per (subjects, amount, unit, upper end, polarity) in a document; the richest
-    instance (body text, stated period, counterparty, speaker) represents it."""
-    groups: dict[tuple[Any, ...], list[_Draft]] = {}
-    for d in drafts:
-        q = d.mention.quantity
-        key = (
-            tuple(sorted(d.subjects)), q.amount, q.unit, q.amount_max, d.polarity,
-            d.kind if d.kind is ClaimKind.PURCHASE else None,
-            d.mention.start if d.additional else None,
-        )  # fmt: skip
-        groups.setdefault(key, []).append(d)
-    clusters: list[list[_Draft]] = []
-    for group in groups.values():
-        # two equal amounts of different kinds in one sentence are two facts
-        # ("5 milliards de dette et 5 milliards en capital"); across sentences, one restated
-        if len({d.sentence for d in group}) == 1 and len({d.kind for d in group}) > 1:
-            kinds = sorted({d.kind for d in group})
-            clusters += [[d for d in group if d.kind is kind] for kind in kinds]
-        else:
-            clusters.append(group)
-    merged = []
-    for group in clusters:
-        best = max(group, key=lambda d: (_information(d), -d.mention.start))
-        first = min(group, key=lambda d: d.mention.start)
-        if best.status is not first.status and first.status in {
-            ClaimStatus.DISPUTED,
-            ClaimStatus.ANNOUNCED,
-        }:
-            best = replace(best, status=first.status)
-        merged.append(best)
-    merged.sort(key=lambda d: d.mention.start)
-    return merged
-
-
-def amount_as_float(value: Decimal | None) -> float | int | None:
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-__all__ = ["EXTRACTOR", "ORIGIN", "VERSION", "Extraction", "Extractor", "Quantity"]
-
-
-def claim_rows(doc: str, extraction: Extraction, gazetteer: Gazetteer) -> list[dict[str, Any]]:
-    """The ``stargate extract --format jsonl`` records of one document (contract keys)."""
-    names = {m.entity_id: m.name for m in extraction.candidates}
-
-    def name(entity_id: str | None) -> str | None:
-        if entity_id is None:
-            return None
-        entity = gazetteer.entities.get(entity_id)
-        return entity.name if entity is not None else names.get(entity_id, entity_id)
-
-    rows = []
-    for claim in extraction.claims:
-        q = claim.quantity
-        subjects = [n for n in (name(s) for s in claim.subjects) if n]
-        rows.append(
-            {
-                "doc": doc,
-                "subject": ", ".join(subjects) or None,
-                "object": name(claim.object_id),
-                "kind": str(claim.kind),
-                "amount": amount_as_float(q.amount),
-                "unit": q.unit,
-                "bound": str(q.bound),
-                "amount_max": amount_as_float(q.amount_max),
-                "period": claim.period,
-                "status": str(claim.status),
-                "polarity": str(claim.polarity),
-                "speaker": claim.speaker,
-                "quote": claim.quote,
-                "start": claim.start,
-                "end": claim.end,
-                "confidence": claim.confidence,
-                "language": extraction.language,
-            }
-        )
-    return rows
+__all__ = ["EXTRACTOR", "ORIGIN", "VERSION", "Extraction", "Extractor", "Quantity", "claim_rows"]

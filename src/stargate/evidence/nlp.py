@@ -47,7 +47,9 @@ class ModelError(StargateError, RuntimeError):
 def model_digest(folder: Path) -> str:
     """The digest :data:`ENGLISH_SHA256` is compared with."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+    for path in sorted(
+        p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    ):
         relative = path.relative_to(folder).as_posix()
         file_hash = hashlib.sha256(path.read_bytes()).hexdigest()
         digest.update(f"{relative}\0{file_hash}\n".encode())

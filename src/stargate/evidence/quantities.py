@@ -269,6 +269,9 @@ _OVER: Final = re.compile(
     rf"(?:(?:prochaines?|next|coming)\s+)?(?P<unit>{_DURATION_NOUNS})\b",
     re.IGNORECASE,
 )
+_N_YEAR_BEFORE: Final = re.compile(
+    rf"(?P<n>\d+|{_WORD_NUMBER})-years?,?\s+(?:(?:an?|the)\s+)?$", re.IGNORECASE
+)
 _N_YEAR: Final = re.compile(r"^\s*,?\s*(?P<n>\d+)-year\b", re.IGNORECASE)
 _ELLIPSIS: Final = re.compile(
     r"\b(?:des|les)\s+(?P<n>\d+(?:[.,]\d+)?)\s+(?:suivants|restants|autres|prochains)\b"
@@ -403,6 +406,7 @@ def _mention(
     scale_raw, unit_raw = match.group("scale"), match.group("unit")
     prefix = match.group("pre")
     bound = _bound(match.group("bound"))
+    value: Decimal | None
     if match.group("approx"):  # "une centaine de milliards", "a dozen gigawatts"
         value = Decimal(_APPROX_NOUNS[match.group("approx").lower()])
         bound = Bound.APPROX
@@ -426,11 +430,11 @@ def _mention(
         if start > 0 and (source[start - 1].isalnum() or source[start - 1] in "_/."):
             return None  # part of a name or code: GPT-4o, V3, H100
         value = _number(digits, language)
-        if value is None:
-            return None
         nxt = source[match.end("digits") : match.end("digits") + 1]
         if nxt.isalpha() and not (scale_raw or unit_raw or prefix):
             return None
+    if value is None:
+        return None
     scale = _scale(scale_raw)
     category: str | None = None
     unit: str | None = None
@@ -475,8 +479,13 @@ def _mention(
     if category == "money" and (match.group("perunit") or match.group("each")):
         per = _lookup(match.group("perunit") or "", _PER_UNIT) or "unit"
         category, unit = "unit_price", f"{unit}/{per}"
-    elif category == "money" and not scale_raw and (
-        _SINGLE_UNIT.fullmatch(match.group("count") or "") or _SINGLE_UNIT.match(source[match.end() :])
+    elif (
+        category == "money"
+        and not scale_raw
+        and (
+            _SINGLE_UNIT.fullmatch(match.group("count") or "")
+            or _SINGLE_UNIT.match(source[match.end() :])
+        )
     ):
         category, unit = "unit_price", f"{unit}/GPU"  # "a $40,000 GPU": the price of one
     if match.group("sign") == "-":
@@ -527,7 +536,7 @@ def _with_period(mention: Mention, source: str, start: int, end: int) -> Mention
         rf"(?:{_RATE_BEFORE})$", before, re.IGNORECASE
     ):
         period = "per_year"
-    elif over := (_OVER.match(after) or _N_YEAR.match(after)):
+    elif over := (_OVER.match(after) or _N_YEAR.match(after) or _N_YEAR_BEFORE.search(before)):
         raw = over.group("n")
         n = Decimal(raw) if raw.isdigit() else words_to_number(raw)
         if n is not None and n > 0:
@@ -562,7 +571,8 @@ def _vague(match: re.Match[str], cleaned: _Clean, currency: str) -> Mention | No
     elif "centaines" in multiplier or "hundreds" in multiplier:
         exponent += 2
     unit_raw = match.group("unit") or ""
-    if re.fullmatch(_COUNT_NOUNS, unit_raw, re.IGNORECASE) or exponent == 3:
+    thousands = scale_word in {"milliers", "thousands"}
+    if re.fullmatch(_COUNT_NOUNS, unit_raw, re.IGNORECASE) or thousands:
         if not unit_raw or not re.fullmatch(_COUNT_NOUNS, unit_raw, re.IGNORECASE):
             return None  # "des milliers de personnes": not a quantity we model
         category, unit, explicit = "count", "GPU", True
@@ -626,7 +636,9 @@ def _duration_ellipses(source: str, cleaned: _Clean, mentions: list[Mention]) ->
             window = source[end : end + 60]
             stop = re.search(r"[.!?;]\s|\n", window)
             match = _NEXT_DURATION.search(window[: stop.start() if stop else len(window)])
-            if match is None or re.search(r"(?<!\d)(?!(?:19|20)\d\d\b)\d|%|\$|€", window[: match.start()]):
+            if match is None or re.search(
+                r"(?<!\d)(?!(?:19|20)\d\d\b)\d|%|\$|€", window[: match.start()]
+            ):
                 break
             raw = match.group("n")
             value = _number(raw, None) if raw[0].isdigit() else words_to_number(raw)

@@ -95,6 +95,19 @@ def _phrase(token: Any, offset: int, verb: Any) -> Actor:
     )  # fmt: skip
 
 
+def _antecedent(pronoun: Any) -> Any | None:
+    """What a relative pronoun stands for: the nearest noun or name before it (its compound
+    head), "Microsoft, which owns 27.5%" -> Microsoft."""
+    for token in reversed(pronoun.doc[: pronoun.i]):
+        if token.pos_ in {"NOUN", "PROPN"}:
+            while token.dep_ in {"compound", "flat", "flat:name"} and token.head.i > token.i:
+                token = token.head
+            return token
+        if token.pos_ not in {"PUNCT", "DET", "ADJ", "ADV"}:
+            return None
+    return None
+
+
 def actor(doc: Any, offset: int, start: int, end: int) -> Actor | None:
     """The subject phrase of the act an amount belongs to, or None when the parse has none."""
     node = _token_at(doc, offset, start, end)
@@ -112,8 +125,9 @@ def actor(doc: Any, offset: int, start: int, end: int) -> Actor | None:
             subject = [c for c in children if c.dep_ in _SUBJECT]
             if subject:
                 head = subject[0]
-                if head.lower_ in _RELATIVE and node.dep_ in _MODIFIER_CLAUSE:
-                    return _phrase(node.head, offset, node)
+                if head.lower_ in _RELATIVE:
+                    antecedent = _antecedent(head)
+                    return None if antecedent is None else _phrase(antecedent, offset, node)
                 return _phrase(head, offset, node)
             if node.dep_ in _MODIFIER_CLAUSE and node.head.pos_ in {"NOUN", "PROPN"}:
                 return _phrase(node.head, offset, node)  # "Meta conservant une participation"
