@@ -67,29 +67,28 @@ def _parties(d: Draft, family: Callable[[str], str]) -> set[str]:
     return {family(p) for p in (*d.subjects, d.object_id) if p}
 
 
+def _same_fact(a: Draft, b: Draft, family: Callable[[str], str]) -> bool:
+    """Two drafts of one figure state one fact when they name the same subjects, the same two
+    parties (either way round), or overlapping parties with the same kind."""
+    if sorted(a.subjects) == sorted(b.subjects):
+        return True
+    pa, pb = _parties(a, family), _parties(b, family)
+    if not (pa and pb):
+        return False
+    return (len(pa) == 2 and pa == pb) or (bool(pa & pb) and a.kind is b.kind)
+
+
 def _overlapping(group: list[Draft], family: Callable[[str], str]) -> list[list[Draft]]:
-    """Drafts of one figure split by who they are about: parties that overlap (a subject or
-    the counterparty in common, an organisation and its parent alike) are one fact; a draft
-    with no party joins the largest group."""
-    components: list[tuple[set[str], list[Draft]]] = []
-    loose: list[Draft] = []
+    """Drafts of one figure split into facts (single-link clusters of :func:`_same_fact`)."""
+    clusters: list[list[Draft]] = []
     for d in group:
-        parties = _parties(d, family)
-        if not parties:
-            loose.append(d)
-            continue
-        joined = [c for c in components if c[0] & parties]
-        merged_parties, members = set(parties), [d]
+        joined = [c for c in clusters if any(_same_fact(d, other, family) for other in c)]
+        members = [d]
         for c in joined:
-            merged_parties |= c[0]
-            members += c[1]
-            components.remove(c)
-        components.append((merged_parties, members))
-    if not components:
-        return [loose] if loose else []
-    components.sort(key=lambda c: -len(c[1]))
-    components[0][1].extend(loose)
-    return [sorted(c[1], key=lambda d: d.mention.start) for c in components]
+            members += c
+            clusters.remove(c)
+        clusters.append(sorted(members, key=lambda x: x.mention.start))
+    return clusters
 
 
 def merge(drafts: list[Draft], family: Callable[[str], str] = lambda entity: entity) -> list[Draft]:

@@ -271,8 +271,9 @@ class _Document:
         if doc is None:
             return []
         found = syntax.actor(doc, sentence.start, q.start, q.end)
-        if found is None or found.end <= sentence.start:
-            return []
+        clause_start, clause_end = self._clause(sentence, q.start)
+        if found is None or found.start < clause_start or found.end > clause_end:
+            return []  # no subject, or one across a clause break the parse missed
         if self._quote_at(q.start) is not None and self._quote_at(found.start) is None:
             return []  # the amount is quoted speech; the phrase outside it is who speaks
         chosen = []
