@@ -168,6 +168,15 @@ ANAPHORA_COMPANY: Final = _cue(
     r"(?:la|cette)\s+(?:société|firme|entreprise|start-up|startup)|l'entreprise|"
     r"the\s+(?:company|firm|startup|group)|(?:elle|il)(?=\s+(?:a|avait|investit|investirait|dispose))"
 )
+ANAPHOR: Final = re.compile(
+    r"(?:it|they|elle|il|ils|elles|"
+    r"(?:the|this|that|la|le|l'|cette|ce|cet)\s*(?:\w+[\s-]+){0,3}"
+    r"(?:company|firm|group|conglomerate|giant|maker|developer|start-?up|chipmaker|"
+    r"asset-?manager|lab|designer|provider|operator|investor|lender|société|firme|entreprise|"
+    r"groupe|géant|fabricant|constructeur|concepteur|laboratoire|conglomérat|opérateur|"
+    r"fournisseur|investisseur|éditeur|spécialiste|leader|numéro\s+un))",
+    _I,
+)
 BOILERPLATE: Final = re.compile(
     r"^(?:laisser\s+un\s+commentaire|à\s+lire\s+(?:également|aussi)|lire\s+aussi|read\s+more|"
     r"related|cet\s+article\s+ne\s+constitue|this\s+article\s+(?:is\s+not|does\s+not)|"

@@ -286,6 +286,12 @@ class _Document:
                 continue
             chosen.append(m)
         if not chosen:
+            phrase = self.text[found.start : found.end]
+            if len(phrase) < 60 and cues.ANAPHOR.fullmatch(phrase.strip()):
+                antecedent = self._antecedent(found.start)
+                if antecedent:  # "the company", "le groupe", "it": the previous subject
+                    return [EntityMention(found.start, found.start, antecedent, antecedent,
+                                          organisation=antecedent)]  # fmt: skip
             return []
         ids = unique([m.organisation for m in chosen if m.organisation])
         return [next(m for m in chosen if m.organisation == i) for i in ids]
