@@ -33,6 +33,7 @@ class Draft:
     distributive: bool = False
     additional: bool = False  # "4,5 GW supplémentaires": a new fact, never merged
     denies: Draft | None = field(default=None)
+    signals: dict[str, bool] = field(default_factory=dict)  # what the confidence weighed
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,7 @@ class Extraction:
     candidates: tuple[EntityMention, ...]
     denials: tuple[tuple[int, int], ...]  # (index of denying claim, index of denied claim)
     language: str | None = None
+    signals: tuple[dict[str, bool], ...] = ()  # per claim, what its confidence weighed
 
 
 def unique(values: list[str]) -> list[str]:

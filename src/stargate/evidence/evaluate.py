@@ -152,6 +152,20 @@ def same_speaker(predicted: Any, gold: Any, resolve: Resolve) -> bool:
     return False
 
 
+def claim_level_matches(
+    predicted: Sequence[dict[str, Any]], gold: Sequence[dict[str, Any]], resolve: Resolve
+) -> set[int]:
+    """Indexes of the predictions that match a gold claim at the claim level."""
+
+    def subjects(value: Any) -> frozenset[str]:
+        return frozenset(resolve(name) or name.casefold() for name in _names(value) if name)
+
+    pairs = _pairs(
+        predicted, gold, lambda p, g: subjects(p.get("subject")) == subjects(g.get("subject"))
+    )
+    return {i for i, _ in pairs}
+
+
 def score(
     predicted: Sequence[dict[str, Any]],
     gold: Sequence[dict[str, Any]],

@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from stargate.evidence import classify, cues, nlp, syntax
+from stargate.evidence.confidence import score
 from stargate.evidence.consolidate import Draft, Extraction, claim_rows, merge, unique
 from stargate.evidence.documents import detect_language
 from stargate.evidence.mentions import (
@@ -71,6 +72,10 @@ _KIND_BY_UNIT: Final = {
     "power": ClaimKind.CAPACITY, "count": ClaimKind.CAPACITY, "shares": ClaimKind.SHARES,
 }  # fmt: skip
 _CONVERSION: Final = re.compile(r"\s*[(\[]\s*(?:soit|or|i\.e\.|about|environ|~)?\s*")
+_EXTENDED: Final = frozenset(
+    {ClaimKind.STAKE, ClaimKind.SHARE_OF, ClaimKind.CHANGE, ClaimKind.SHARE_PRICE,
+     ClaimKind.UNIT_COST, ClaimKind.TERM, ClaimKind.SHARES}
+)  # fmt: skip
 _PAID: Final = frozenset(
     {ClaimKind.CONTRACT, ClaimKind.LEASE, ClaimKind.PURCHASE, ClaimKind.CAPACITY}
 )
@@ -109,6 +114,7 @@ class _Document:
         self.mentions: list[Mention] = []
         self._mention_starts: list[int] = []
         self.parsed: dict[int, Any] = {}  # sentence index -> spaCy Doc
+        self._source = "none"  # where the current draft's subject came from
         self._set_entities([])
 
     def _set_entities(self, extra: list[EntityMention]) -> None:
@@ -235,6 +241,7 @@ class _Document:
             None if eligible else self._anaphora(start, end, after=q.end)
         )
         actors = self._actor_orgs(q, sentence)
+        self._source = "parse" if actors else "rules"
         if actors:
             subjects = actors
         elif eligible and (anaphora is None or eligible[-1].end > anaphora[0]):
@@ -254,6 +261,8 @@ class _Document:
                 ]
             elif after and not self._object_marked(after[0], start):
                 subjects = [after[0]]
+        if not subjects:
+            self._source = "none"
         subject_ids = unique([m.organisation for m in subjects if m.organisation])
         object_id = None
         others = [m for m in eligible if m.organisation not in subject_ids and not m.is_person]
@@ -617,6 +626,7 @@ class _Document:
                 fallback = self.topic
             if fallback:
                 subjects = [fallback]
+                self._source = "fallback"
         if q.vague and not subjects:
             return None  # vague amounts count only when tied to an organisation
         subjects, object_id = self._orient(kind, subjects, object_id)
@@ -629,9 +639,11 @@ class _Document:
             period = period or "total"
         distributive = bool(cues.DISTRIBUTIVE.search(self.text[start:end])) and len(subjects) > 1
         additional = bool(_ADDITIONAL.search(self.text[start:end]))
-        confidence = self._confidence(q, sentence, subjects, kind, status)
+        signals = self._signals(q, sentence, kind, status)
+        confidence = score(signals)
         return Draft(q, sentence, kind, subjects, object_id, status, polarity, speaker,
-                      confidence, period, distributive, additional=additional)  # fmt: skip
+                     confidence, period, distributive, additional=additional,
+                     signals=signals)  # fmt: skip
 
     def _orient(
         self, kind: ClaimKind, subjects: list[str], object_id: str | None
@@ -669,16 +681,23 @@ class _Document:
             return role_p in {"lab", "cloud"} and role_q == "chips"
         return role_p == "lab" and role_q in {"cloud", "chips", "builder"}
 
-    def _confidence(self, q: Mention, sentence: Sentence, subjects: list[str], kind: ClaimKind,
-                    status: ClaimStatus) -> float:  # fmt: skip
-        score = 0.45
-        score += 0.15 if q.explicit_unit else 0.0
-        score += 0.15 if subjects else -0.10
-        score += 0.10 if kind is not ClaimKind.OTHER else -0.05
-        score -= 0.10 if status is ClaimStatus.REPORTED else 0.0
-        score -= 0.25 if sentence.zone in {"headline", "list"} else 0.0
-        score -= 0.20 if q.vague else 0.0
-        return round(min(max(score, 0.05), 0.95), 2)
+    def _signals(self, q: Mention, sentence: Sentence, kind: ClaimKind,
+                 status: ClaimStatus) -> dict[str, bool]:  # fmt: skip
+        """What :mod:`.confidence` weighs."""
+        return {
+            "explicit_unit": q.explicit_unit,
+            "subject_parse": self._source == "parse",
+            "subject_rules": self._source == "rules",
+            "subject_fallback": self._source == "fallback",
+            "kind_cue": kind is not ClaimKind.OTHER,
+            "hedged": status in {ClaimStatus.REPORTED, ClaimStatus.PLANNED, ClaimStatus.DISPUTED},
+            "headline": sentence.zone in {"headline", "list"},
+            "vague": q.vague,
+            "quoted": self._quote_at(q.start) is not None,
+            "extended_kind": kind in _EXTENDED,
+            "crowded": len({m.organisation for m in self._orgs_in(sentence.start, sentence.end)})
+            >= 3,
+        }
 
     def _denials(self, drafts: list[Draft]) -> list[Draft]:
         """Sentences that deny without a figure ("C'est faux") deny the nearest earlier claim
@@ -750,6 +769,7 @@ class _Document:
         drafts += self._denials(drafts)
         drafts = merge(drafts, self._family)
         claims: list[Claim] = []
+        signals: list[dict[str, bool]] = []
         index: dict[int, int] = {}
         links: list[tuple[int, int]] = []
         for draft in drafts:
@@ -758,12 +778,13 @@ class _Document:
             ):
                 index.setdefault(id(draft), len(claims))
                 claims.append(self._claim(draft, subject_group))
+                signals.append(draft.signals)
         for draft in drafts:
             if draft.denies is not None and id(draft.denies) in index:
                 links.append((index[id(draft)], index[id(draft.denies)]))
         used = {s for c in claims for s in (*c.subjects, c.object_id) if s}
         extra = tuple(m for m in self.extra if m.organisation in used)
-        return Extraction(tuple(claims), extra, tuple(links), self.language)
+        return Extraction(tuple(claims), extra, tuple(links), self.language, tuple(signals))
 
     def _drop_restatements(self, drafts: list[Draft]) -> list[Draft]:
         body = {

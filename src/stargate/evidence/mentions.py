@@ -9,6 +9,7 @@ suffixes; capitalised full names before a speech verb) run over the whole text. 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -217,21 +218,28 @@ def candidates(
     """Organisations and people the gazetteer does not know: spaCy's NER over the analysed
     sentences (``docs``: offset and Doc), then two patterns over the whole text."""
     found: list[EntityMention] = []
+    taken = sorted((m.start, m.end) for m in known)  # spans already named, kept sorted
+    lowercase = set(re.findall(r"(?<![\w'’])\w+", text))  # words written in lower case too
+
+    def free(start: int, end: int) -> bool:
+        i = bisect.bisect_left(taken, (start, start))
+        return not any(a < end and start < b for a, b in taken[max(0, i - 1) : i + 1])
 
     def add(start: int, end: int, label: str) -> None:
-        if any(m.start < end and start < m.end for m in known + found):
+        if not free(start, end):
             return
         raw = text[start:end]
         name = _ELISION.sub("", raw).strip(" .,;:«»\"'’")
         if len(name) < 3 or not name[0].isupper() or "\n" in name or _ROMAN.fullmatch(name):
             return
-        if " " not in name and re.search(rf"(?<![\w'’]){re.escape(name.lower())}(?!\w)", text):
+        if " " not in name and name.lower() in lowercase:
             return  # a capitalised common word ("Train, baby, train"), not a name
         start += raw.find(name)
         person = label == "PER"
         entity_id = f"cand:{slug(name)}"
         found.append(EntityMention(start, start + len(name), entity_id, name, person,
                                    None if person else entity_id))  # fmt: skip
+        bisect.insort(taken, (start, start + len(name)))
 
     for offset, doc in docs:
         for ent in doc.ents:

