@@ -12,6 +12,7 @@ reliability diagram. Usage: python benchmarks/calibration.py [--fit] [--plot FIL
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -54,7 +55,7 @@ def labelled(split: str) -> list[tuple[dict[str, bool], float, bool]]:
 
 def reliability(items: list[tuple[dict[str, bool], float, bool]]) -> dict[str, Any]:
     table = []
-    for low, high in zip(BINS, BINS[1:], strict=False):
+    for low, high in itertools.pairwise(BINS):
         chosen = [right for _, p, right in items if low <= p < high]
         if chosen:
             mean = float(np.mean([p for _, p, _ in items if low <= p < high]))

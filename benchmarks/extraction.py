@@ -17,18 +17,18 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
 
-import json  # noqa: E402
-import re  # noqa: E402
-import resource  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from concurrent.futures import ProcessPoolExecutor  # noqa: E402
-from pathlib import Path  # noqa: E402
+import json
+import re
+import resource
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
-from stargate.evidence import nlp, pipeline  # noqa: E402
-from stargate.evidence.documents import read_document  # noqa: E402
-from stargate.evidence.entities import load_gazetteer  # noqa: E402
-from stargate.ledger.records import Source  # noqa: E402
+from stargate.evidence import nlp, pipeline
+from stargate.evidence.documents import read_document
+from stargate.evidence.entities import load_gazetteer
+from stargate.ledger.records import Source
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "devcorpus"
 TOKEN = re.compile(r"\w+|[^\w\s]")
