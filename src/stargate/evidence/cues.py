@@ -168,6 +168,11 @@ ANAPHORA_COMPANY: Final = _cue(
     r"(?:la|cette)\s+(?:société|firme|entreprise|start-up|startup)|l'entreprise|"
     r"the\s+(?:company|firm|startup|group)|(?:elle|il)(?=\s+(?:a|avait|investit|investirait|dispose))"
 )
+AGREEMENT_VERB: Final = re.compile(
+    r"(?:sign|agre|announc|unveil|struck|strik|ink|enter|reach|conclu|sign|annonc|dévoil|"
+    r"concl|accept|approv|approuv|propos|offer|offr)\w*",
+    _I,
+)
 ANAPHOR: Final = re.compile(
     r"(?:it|they|elle|il|ils|elles|"
     r"(?:the|this|that|la|le|l'|cette|ce|cet)\s*(?:\w+[\s-]+){0,3}"

@@ -482,6 +482,8 @@ class _Document:
             return ClaimStatus.PLANNED, Polarity.ASSERTS
         if cues.SOURCE_BEFORE.search(text):
             return ClaimStatus.REPORTED, Polarity.ASSERTS
+        if (by_tense := self._status_by_tense(q, sentence)) is not None:
+            return by_tense, Polarity.ASSERTS
         if not found:
             if speaker and speaker_org not in subjects:
                 return ClaimStatus.REPORTED, Polarity.ASSERTS
@@ -491,6 +493,24 @@ class _Document:
         if status is ClaimStatus.REPORTED and cues.STATUS_ANNOUNCE.search(text[:centre]):
             status = ClaimStatus.ANNOUNCED  # "a annoncé qu'elle investirait": future in the past
         return status, Polarity.ASSERTS
+
+    def _status_by_tense(self, q: Mention, sentence: Sentence) -> ClaimStatus | None:
+        """The tense of the verb that governs the figure: done (past; an agreement signed is
+        announced), to come (future), hedged (a French conditional reports, an English modal
+        plans); the present says nothing."""
+        doc = self.parsed.get(self._index(sentence))
+        if doc is None:
+            return None
+        verb = syntax.governing_verb(doc, sentence.start, q.start, q.end)
+        found = syntax.tense(verb)
+        if found == "past":
+            agreed = verb is not None and cues.AGREEMENT_VERB.match(verb.text)
+            return ClaimStatus.ANNOUNCED if agreed else ClaimStatus.COMPLETED
+        if found == "future":
+            return ClaimStatus.PLANNED
+        if found == "conditional":
+            return ClaimStatus.REPORTED if self.language == "fr" else ClaimStatus.PLANNED
+        return None
 
     def _speaker(self, position: int) -> str | None:
         sentence = self._sentence_of(position)

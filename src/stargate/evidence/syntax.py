@@ -12,6 +12,7 @@ noun has that noun as actor ("Meta conservant une participation de 20 %").
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -23,6 +24,9 @@ _MODIFIER_CLAUSE: Final = frozenset({"acl", "acl:relcl", "relcl"})
 _RELATIVE: Final = frozenset(
     {"which", "that", "who", "whom", "qui", "que", "lequel", "laquelle", "lesquels", "dont"}
 )
+# French verb endings the tagger sometimes misses: conditional (-rait) and future (-ra, -ront)
+_CONDITIONAL_FR: Final = re.compile(r"\w{2,}r(?:ais|ait|ions|iez|aient)$")
+_FUTURE_FR: Final = re.compile(r"\w{2,}(?:er|ir|r)(?:a|ont|ai|as|ez|ons)$")
 _EXCLUDED_UNDER: Final = frozenset({"relcl", "acl", "acl:relcl", "advcl", "ccomp", "parataxis"})
 
 
@@ -64,6 +68,10 @@ def tense(verb: Any) -> str | None:
                 "devrait", "devraient"}:  # fmt: skip
         return "conditional"
     for token in (verb, *aux):
+        if _CONDITIONAL_FR.search(token.lower_):
+            return "conditional"
+        if _FUTURE_FR.search(token.lower_) and token.pos_ in {"VERB", "AUX"}:
+            return "future"
         morph = token.morph
         if "Cnd" in morph.get("Mood"):
             return "conditional"
