@@ -66,7 +66,12 @@ def test_focus_keeps_the_sentence_before_and_the_budget() -> None:
         ("en", "Oracle said Microsoft, which owns 27.5%, agreed.", "27.5%", "Microsoft"),
         ("en", "OpenAI plans to spend $1.4 trillion on data centres.", "$1.4 trillion", "OpenAI"),
         ("fr", "Nvidia investira 100 milliards de dollars dans OpenAI.", "100 milliards", "Nvidia"),
-        ("fr", "Microsoft a investi 13 milliards de dollars dans OpenAI.", "13 milliards", "Microsoft"),
+        (
+            "fr",
+            "Microsoft a investi 13 milliards de dollars dans OpenAI.",
+            "13 milliards",
+            "Microsoft",
+        ),
     ],
 )
 def test_the_parse_gives_the_actor(language: str, text: str, amount: str, subject: str) -> None:

@@ -34,6 +34,7 @@ from stargate.evidence.mentions import (
     sentences,
 )
 from stargate.evidence.quantities import Mention, find_quantities
+from stargate.evidence.speakers import Speakers
 from stargate.ledger.records import Claim, ClaimKind, ClaimStatus, EntityType, Polarity, Source
 from stargate.units import Bound, Quantity
 
@@ -64,7 +65,6 @@ _GENERIC = re.compile(
     re.IGNORECASE,
 )
 _RATE_IN_CLAUSE = re.compile(r"\b(?:cette\s+année|this\s+year|chaque\s+année|every\s+year)\b", re.I)
-_SIGNATURE = re.compile(r"^\s*[–—-]\s*(?P<who>[^,\n]+)")
 # one character for one character, so every offset in the copy is an offset in the original
 _SAME_LENGTH: Final = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "\u00a0": " ", "\u202f": " ",
                                      "\u2009": " ", "–": "-", "—": "-"})  # fmt: skip
@@ -99,7 +99,7 @@ class Extractor:
         return _Document(source, self.gazetteer).extract()
 
 
-class _Document:
+class _Document(Speakers):
     def __init__(self, source: Source, gazetteer: Gazetteer) -> None:
         self.source = source
         self.raw = source.text  # quotes are cut from the text as given
@@ -510,72 +510,6 @@ class _Document:
             return ClaimStatus.PLANNED
         if found == "conditional":
             return ClaimStatus.REPORTED if self.language == "fr" else ClaimStatus.PLANNED
-        return None
-
-    def _speaker(self, position: int) -> str | None:
-        sentence = self._sentence_of(position)
-        if sentence is None:
-            return None
-        text = self.text
-        quote = self._quote_at(position)
-        if quote is not None:
-            return self._quote_speaker(quote, sentence)
-        sentence_text = text[sentence.start : sentence.end]
-        if source := cues.SOURCE_BEFORE.search(sentence_text):
-            who = source.group("who").strip()
-            entity_id = self.gazetteer.lookup(who) or self.gazetteer.lookup(
-                re.sub(r"^(?:the|le|la|les)\s+", "", who, flags=re.I)
-            )
-            return self.gazetteer.entities[entity_id].name if entity_id else who
-        for m in self._entities_in(sentence.start, position):
-            voice = m.is_person or self.gazetteer.role(m.organisation) == "media"
-            if voice and self._is_speaker(m, sentence):
-                return m.name
-        return None
-
-    def _quote_speaker(self, quote: tuple[int, int], sentence: Sentence) -> str | None:
-        text = self.text
-
-        def people(start: int, end: int) -> list[EntityMention]:
-            return [m for m in self._entities_in(start, end) if m.is_person]
-
-        # "X a déclaré à CNBC : « ..." or "..., glisse-t-il": the first person of the sentence
-        in_sentence = people(sentence.start, quote[0])
-        talking = [
-            m for i, m in enumerate(in_sentence)
-            if (verb := self._verb_end(m, sentence)) is not None
-            and all(other.start >= verb for other in in_sentence[i + 1 :])
-        ]  # fmt: skip
-        if talking:  # "Sam Altman a choisi de répondre : « ... »" beats "attaques de Musk"
-            return talking[0].name
-        after = text[quote[1] : quote[1] + 40]
-        if in_sentence and (
-            cues.INVERSION_AFTER.match(after) or self._is_speaker(in_sentence[0], sentence)
-        ):
-            return in_sentence[0].name
-        # a block quote signed on the next line: "– Elon Musk, sur X"
-        line_end = text.find("\n", quote[1])
-        following = text[line_end : line_end + 200] if line_end >= 0 else ""
-        for line in following.split("\n")[1:4]:
-            if (signature := _SIGNATURE.match(line)) and signature.group("who").strip():
-                who = signature.group("who").strip()
-                entity_id = self.gazetteer.lookup(who)
-                return self.gazetteer.entities[entity_id].name if entity_id else who
-        # inherit from an adjacent earlier quote in the same paragraph
-        earlier = [q for q in self.quotes if q[1] <= quote[0] and quote[0] - q[1] < 60]
-        if earlier:
-            owner = self._sentence_of(earlier[-1][0])
-            if owner is not None:
-                previous = people(owner.start, earlier[-1][0])
-                if previous:
-                    return previous[0].name
-                index = self._index(owner)
-                for s in reversed(self.sentences[max(0, index - 2) : index]):
-                    named = people(s.start, s.end)
-                    if named:
-                        return named[0].name
-        if in_sentence:
-            return in_sentence[0].name
         return None
 
     # -- assembly -------------------------------------------------------------------------
