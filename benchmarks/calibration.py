@@ -36,10 +36,7 @@ def labelled(split: str) -> list[tuple[dict[str, bool], float, bool]]:
     engine = pipeline.extractor(entities)
     gazetteer = engine.gazetteer
 
-    def resolve(name: str) -> str | None:
-        entity_id = gazetteer.lookup(name)
-        return gazetteer.organisation_of(entity_id) if entity_id else None
-
+    resolve = pipeline.resolver(gazetteer)
     with (CORPUS / "split.csv").open(encoding="utf-8") as handle:
         files = [row["file"] for row in csv.DictReader(handle) if row["split"] == split]
     out = []

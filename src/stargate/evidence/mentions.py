@@ -232,6 +232,8 @@ def candidates(
         name = _ELISION.sub("", raw).strip(" .,;:«»\"'’")
         if len(name) < 3 or not name[0].isupper() or "\n" in name or _ROMAN.fullmatch(name):
             return
+        if re.search(r"\b(?:19|20)\d\d\b", name):
+            return  # an event or a period ("GITEX Global 2025"), not an organisation
         if " " not in name and name.lower() in lowercase:
             return  # a capitalised common word ("Train, baby, train"), not a name
         start += raw.find(name)

@@ -46,6 +46,27 @@ def extract_file(
     return extract_document(path, entities, max_bytes=max_bytes)[1]
 
 
+def resolver(gazetteer: Gazetteer) -> Any:
+    """Name -> the organisation it stands for in scoring: a person stands for their
+    organisation and a company's unit for its parent company (AWS -> Amazon), as the gold
+    annotators write them; projects and sites stay themselves."""
+
+    def resolve(name: str) -> str | None:
+        entity_id = gazetteer.lookup(name)
+        entity_id = gazetteer.organisation_of(entity_id) if entity_id else None
+        for _ in range(3):
+            entity = gazetteer.entities.get(entity_id or "")
+            parent = gazetteer.entities.get(entity.parent_id or "") if entity else None
+            if entity is None or parent is None or EntityType.COMPANY not in {
+                entity.type, parent.type
+            } or {entity.type, parent.type} & {EntityType.PROJECT, EntityType.SITE}:
+                break
+            entity_id = parent.id
+        return entity_id
+
+    return resolve
+
+
 def evaluate_rows(
     documents: Sequence[tuple[str, list[dict[str, Any]]]],
     gold_dir: Path,
@@ -58,11 +79,7 @@ def evaluate_rows(
     """
     gazetteer = _gazetteer(tuple(entities))
 
-    def resolve(name: str) -> str | None:
-        entity_id = gazetteer.lookup(name)
-        return gazetteer.organisation_of(entity_id) if entity_id else None
-
-    total, per_document = evaluate(documents, gold_dir, resolve)
+    total, per_document = evaluate(documents, gold_dir, resolver(gazetteer))
     known = dict(languages or {})
     for path, rows in documents:
         if path not in known and rows:
