@@ -88,6 +88,10 @@ NOT_TERM_AFTER: Final = re.compile(
     r"de\s+(?:retard|travaux|construction|prison)|of\s+(?:delay|work|construction))",
     _I,
 )
+CHANGED: Final = _cue(
+    r"étend\w*|étendu\w*|prolong\w*|allong\w*|raccourci\w*|réduit\w*|extend\w*|shorten\w*|"
+    r"lengthen\w*|moved|cut|converged|passée?s?"
+)
 SPREAD: Final = re.compile(r"(?:over|sur|pendant|durant|during|for)\b", _I)
 PER_GIGAWATT_VERB: Final = re.compile(
     r"\b(?:coût\w*|cost\w*|représent\w*|revient|reviendrait|vaut|requires?|require|needs?|"
@@ -134,29 +138,32 @@ def money_change(clause: str, start: int, end: int) -> int | None:
     if compared is not None:
         direction = compared.group("dir").lower()
         return -1 if direction in {"less", "lower", "below", "de moins", "en dessous"} else 1
-    before = clause[max(0, start - 50) : start]
+    before, after = clause[max(0, start - 30) : start], clause[end : end + 20]
     around = clause[max(0, start - 80) : end + 80]
-    if VALUE_LOST.search(before) and MARKET_VALUE.search(around):
+    if (VALUE_LOST.search(before) or VALUE_LOST.match(after.lstrip())) and MARKET_VALUE.search(
+        around
+    ):
         return -1
     return None
 
 
-def is_share_price(clause: str, start: int, end: int, amount: Decimal, scaled: bool) -> bool:
-    """A money figure written without a scale word, below 100,000, beside share words."""
-    if scaled or amount >= 100_000:
+def is_share_price(sentence: str, start: int, end: int, amount: Decimal) -> bool:
+    """A money figure below 100,000 in a sentence about shares ("rose 4.5% to $255.29")."""
+    if amount >= 100_000:
         return False
-    return bool(SHARE_WORDS.search(clause[max(0, start - 120) : end + 60]))
+    return bool(SHARE_WORDS.search(sentence[max(0, start - 160) : end + 60]))
 
 
-def is_term(clause: str, start: int, end: int) -> bool:
-    """Whether a duration at [start, end) of ``clause`` is the term of a deal or an asset."""
+def is_term(clause: str, start: int, end: int, before: str = "") -> bool:
+    """Whether a duration at [start, end) of ``clause`` is the term of a deal or an asset
+    (``before``: the previous sentence, for "la leur" after "leur durée d'amortissement")."""
     if NOT_TERM_BEFORE.search(clause[max(0, start - 25) : start]):
         return False
     if SPREAD.match(clause[start:end]):
         return False  # "over seven years", "sur cinq ans": a spread, not a term
     if NOT_TERM_AFTER.match(clause[end:]):
         return False
-    return bool(TERM.search(clause))
+    return bool(TERM.search(clause) or (CHANGED.search(clause) and TERM.search(before)))
 
 
 def per_unit_divisor(clause: str, power_end: int, money_start: int) -> bool:

@@ -65,6 +65,10 @@ def _information(d: Draft) -> tuple[int, ...]:
     )
 
 
+# figures that recur as distinct facts (a 3-year schedule, a 5% rise): merged only within a sentence
+_PER_SENTENCE = frozenset({ClaimKind.TERM, ClaimKind.CHANGE, ClaimKind.SHARE_PRICE})
+
+
 def _parties(d: Draft, family: Callable[[str], str]) -> set[str]:
     return {family(p) for p in (*d.subjects, d.object_id) if p}
 
@@ -104,6 +108,7 @@ def merge(drafts: list[Draft], family: Callable[[str], str] = lambda entity: ent
             q.amount, q.unit, q.amount_max, d.polarity,
             d.kind if d.kind is ClaimKind.PURCHASE else None,
             d.mention.start if d.additional else None,
+            d.sentence.start if d.kind in _PER_SENTENCE else None,
         )  # fmt: skip
         keyed.setdefault(key, []).append(d)
     groups = [part for group in keyed.values() for part in _overlapping(group, family)]

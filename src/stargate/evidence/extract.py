@@ -524,7 +524,10 @@ class _Document(Speakers):
             found = classify.ratio_kind(clause, a, b)
             return None if found is None else (found[0], _signed(q, found[1]))
         if q.category == "duration":
-            if not classify.is_term(clause, a, b) or self._spreads_money(q, sentence):
+            index = self._index(sentence)
+            previous = self.sentences[index - 1] if index else None
+            before = self.text[previous.start : previous.end] if previous else ""
+            if not classify.is_term(clause, a, b, before) or self._spreads_money(q, sentence):
                 return None
             return ClaimKind.TERM, q
         if q.category == "unit_price":
@@ -548,7 +551,8 @@ class _Document(Speakers):
             if ones and classify.per_unit_divisor(clause, ones[-1].end - start, a):
                 per = Quantity(q.quantity.amount, f"{unit}/{ones[-1].quantity.unit}")
                 return ClaimKind.UNIT_COST, replace(q, quantity=per, category="unit_price")
-            if classify.is_share_price(clause, a, b, q.quantity.amount, False):
+            sentence_text, offset = self.text[sentence.start : sentence.end], start - sentence.start
+            if classify.is_share_price(sentence_text, a + offset, b + offset, q.quantity.amount):
                 price = replace(q.quantity, unit=f"{unit}/share")
                 return ClaimKind.SHARE_PRICE, replace(q, quantity=price, category="unit_price")
             if (sign := classify.money_change(clause, a, b)) is not None:

@@ -57,9 +57,12 @@ def resolver(gazetteer: Gazetteer) -> Any:
         for _ in range(3):
             entity = gazetteer.entities.get(entity_id or "")
             parent = gazetteer.entities.get(entity.parent_id or "") if entity else None
-            if entity is None or parent is None or EntityType.COMPANY not in {
-                entity.type, parent.type
-            } or {entity.type, parent.type} & {EntityType.PROJECT, EntityType.SITE}:
+            if (
+                entity is None
+                or parent is None
+                or EntityType.COMPANY not in {entity.type, parent.type}
+                or {entity.type, parent.type} & {EntityType.PROJECT, EntityType.SITE}
+            ):
                 break
             entity_id = parent.id
         return entity_id

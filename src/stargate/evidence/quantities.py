@@ -138,7 +138,8 @@ _SCALES: Final = (
 _SCALE_RE: Final = "|".join(f"(?:{p})" for p, _ in _SCALES)
 _CURRENCY_WORDS: Final = (
     (
-        r"de\s+dollars?(?:\s+(?:américains|us))?|dollars?(?:\s+(?:américains|us))?|usd|us\$|\$",
+        r"de\s+dollars?(?:\s+(?:américains|us))?|dollars?(?:\s+(?:américains|us))?|"
+        r"u\.?s\.?\s+dollars?|usd|us\$|\$",
         "USD",
     ),
     (r"d'euros?|euros?|eur|€", "EUR"),
