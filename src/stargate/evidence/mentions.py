@@ -197,6 +197,10 @@ def _non_overlapping(mentions: list[EntityMention]) -> list[EntityMention]:
 # -- statistical and pattern candidates -------------------------------------------------------
 
 
+_TITLE = re.compile(  # a title before a name: "CFO Jane Doe", "le PDG Jean Dupont"
+    r"^(?:(?:CEO|CFO|COO|CTO|CIO|President|Chairman|Chairwoman|PDG|DG|Président|Présidente|"
+    r"Directeur|Directrice|M\.|Mme|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)\s+)+"
+)
 _ROMAN = re.compile(r"[IVXLCDM]+(?:e|er|ème)?", re.IGNORECASE)
 _ELISION = re.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
 _COMPANY = re.compile(
@@ -229,7 +233,7 @@ def candidates(
         if not free(start, end):
             return
         raw = text[start:end]
-        name = _ELISION.sub("", raw).strip(" .,;:«»\"'’")
+        name = _TITLE.sub("", _ELISION.sub("", raw)).strip(" .,;:«»\"'’")
         if len(name) < 3 or not name[0].isupper() or "\n" in name or _ROMAN.fullmatch(name):
             return
         if re.search(r"\b(?:19|20)\d\d\b", name):
