@@ -310,4 +310,5 @@ def test_confidence_is_calibrated_and_below_the_threshold_goes_to_review() -> No
     sure = score({"explicit_unit": True, "subject_parse": True, "kind_cue": True})
     unsure = score({"vague": True, "headline": True})
     assert sure >= REVIEW_THRESHOLD > unsure
-    assert needs_review(unsure) and not needs_review(sure)
+    assert needs_review(unsure)
+    assert not needs_review(sure)

@@ -211,7 +211,7 @@ def test_any_text_gives_mentions_in_the_domain(text: str) -> None:
 
 
 NEWS_ALPHABET = st.sampled_from(
-    list("0123456789 ,.-+%$€()") + ["GW", " gigawatts", " par action", " a share", " per chip",
+    [*"0123456789 ,.-+%$€()", "GW", " gigawatts", " par action", " a share", " per chip",
     "-year", " ans", " years", " et demi", " millions d'actions", " million shares", " milliards",
     " billion", " dollars", " chacun", " each", " un ", " a ", "une centaine de ", "from ",
     " to ", " à ", "Nvidia ", "chips", " de ", "\u00a0", "\u202f"]
