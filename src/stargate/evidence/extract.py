@@ -24,6 +24,7 @@ from typing import Any, Final
 from stargate.evidence import classify, cues, nlp, syntax
 from stargate.evidence.confidence import score
 from stargate.evidence.consolidate import Draft, Extraction, claim_rows, merge, unique
+from stargate.evidence.document_rules import DocumentRules
 from stargate.evidence.documents import detect_language
 from stargate.evidence.mentions import (
     EntityMention,
@@ -99,7 +100,7 @@ class Extractor:
         return _Document(source, self.gazetteer).extract()
 
 
-class _Document(Speakers):
+class _Document(Speakers, DocumentRules):
     def __init__(self, source: Source, gazetteer: Gazetteer) -> None:
         self.source = source
         self.raw = source.text  # quotes are cut from the text as given
@@ -657,66 +658,6 @@ class _Document(Speakers):
             >= 3,
         }
 
-    def _denials(self, drafts: list[Draft]) -> list[Draft]:
-        """Sentences that deny without a figure ("C'est faux") deny the nearest earlier claim
-        about an organisation they name, else the nearest earlier disputed claim."""
-        found: list[Draft] = []
-        with_amount = {d.sentence for d in drafts}
-        for sentence in self.sentences:
-            text = self.text[sentence.start : sentence.end]
-            if (
-                sentence in with_amount
-                or sentence.zone == "boilerplate"
-                or not cues.STATUS_DENIED.search(text)
-            ):
-                continue
-            named = {m.organisation for m in self._orgs_in(sentence.start, sentence.end)}
-            earlier = [
-                d
-                for d in drafts
-                if d.mention.start < sentence.start and d.polarity is Polarity.ASSERTS
-            ]
-            target = next((d for d in reversed(earlier) if named & set(d.subjects)), None)
-            target = target or next(
-                (d for d in reversed(earlier) if d.status is ClaimStatus.DISPUTED), None
-            )
-            if target is None:
-                continue
-            speaker = self._speaker(
-                sentence.start + text.find("«") if "«" in text else sentence.start
-            )
-            if speaker is None:
-                people = [m for m in self._entities_in(sentence.start, sentence.end) if m.is_person]
-                speaker = people[0].name if people else None
-            confidence = round(max(0.05, target.confidence - 0.1), 2)
-            denial = replace(
-                target,
-                sentence=sentence,
-                status=ClaimStatus.DENIED,
-                polarity=Polarity.DENIES,
-                speaker=speaker,
-                confidence=confidence,
-                denies=target,
-            )
-            found.append(denial)
-        return found
-
-    def _reciprocal(self, drafts: list[Draft]) -> list[Draft]:
-        """ "X invests N in Y, and Y turns back to X": Y's purchase from X, as reported."""
-        extra: list[Draft] = []
-        for d in drafts:
-            text = self.text[d.sentence.start : d.sentence.end]
-            if (
-                d.kind is ClaimKind.INVESTMENT
-                and d.object_id
-                and len(d.subjects) == 1
-                and cues.RECIPROCAL.search(text)
-            ):
-                extra.append(replace(d, kind=ClaimKind.PURCHASE, subjects=[d.object_id],
-                                     object_id=d.subjects[0], status=ClaimStatus.REPORTED,
-                                     confidence=round(d.confidence - 0.15, 2)))  # fmt: skip
-        return extra
-
     def extract(self) -> Extraction:
         self.mentions = find_quantities(self.text, language=self.language, include=_CATEGORIES)
         self._mention_starts = [m.start for m in self.mentions]
@@ -743,18 +684,6 @@ class _Document(Speakers):
         used = {s for c in claims for s in (*c.subjects, c.object_id) if s}
         extra = tuple(m for m in self.extra if m.organisation in used)
         return Extraction(tuple(claims), extra, tuple(links), self.language, tuple(signals))
-
-    def _drop_restatements(self, drafts: list[Draft]) -> list[Draft]:
-        body = {
-            (d.mention.quantity.amount, d.mention.quantity.unit)
-            for d in drafts
-            if d.sentence.zone == "body"
-        }
-
-        def figure(d: Draft) -> tuple[Decimal, str]:
-            return d.mention.quantity.amount, d.mention.quantity.unit
-
-        return [d for d in drafts if d.sentence.zone == "body" or figure(d) not in body]
 
     def _claim(self, draft: Draft, subjects: list[str]) -> Claim:
         s = draft.sentence
