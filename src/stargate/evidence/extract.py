@@ -116,6 +116,8 @@ class _Document(Speakers, DocumentRules):
         self._mention_starts: list[int] = []
         self.parsed: dict[int, Any] = {}  # sentence index -> spaCy Doc
         self._source = "none"  # where the current draft's subject came from
+        self._project: tuple[str | None] | None = None
+        self._breaks: dict[int, list[tuple[int, int]]] = {}
         self._set_entities([])
 
     def _set_entities(self, extra: list[EntityMention]) -> None:
@@ -123,6 +125,7 @@ class _Document(Speakers, DocumentRules):
         self.entities = sorted(self.known + extra, key=lambda m: m.start)
         self._entity_starts = [m.start for m in self.entities]
         self.topic = self._topic()
+        self._project = None
 
     def _analyse(self) -> None:
         """Parse the sentences that hold a quantity (and the one before each) with spaCy; its
@@ -167,7 +170,12 @@ class _Document(Speakers, DocumentRules):
         return counts.most_common(1)[0][0] if counts else None
 
     def _topic_project(self) -> str | None:
-        """The project the article is about, for "le projet" / "the venture"."""
+        """The project the article is about, for "le projet" / "the venture" (computed once)."""
+        if self._project is None:
+            self._project = (self._count_projects(),)
+        return self._project[0]
+
+    def _count_projects(self) -> str | None:
         counts = Counter(
             m.organisation for m in self.entities
             if m.organisation in self.gazetteer.entities
@@ -190,12 +198,18 @@ class _Document(Speakers, DocumentRules):
         return [m for m in self.entities[i:j] if m.end <= end]
 
     def _clause(self, sentence: Sentence, position: int) -> tuple[int, int]:
+        breaks = self._breaks.get(sentence.start)
+        if breaks is None:
+            breaks = [
+                m.span() for m in cues.CLAUSE_BREAK.finditer(self.text, sentence.start, sentence.end)
+            ]  # fmt: skip
+            self._breaks[sentence.start] = breaks
         start, end = sentence.start, sentence.end
-        for match in cues.CLAUSE_BREAK.finditer(self.text, sentence.start, sentence.end):
-            if match.end() <= position:
-                start = max(start, match.end())
-            elif match.start() >= position:
-                end = min(end, match.start())
+        for a, b in breaks:
+            if b <= position:
+                start = max(start, b)
+            elif a >= position:
+                end = min(end, a)
                 break
         return start, end
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
@@ -54,7 +55,7 @@ class Mention:
 @dataclass(frozen=True, slots=True)
 class _Clean:
     text: str
-    origin: list[int]  # origin[i] = index in the original text of cleaned character i
+    origin: Sequence[int]  # origin[i] = index in the original text of cleaned character i
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         if end <= start:
@@ -62,7 +63,19 @@ class _Clean:
         return self.origin[start], self.origin[end - 1] + 1
 
 
+_SAME_SIZE: Final = str.maketrans(
+    {
+        **dict.fromkeys(_SPACES, " "),
+        **dict.fromkeys(_APOSTROPHES, "'"),
+        **dict.fromkeys(_DASHES, "-"),
+    }
+)
+_DROP_RE: Final = re.compile(f"[{''.join(sorted(_DROP))}]")
+
+
 def clean(text: str) -> _Clean:
+    if not _DROP_RE.search(text):  # one character for one: the map is the identity
+        return _Clean(text.translate(_SAME_SIZE), array("q", range(len(text) + 1)))
     out: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
@@ -368,7 +381,7 @@ def find_quantities(
     taken: list[tuple[int, int]] = []  # cleaned spans already claimed by a mention
     money: list[tuple[Mention, int, int]] = []  # money mentions with their cleaned spans
 
-    for match in _AMOUNT.finditer(source):
+    for match in _amounts(source):
         mention = _mention(match, source, cleaned, currency, language)
         if mention is None:
             continue
@@ -398,6 +411,34 @@ def find_quantities(
             continue
         kept.append(mention)
     return kept
+
+
+_ANCHOR: Final = re.compile(
+    rf"\d+|\b(?:{_LEAD_RE}|{_APPROX_RE}|half|first|premier)\b"
+    rf"|\b(?:an?|une?)\s+(?=(?:{_SCALE_RE}|gigawatt|mégawatt|megawatt)\b)",
+    re.IGNORECASE,
+)
+_BEFORE: Final = 48  # longest bound and currency words before a number ("un peu moins de US$")
+_AFTER: Final = 160  # a match never runs longer than this past its number
+
+
+def _amounts(source: str) -> Iterable[re.Match[str]]:
+    """The matches ``_AMOUNT.finditer(source)`` gives, found only near anchors (digits and
+    number words) so that long texts without figures are not scanned position by position."""
+    pos, size = 0, len(source)
+    for anchor in _ANCHOR.finditer(source):
+        if anchor.end() <= pos:
+            continue
+        start = max(pos, anchor.start() - _BEFORE)
+        endpos = min(size, anchor.end() + _AFTER)
+        match = _AMOUNT.search(source, start, endpos)
+        if match is not None and match.end() > endpos - _BEFORE and endpos < size:
+            match = _AMOUNT.search(source, start)  # near the window's end: read on
+        if match is None or match.start() > anchor.end():
+            pos = max(pos, anchor.end())
+            continue
+        yield match
+        pos = max(match.end(), match.start() + 1)
 
 
 def _mention(
