@@ -200,10 +200,8 @@ class _Document(Speakers, DocumentRules):
     def _clause(self, sentence: Sentence, position: int) -> tuple[int, int]:
         breaks = self._breaks.get(sentence.start)
         if breaks is None:
-            breaks = [
-                m.span() for m in cues.CLAUSE_BREAK.finditer(self.text, sentence.start, sentence.end)
-            ]  # fmt: skip
-            self._breaks[sentence.start] = breaks
+            found = cues.CLAUSE_BREAK.finditer(self.text, sentence.start, sentence.end)
+            breaks = self._breaks[sentence.start] = [m.span() for m in found]
         start, end = sentence.start, sentence.end
         for a, b in breaks:
             if b <= position:
