@@ -1,15 +1,18 @@
 """Sentence-level claims from French and English news: who, to whom, what kind, how much, over
 what period, said by whom, with the exact sentence as quote.
 
-One claim per money, power or accelerator-count mention that is not boilerplate. The subject is
-the nearest organisation before the amount in its clause (coordinated organisations join it),
-skipping organisations marked as objects by a preposition and people who are speakers; then
-anaphora ("le projet", "la société"), a first-person quote's speaker, the first organisation
-after the amount, the previous sentence's organisation, and for titles the article's topic.
-Contracts and purchases are oriented by role (a lab pays its cloud, a buyer pays its chip
-vendor). Status and polarity come from cue lexicons (:mod:`.cues`); a denial without a figure
-copies the proposition it denies. Claims repeated within a document merge; headline and list
-restatements of a figure in the body are dropped. Rules are documented in ``docs/extraction.md``.
+One claim per figure that is not boilerplate: money, power, accelerator counts, percentages
+(stakes, shares of, changes), share prices, unit costs, terms and share counts (kinds in
+:mod:`.classify`). The subject is the actor the dependency parse gives the amount's verb
+(:mod:`.syntax`, on the sentences :mod:`.nlp` analyses); failing that, the nearest organisation
+before the amount in its clause (coordinated organisations join it), skipping organisations
+marked as objects by a preposition and people who are speakers; then anaphora ("le projet", "la
+société"), a first-person quote's speaker, the first organisation after the amount, the previous
+sentence's organisation, and for titles the article's topic. Deals are oriented by role (a lab
+pays its cloud, a buyer pays its chip vendor). Status comes from cue lexicons (:mod:`.cues`) and
+the governing verb's tense; speakers from :mod:`.speakers`; confidence from :mod:`.confidence`.
+Document-level rules (:mod:`.document_rules`, :mod:`.consolidate`) drop restatements, copy
+denials and merge repeated facts. Rules are documented in ``docs/extraction.md``.
 """
 
 from __future__ import annotations
