@@ -11,7 +11,8 @@ from typing import Any
 from stargate.jsonable import jsonable
 from stargate.ledger.records import Source, StoredClaim
 from stargate.ledger.store import Store
-from stargate.world.world import World, from_ledger
+from stargate.world.curated import bundled
+from stargate.world.world import Evidence, World, build_world, with_bundled_curation
 
 CONTEXT_CHARS = 240
 MEMO_LIMIT = 2048  # rendered responses kept per snapshot
@@ -69,7 +70,11 @@ def build(store: Store, at: tuple[int, ...]) -> Snapshot:
     sources = {s.id: s for s in store.sources()}
     stored = store.claims()
     canonical = store.canonical_ids()
-    world = from_ledger(store.entities(), sources, stored, store.claim_links(), canonical)
+    evidence = Evidence(
+        entities=store.entities(), sources=sources, claims=stored, links=store.claim_links(),
+        canonical=canonical, deals=store.deals.all(), deal_links=store.deals.links(),
+    )  # fmt: skip
+    world = build_world(with_bundled_curation(evidence), bundled())
     names = dict(zip(world.entities["id"], world.entities["name"], strict=True))
     return Snapshot(at, world, {c.id: c for c in stored}, sources, canonical, names)
 
