@@ -136,7 +136,10 @@ SPEECH_VERBS: Final = (
     r"a\s+ajouté|ajoute|a\s+reconnu|reconnaît|a\s+fait\s+savoir|fait\s+savoir|a\s+communiqué|"
     r"said|says|told|wrote|writes|stated|explained|tweeted|posted|warned|noted|reported|added|"
     r"claimed|argued|replied|responded|announced|disclosed|revealed|confirmed|estimated|"
-    r"projected|expects|expected|predicted|believes|indicated|cited|says\s+that|said\s+that"
+    r"projected|expects|expected|predicted|believes|indicated|cited|says\s+that|said\s+that|"
+    r"indiquant|affirmant|expliquant|déclarant|estimant|assurant|précisant|soulignant|ajoutant|"
+    r"répondre|réagir|rétorquer|répliquer|saying|stating|claiming|writing|noting|arguing|"
+    r"adding|telling|to\s+say|to\s+respond|to\s+reply"
 )
 SOURCE_BEFORE: Final = re.compile(
     r"(?:selon|d'après|according\s+to|cité\s+par|as\s+reported\s+by)\s+(?P<who>[^,.;:«»\"]{2,60})",
