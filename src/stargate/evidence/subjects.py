@@ -1,0 +1,306 @@
+"""Who a figure is about: the subject (payer, investor, lender, offtaker) and the counterparty.
+
+The subject is the actor the dependency parse gives the amount's verb (:mod:`.syntax`);
+failing that, the nearest organisation before the amount in its clause (coordinated
+organisations join it), skipping organisations marked as objects by a preposition and people who
+are speakers; then anaphora ("le projet", "la société"), a first-person quote's speaker, the
+first organisation after the amount. Deals are oriented by role (a lab pays its cloud, a buyer
+pays its chip vendor). Rules are documented in ``docs/extraction.md``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Final
+
+from stargate.evidence import cues, syntax
+from stargate.evidence.consolidate import unique
+from stargate.evidence.mentions import EntityMention, Gazetteer, Sentence
+from stargate.evidence.quantities import Mention
+from stargate.ledger.records import ClaimKind
+
+_OBJECT_PREP = re.compile(
+    r"(?:\b(?:avec|auprès\s+(?:de|d')|chez|dans|envers|vers|par|with|in|into|to|from|on|at|by|"
+    r"towards|alongside|sur)|(?<!quant\s)\bà)\s+(?:\S+\s+){0,2}(?:d'|l'|de\s+|du\s+|des\s+)?$",
+    re.IGNORECASE,
+)
+_TOPIC = re.compile(r"(?:quant\s+à|s'agissant\s+d[e']|pour|as\s+for|for)\s*$", re.IGNORECASE)
+_COORDINATION = re.compile(
+    r"^\s*(?:\w+\s+)?(?:,|et|and|&|ainsi\s+que|as\s+well\s+as|or|ou)\s*"
+    r"(?:de\s+|d'|du\s+|le\s+|la\s+|les\s+|l'|the\s+)?(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_CONJUNCTION = re.compile(r"\b(?:et|and|ainsi\s+que|as\s+well\s+as|or|ou)\b|&", re.IGNORECASE)
+GENERIC = re.compile(
+    r"\b(?:généralement|en\s+général|en\s+moyenne|habituellement|typiquement|typically|"
+    r"usually|on\s+average|generally|per\s+gigawatt|par\s+gigawatt)\b",
+    re.IGNORECASE,
+)
+_PAID: Final = frozenset(
+    {ClaimKind.CONTRACT, ClaimKind.LEASE, ClaimKind.PURCHASE, ClaimKind.CAPACITY}
+)
+
+
+class Subjects:
+    """Subject and counterparty rules for the document reader (:class:`.extract._Document`)."""
+
+    text: str
+    gazetteer: Gazetteer
+    sentences: list[Sentence]
+    parsed: dict[int, Any]
+    _source: str
+
+    def _clause(self, sentence: Sentence, position: int) -> tuple[int, int]:
+        raise NotImplementedError
+
+    def _orgs_in(self, start: int, end: int) -> list[EntityMention]:
+        raise NotImplementedError
+
+    def _entities_in(self, start: int, end: int) -> list[EntityMention]:
+        raise NotImplementedError
+
+    def _quote_at(self, position: int) -> tuple[int, int] | None:
+        raise NotImplementedError
+
+    def _is_speaker(self, mention: EntityMention, sentence: Sentence) -> bool:
+        raise NotImplementedError
+
+    def _speaker(self, position: int) -> str | None:
+        raise NotImplementedError
+
+    def _sentence_of(self, position: int) -> Sentence | None:
+        raise NotImplementedError
+
+    def _index(self, sentence: Sentence) -> int:
+        raise NotImplementedError
+
+    def _topic_project(self) -> str | None:
+        raise NotImplementedError
+
+    def _can_act(self, entity_id: str) -> bool:
+        raise NotImplementedError
+
+    def _subjects(self, q: Mention, sentence: Sentence) -> tuple[list[str], str | None]:
+        start, end = self._clause(sentence, q.start)
+        clause_text = self.text[start:end]
+        if GENERIC.search(clause_text):
+            return [], None
+        orgs = [m for m in self._orgs_in(start, end) if not (q.start <= m.start < q.end)]
+        before = [m for m in orgs if m.end <= q.start]
+        after = [m for m in orgs if m.start >= q.end]
+        objects = [m for m in before if self._object_marked(m, start)]
+        voices = self._voices(sentence, q)
+        eligible = [
+            m for m in before
+            if m not in objects and not any(a <= m.start < b for a, b in voices)
+        ]  # fmt: skip
+        subjects: list[EntityMention] = []
+        anaphora = self._anaphora(start, q.start) or (
+            None if eligible else self._anaphora(start, end, after=q.end)
+        )
+        actors = self._actor_orgs(q, sentence)
+        self._source = "parse" if actors else "rules"
+        if actors:
+            subjects = actors
+        elif eligible and (anaphora is None or eligible[-1].end > anaphora[0]):
+            subjects = self._coordinated(eligible, start)
+        elif anaphora is not None:
+            position, entity_id = anaphora
+            subjects = [
+                EntityMention(position, position, entity_id, entity_id, organisation=entity_id)
+            ]
+        else:
+            speaker_org = self._first_person_org(q)
+            if speaker_org:
+                subjects = [
+                    EntityMention(
+                        q.start, q.start, speaker_org, speaker_org, organisation=speaker_org
+                    )
+                ]
+            elif after and not self._object_marked(after[0], start):
+                subjects = [after[0]]
+        if not subjects:
+            self._source = "none"
+        subject_ids = unique([m.organisation for m in subjects if m.organisation])
+        object_id = None
+        others = [m for m in eligible if m.organisation not in subject_ids and not m.is_person]
+        lone = others if len(others) == 1 else []  # "Oracle will provide OpenAI with 4.5 GW"
+        for m in (*after, *reversed(objects), *lone):
+            if m.organisation and m.organisation not in subject_ids and not m.is_person:
+                object_id = m.organisation
+                break
+        return subject_ids, object_id
+
+    def _actor_orgs(self, q: Mention, sentence: Sentence) -> list[EntityMention]:
+        """The organisations in the subject phrase the dependency parse gives the amount's act
+        (people stand for their organisation; media and speakers do not pay)."""
+        doc = self.parsed.get(self._index(sentence))
+        if doc is None:
+            return []
+        found = syntax.actor(doc, sentence.start, q.start, q.end)
+        clause_start, clause_end = self._clause(sentence, q.start)
+        if found is None or found.start < clause_start or found.end > clause_end:
+            return []  # no subject, or one across a clause break the parse missed
+        if self._quote_at(q.start) is not None and self._quote_at(found.start) is None:
+            return []  # the amount is quoted speech; the phrase outside it is who speaks
+        chosen = []
+        for m in self._entities_in(found.start, found.end):
+            if any(a <= m.start < b for a, b in found.excluded):
+                continue
+            if m.organisation is None or not self._can_act(m.organisation):
+                continue
+            if m.is_person and self._is_speaker(m, sentence):
+                continue
+            chosen.append(m)
+        if not chosen:
+            phrase = self.text[found.start : found.end]
+            if len(phrase) < 60 and cues.ANAPHOR.fullmatch(phrase.strip()):
+                antecedent = self._antecedent(found.start)
+                if antecedent:  # "the company", "le groupe", "it": the previous subject
+                    return [EntityMention(found.start, found.start, antecedent, antecedent,
+                                          organisation=antecedent)]  # fmt: skip
+            return []
+        ids = unique([m.organisation for m in chosen if m.organisation])
+        return [next(m for m in chosen if m.organisation == i) for i in ids]
+
+    def _object_marked(self, mention: EntityMention, clause_start: int) -> bool:
+        before = self.text[max(clause_start, mention.start - 40) : mention.start]
+        if _TOPIC.search(before):
+            return False
+        return bool(_OBJECT_PREP.search(before))
+
+    def _voices(self, sentence: Sentence, q: Mention) -> list[tuple[int, int]]:
+        """Spans from a speaking person (or source) to their speech verb, outside the quote
+        that holds the amount: who talks is not who pays."""
+        spans = []
+        for m in self._entities_in(sentence.start, q.start):
+            if self._in_quote(m, q):
+                continue
+            if not (m.is_person or self.gazetteer.role(m.organisation) == "media"):
+                continue
+            after = self.text[m.end : min(sentence.end, m.end + 90)]
+            verb = re.match(rf"^[^.;«»:]{{0,70}}?\b(?:{cues.SPEECH_VERBS})\b", after, re.I)
+            if verb:
+                spans.append((m.start, m.end + verb.end()))
+        return spans
+
+    def _in_quote(self, mention: EntityMention, q: Mention) -> bool:
+        quote = self._quote_at(q.start)
+        return quote is not None and quote[0] <= mention.start < quote[1]
+
+    def _coordinated(self, eligible: list[EntityMention], clause_start: int) -> list[EntityMention]:
+        """ "A, B et C": the step next to the last member needs a conjunction, earlier steps may
+        be commas (so an apposition "A, B et C, le projet D" stays D alone)."""
+        group = [eligible[-1]]
+        for m in reversed(eligible[:-1]):
+            gap = self.text[m.end : group[0].start]
+            if not _COORDINATION.match(gap):
+                break
+            if len(group) == 1 and not _CONJUNCTION.search(gap):
+                break
+            if m.organisation != group[0].organisation:
+                group.insert(0, m)
+        return group
+
+    def _anaphora(self, start: int, end: int, after: int | None = None) -> tuple[int, str] | None:
+        """The last anaphor in ``[start, end)`` ("le projet" -> topic project, "la société" ->
+        previous organisation); with ``after``, only anaphors at or after that position."""
+        if after is not None:
+            start = after
+        window = self.text[start:end]
+        project = list(cues.ANAPHORA_PROJECT.finditer(window))
+        company = list(cues.ANAPHORA_COMPANY.finditer(window))
+        best: tuple[int, str] | None = None
+        if project and (project_id := self._topic_project()):
+            best = (start + project[-1].start(), project_id)
+        company = [c for c in company if not self._named_after(start + c.end())]
+        project = [p for p in project if not self._named_after(start + p.end())]
+        if company:
+            position = start + company[-1].start()
+            antecedent = self._antecedent(position)
+            if antecedent and (best is None or position > best[0]):
+                best = (position, antecedent)
+        return best
+
+    def _antecedent(self, position: int) -> str | None:
+        """What "la société" / "the company" refers to: the first organisation earlier in the
+        same sentence, else the first organisation of the previous sentence (its subject, in
+        news prose), else the last organisation mentioned before."""
+        sentence = self._sentence_of(position)
+        if sentence is None:
+            return None
+
+        def organisations(start: int, end: int) -> list[EntityMention]:
+            return [m for m in self._orgs_in(start, end) if not m.is_person]
+
+        here = organisations(sentence.start, position)
+        if here:
+            return here[0].organisation
+        index = self._index(sentence)
+        if index > 0:
+            previous = self.sentences[index - 1]
+            found = organisations(previous.start, previous.end)
+            if found:
+                return found[0].organisation
+        earlier = organisations(0, position)
+        return earlier[-1].organisation if earlier else None
+
+    def _named_after(self, position: int) -> bool:
+        """ "la start-up chinoise DeepSeek": a name right after the noun is an apposition."""
+        return bool(self._entities_in(position, position + 26))
+
+    def _first_person_org(self, q: Mention) -> str | None:
+        quote = self._quote_at(q.start)
+        if quote is None or not cues.FIRST_PERSON.search(self.text[quote[0] : q.start]):
+            return None
+        speaker = self._speaker(q.start)
+        if speaker is None:
+            return None
+        entity_id = self.gazetteer.lookup(speaker)
+        return self.gazetteer.organisation_of(entity_id) if entity_id else None
+
+    def _previous_org(self, sentence: Sentence) -> str | None:
+        index = self._index(sentence)
+        for earlier in reversed(self.sentences[max(0, index - 2) : index]):
+            if earlier.paragraph != sentence.paragraph:
+                break
+            orgs = [m for m in self._orgs_in(earlier.start, earlier.end) if not m.is_person]
+            if orgs:
+                return orgs[0].organisation
+        return None
+
+    def _orient(
+        self, kind: ClaimKind, subjects: list[str], object_id: str | None
+    ) -> tuple[list[str], str | None]:
+        """Payer first: a lab pays its cloud (contract, lease), a buyer pays its chip vendor;
+        of two parties acting together in such a deal, the payer is the subject."""
+        if len(subjects) == 2 and object_id is None and kind in _PAID:
+            first, second = subjects
+            if self._pays(kind, second, first):
+                return [second], first
+            if self._pays(kind, first, second):
+                return [first], second
+        if len(subjects) != 1 or object_id is None:
+            return subjects, object_id
+        role_s, role_o = self.gazetteer.role(subjects[0]), self.gazetteer.role(object_id)
+        swap = (
+            (
+                kind in {ClaimKind.CONTRACT, ClaimKind.LEASE}
+                and role_s == "cloud"
+                and role_o == "lab"
+            )
+            or (kind is ClaimKind.PURCHASE and role_s == "chips" and role_o in {"lab", "cloud"})
+            # capacity belongs to its offtaker: "AMD fournira à OpenAI 6 GW"
+            or (
+                kind is ClaimKind.CAPACITY
+                and role_s in {"chips", "cloud", "builder"}
+                and role_o == "lab"
+            )
+        )
+        return ([object_id], subjects[0]) if swap else (subjects, object_id)
+
+    def _pays(self, kind: ClaimKind, payer: str, payee: str) -> bool:
+        role_p, role_q = self.gazetteer.role(payer), self.gazetteer.role(payee)
+        if kind is ClaimKind.PURCHASE:
+            return role_p in {"lab", "cloud"} and role_q == "chips"
+        return role_p == "lab" and role_q in {"cloud", "chips", "builder"}
