@@ -165,7 +165,7 @@ CLAUSE_BREAK: Final = re.compile(
 )
 ANAPHORA_PROJECT: Final = _cue(
     r"(?:le|ce|cet|du|au)\s+(?:\w+\s+){0,2}projet|(?:la|cette)\s+(?:co-entreprise|initiative|"
-    r"coentreprise)|the\s+(?:\w+\s+)?(?:project|venture|initiative)|l'opération"
+    r"coentreprise)|(?:the|this|that)\s+(?:\w+\s+)?(?:project|venture|initiative)|l'opération"
 )
 ANAPHORA_COMPANY: Final = _cue(
     r"(?:la|cette)\s+(?:société|firme|entreprise|start-up|startup)|l'entreprise|"
@@ -178,7 +178,7 @@ AGREEMENT_VERB: Final = re.compile(
 )
 ANAPHOR: Final = re.compile(
     r"(?:it|they|elle|il|ils|elles|"
-    r"(?:the|this|that|la|le|l'|cette|ce|cet)\s*(?:\w+[\s-]+){0,3}"
+    r"(?:the|this|that|la|le|l'|cette|ce|cet)\s*(?:[\w']+[\s-]+){0,3}"
     r"(?:company|firm|group|conglomerate|giant|maker|developer|start-?up|chipmaker|"
     r"asset-?manager|lab|designer|provider|operator|investor|lender|société|firme|entreprise|"
     r"groupe|géant|fabricant|constructeur|concepteur|laboratoire|conglomérat|opérateur|"
@@ -191,3 +191,33 @@ BOILERPLATE: Final = re.compile(
     r"l'auteur\s+ne\s+détient|partager|share\s+this)",
     _I,
 )
+DEAL_NOUN: Final = re.compile(
+    r"accords?|contrats?|partenariats?|avenants?|ententes?|alliances?|transactions?|protocoles?|"
+    r"deals?|agreements?|contracts?|partnerships?|arrangements?|pacts?|tie-ups?|collaborations?",
+    _I,
+)
+"""Nouns that name a deal between parties (matched against a whole word)."""
+PROJECT_NOUN: Final = re.compile(
+    r"projets?|projects?|programmes?|programs?|initiatives?|ventures?|co-?entreprises?|"
+    r"joint-ventures?|celui-ci|celle-ci",
+    _I,
+)
+"""Nouns that name a project (matched against a whole word)."""
+DEAL_WORD: Final = _cue(
+    r"accords?|contrats?|partenariat|avenant|deal|agreements?|contracts?|partnership|"
+    r"letter\s+of\s+intent|lettre\s+d'intention|sign\w*|conclu\w*|inked|struck|"
+    r"fournir\w*|fournira|supply|supplies|provide\w*|build\w*\s+(?:\w+\s+){0,5}for|"
+    r"constru\w+\s+(?:\w+\s+){0,5}pour|lease\w*|lou\w+|achet\w*|buy\w*|purchas\w*"
+)
+"""Words of a sentence that reports a deal between the organisations it names."""
+MEASURE_NOUN: Final = re.compile(
+    r"dépenses?|revenus?|recettes|ventes|bénéfices?|pertes?|résultats?|chiffres?|coûts?|"
+    r"spending|revenues?|sales|earnings|profits?|losses|costs?|capex|expenses?|income",
+    _I,
+)
+"""Nouns of a company's own figures (matched against a whole word)."""
+SECTOR: Final = _cue(
+    r"mondia\w*|globa\w*|du\s+secteur|de\s+l'industrie|industry|industry-wide|sector|market|"
+    r"du\s+marché|worldwide|world's|d'IA|de\s+l'IA|en\s+IA|AI|IA|tech|hyperscalers?"
+)
+"""Words that make a figure a sector's or the world's rather than a company's."""

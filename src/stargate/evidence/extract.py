@@ -99,7 +99,9 @@ class _Document(Speakers, DocumentRules, Subjects):
         self.mentions: list[Mention] = []
         self._mention_starts: list[int] = []
         self.parsed: dict[int, Any] = {}  # sentence index -> spaCy Doc
+        self._untrusted: set[int] = set()  # sentences whose parse misreads a name as a verb
         self._source = "none"  # where the current draft's subject came from
+        self._actor: syntax.Actor | None = None  # the parse's actor phrase of the current figure
         self._project: tuple[str | None] | None = None
         self._breaks: dict[int, list[tuple[int, int]]] = {}
         self._set_entities([])
@@ -122,10 +124,20 @@ class _Document(Speakers, DocumentRules, Subjects):
         picked = nlp.focus(spans, wanted)
         docs = nlp.analyse(self.text, [spans[i] for i in picked], self.language)
         self.parsed = dict(zip(picked, docs, strict=True))
+        self._untrusted = {i for i, d in self.parsed.items() if self._misread(d, spans[i][0])}
         extra = candidates(
             self.text, self.known, [(spans[i][0], d) for i, d in self.parsed.items()]
         )
         self._set_entities(extra)
+
+    def _misread(self, doc: Any, offset: int) -> bool:
+        """A parse that takes a known organisation's name for a verb ("OpenAI et SoftBank
+        ont ...": SoftBank as a participle) is not trusted for who acts."""
+        names = self._entities_in(offset, offset + len(doc.text))
+        return any(
+            t.pos_ in {"VERB", "AUX"} and any(m.start <= t.idx + offset < m.end for m in names)
+            for t in doc
+        )
 
     def _can_act(self, entity_id: str) -> bool:
         """Media report and sites host: neither pays, invests nor offtakes."""
@@ -384,7 +396,15 @@ class _Document(Speakers, DocumentRules, Subjects):
         kind, q = classified
         subjects, object_id = self._subjects(q, sentence)
         start, end = self._clause(sentence, q.start)
-        if not subjects and not GENERIC.search(self.text[start:end]):
+        if self._source == "deal":
+            subjects, object_id = self._oriented(kind, subjects)
+        if kind is ClaimKind.CAPACITY and not GENERIC.search(self.text[start:end]):
+            subjects, object_id = self._offtaker(subjects, object_id, sentence, self._source)
+        # a change is always some organisation's measure ("une hausse de 77 % des revenus")
+        generic = (self._source == "generic" and kind is not ClaimKind.CHANGE) or GENERIC.search(
+            self.text[start:end]
+        )
+        if not subjects and not generic:
             fallback = self._previous_org(sentence)
             if fallback is None and sentence.zone == "headline":
                 fallback = self.topic

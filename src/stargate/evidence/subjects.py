@@ -16,12 +16,18 @@ from typing import Any, Final
 from stargate.evidence import cues, syntax
 from stargate.evidence.consolidate import unique
 from stargate.evidence.mentions import EntityMention, Gazetteer, Sentence
+from stargate.evidence.parties import Parties
 from stargate.evidence.quantities import Mention
 from stargate.ledger.records import ClaimKind
 
 _OBJECT_PREP = re.compile(
     r"(?:\b(?:avec|auprès\s+(?:de|d')|chez|dans|envers|vers|par|with|in|into|to|from|on|at|by|"
     r"towards|alongside|sur)|(?<!quant\s)\bà)\s+(?:\S+\s+){0,2}(?:d'|l'|de\s+|du\s+|des\s+)?$",
+    re.IGNORECASE,
+)
+_IN_PHRASE_OBJECT: Final = re.compile(  # what a noun's complement marks as its object
+    r"\b(?:dans|in|into|envers|towards|with|avec|auprès\s+d[e']|chez)\s+(?:\S+\s+){0,2}"
+    r"(?:d'|l'|de\s+|du\s+|des\s+)?$",
     re.IGNORECASE,
 )
 _TOPIC = re.compile(r"(?:quant\s+à|s'agissant\s+d[e']|pour|as\s+for|for)\s*$", re.IGNORECASE)
@@ -41,7 +47,7 @@ _PAID: Final = frozenset(
 )
 
 
-class Subjects:
+class Subjects(Parties):
     """Subject and counterparty rules for the document reader (:class:`.extract._Document`)."""
 
     text: str
@@ -49,6 +55,8 @@ class Subjects:
     sentences: list[Sentence]
     parsed: dict[int, Any]
     _source: str
+    _actor: syntax.Actor | None
+    _untrusted: set[int]
 
     def _clause(self, sentence: Sentence, position: int) -> tuple[int, int]:
         raise NotImplementedError
@@ -100,7 +108,10 @@ class Subjects:
         )
         actors = self._actor_orgs(q, sentence)
         self._source = "parse" if actors else "rules"
-        if actors:
+        referred = self._referred(q, sentence, (start, end), actors, bool(eligible or anaphora))
+        if referred is not None:
+            subjects, self._source = referred
+        elif actors:
             subjects = actors
         elif eligible and (anaphora is None or eligible[-1].end > anaphora[0]):
             subjects = self._coordinated(eligible, start)
@@ -119,7 +130,7 @@ class Subjects:
                 ]
             elif after and not self._object_marked(after[0], start):
                 subjects = [after[0]]
-        if not subjects:
+        if not subjects and self._source != "generic":
             self._source = "none"
         subject_ids = unique([m.organisation for m in subjects if m.organisation])
         object_id = None
@@ -134,8 +145,10 @@ class Subjects:
     def _actor_orgs(self, q: Mention, sentence: Sentence) -> list[EntityMention]:
         """The organisations in the subject phrase the dependency parse gives the amount's act
         (people stand for their organisation; media and speakers do not pay)."""
-        doc = self.parsed.get(self._index(sentence))
-        if doc is None:
+        self._actor = None
+        index = self._index(sentence)
+        doc = self.parsed.get(index)
+        if doc is None or index in self._untrusted:
             return []
         found = syntax.actor(doc, sentence.start, q.start, q.end)
         clause_start, clause_end = self._clause(sentence, q.start)
@@ -143,6 +156,7 @@ class Subjects:
             return []  # no subject, or one across a clause break the parse missed
         if self._quote_at(q.start) is not None and self._quote_at(found.start) is None:
             return []  # the amount is quoted speech; the phrase outside it is who speaks
+        self._actor = found
         chosen = []
         for m in self._entities_in(found.start, found.end):
             if any(a <= m.start < b for a, b in found.excluded):
@@ -151,6 +165,10 @@ class Subjects:
                 continue
             if m.is_person and self._is_speaker(m, sentence):
                 continue
+            if m.start > found.head_end and _IN_PHRASE_OBJECT.search(
+                self.text[max(found.head_end, m.start - 30) : m.start]
+            ):
+                continue  # "la participation de SoftBank dans OpenAI": OpenAI is the object
             chosen.append(m)
         if not chosen:
             phrase = self.text[found.start : found.end]

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Final
 
-_SUBJECT: Final = frozenset({"nsubj", "csubj", "expl:subj"})
+_SUBJECT: Final = frozenset({"nsubj", "csubj"})  # not "expl:subj": "il s'agit" names no one
 _PASSIVE_SUBJECT: Final = frozenset({"nsubj:pass", "nsubjpass", "csubjpass", "csubj:pass"})
 _AGENT: Final = frozenset({"agent", "obl:agent"})
 _INHERIT: Final = frozenset({"xcomp", "conj", "advcl", "ccomp", "parataxis", "dep"})
@@ -27,6 +27,11 @@ _RELATIVE: Final = frozenset(
 # French verb endings the tagger sometimes misses: conditional (-rait) and future (-ra, -ront)
 _CONDITIONAL_FR: Final = re.compile(r"\w{2,}r(?:ais|ait|ions|iez|aient)$")
 _FUTURE_FR: Final = re.compile(r"\w{2,}(?:er|ir|r)(?:a|ont|ai|as|ez|ons)$")
+_INTENTION: Final = re.compile(
+    r"plans?|intentions?|intent|aims?|goals?|ambitions?|objecti\w+|projets?|décision|decision|"
+    r"efforts?|bid|volonté|désir|souhait",
+    re.IGNORECASE,
+)
 _EXCLUDED_UNDER: Final = frozenset({"relcl", "acl", "acl:relcl", "advcl", "ccomp", "parataxis"})
 
 
@@ -40,6 +45,21 @@ class Actor:
     head_end: int
     verb_tense: str | None  # past | future | conditional | present | None
     excluded: tuple[tuple[int, int], ...] = ()  # spans inside the phrase that are not the actor
+    head_pos: str = ""  # the head word's part of speech (NOUN, PROPN, PRON ...)
+    possessive: bool = False  # "its revenue", "son contrat": the head has a possessive pronoun
+    indefinite: bool = False  # a plural, counted or indefinite noun: "hyperscalers", "a GPU"
+
+
+@dataclass(frozen=True, slots=True)
+class Nominal:
+    """A noun the amount hangs from below its verb ("a $38 billion deal", "son contrat de 300
+    milliards avec X"): its word, the span of its phrase, and whether a possessive pronoun
+    determines it."""
+
+    word: str
+    start: int
+    end: int
+    possessive: bool
 
 
 def _token_at(doc: Any, offset: int, start: int, end: int) -> Any | None:
@@ -100,7 +120,29 @@ def _phrase(token: Any, offset: int, verb: Any) -> Actor:
     return Actor(
         left.idx + offset, right.idx + len(right.text) + offset,
         token.idx + offset, token.idx + len(token.text) + offset, tense(verb), tuple(excluded),
+        token.pos_, _possessive(token), _indefinite(token),
     )  # fmt: skip
+
+
+def _indefinite(token: Any) -> bool:
+    """A noun that names a class or any member of it: plural ("hyperscalers", "les employés"),
+    counted ("trois entreprises") or with an indefinite article ("a $40,000 GPU")."""
+    return (
+        "Plur" in token.morph.get("Number")
+        or token.tag_ in {"NNS"}
+        or any(
+            c.dep_ == "nummod" or (c.dep_ == "det" and "Ind" in c.morph.get("Definite"))
+            for c in token.children
+        )
+    )
+
+
+def _possessive(token: Any) -> bool:
+    """Whether a possessive pronoun determines the noun ("its", "their", "son", "leur")."""
+    return any(
+        c.pos_ in {"PRON", "DET"} and ("Yes" in c.morph.get("Poss") or c.tag_ == "PRP$")
+        for c in token.children
+    )
 
 
 def _antecedent(pronoun: Any) -> Any | None:
@@ -137,10 +179,19 @@ def actor(doc: Any, offset: int, start: int, end: int) -> Actor | None:
                     antecedent = _antecedent(head)
                     return None if antecedent is None else _phrase(antecedent, offset, node)
                 return _phrase(head, offset, node)
+            if _intention(node):
+                node = node.head.head  # "X has plans to invest", "X a l'intention d'investir"
+                continue
             if node.dep_ in _MODIFIER_CLAUSE and node.head.pos_ in {"NOUN", "PROPN"}:
                 return _phrase(node.head, offset, node)  # "Meta conservant une participation"
             if node.dep_ not in _INHERIT or node.head is node:
                 return None
+            controller = [
+                c for c in node.head.children
+                if c.dep_ in {"obj", "dobj"} and c.pos_ in {"NOUN", "PROPN"} and c.i < node.i
+            ]  # fmt: skip
+            if node.dep_ == "xcomp" and controller:
+                return _phrase(controller[0], offset, node)  # "voir le groupe dépenser 40 Md"
         elif node.dep_ in _MODIFIER_CLAUSE and node.pos_ == "NOUN" and came_from is not None:
             pass
         came_from = node
@@ -148,6 +199,36 @@ def actor(doc: Any, offset: int, start: int, end: int) -> Actor | None:
             return None
         node = node.head
     return None
+
+
+def _intention(verb: Any) -> bool:
+    """An infinitive that completes a noun which is a verb's object ("outlined plans to invest",
+    "a l'intention d'investir"): the act belongs to that verb's subject."""
+    noun = verb.head
+    return (
+        verb.dep_ in {"acl", "acl:relcl"}
+        and "Inf" in verb.morph.get("VerbForm")
+        and _INTENTION.fullmatch(noun.lower_) is not None
+        and noun.dep_ in {"dobj", "obj"}
+        and noun.head.pos_ in {"VERB", "AUX"}
+    )
+
+
+def nominals(doc: Any, offset: int, start: int, end: int) -> list[Nominal]:
+    """The nouns above the amount up to its verb, nearest first."""
+    node = _token_at(doc, offset, start, end)
+    found: list[Nominal] = []
+    for _ in range(8):
+        if node is None or node.pos_ in {"VERB", "AUX"} or node.head is node:
+            break
+        node = node.head
+        if node.pos_ == "NOUN":
+            sub = list(node.subtree)
+            found.append(
+                Nominal(node.lower_, sub[0].idx + offset,
+                        sub[-1].idx + len(sub[-1].text) + offset, _possessive(node))
+            )  # fmt: skip
+    return found
 
 
 def governing_verb(doc: Any, offset: int, start: int, end: int) -> Any | None:
