@@ -152,7 +152,10 @@ INVERSION_AFTER: Final = re.compile(
     _I,
 )
 FIRST_PERSON: Final = _cue(r"mes|mon|ma|nos|notre|nous|je|j'|my|our|we|i|us")
-DISTRIBUTIVE: Final = _cue(r"chacune?|chacun\s+d'eux|respectivement|each|apiece|respectively")
+DISTRIBUTIVE: Final = _cue(
+    r"chacune?|chacun\s+d'eux|respectivement|each|apiece|respectively|"
+    r"(?:la|le)\s+leur|les\s+leurs|their\s+own"
+)
 JOINT: Final = _cue(
     r"à\s+eux\s+deux|à\s+elles\s+deux|conjointement|ensemble|together|jointly|combined"
 )

@@ -64,6 +64,7 @@ _EXTENDED: Final = frozenset(
     {ClaimKind.STAKE, ClaimKind.SHARE_OF, ClaimKind.CHANGE, ClaimKind.SHARE_PRICE,
      ClaimKind.UNIT_COST, ClaimKind.TERM, ClaimKind.SHARES}
 )  # fmt: skip
+_PROPER_NAME: Final = re.compile(r"[A-Z0-9][\w.&'-]*(?:\s+[A-Z0-9][\w.&'-]*)*")
 _CATEGORIES: Final = ("money", "power", "count", "ratio", "duration", "shares", "unit_price")
 
 
@@ -122,7 +123,11 @@ class _Document(Speakers, DocumentRules, Subjects):
         }  # fmt: skip
         spans = [(s.start, s.end) for s in self.sentences]
         picked = nlp.focus(spans, wanted)
-        docs = nlp.analyse(self.text, [spans[i] for i in picked], self.language)
+        names = [
+            (m.start, m.end, m.entity_id) for m in self.known
+            if not m.is_person and _PROPER_NAME.fullmatch(self.text[m.start : m.end])
+        ]  # fmt: skip
+        docs = nlp.analyse(self.text, [spans[i] for i in picked], self.language, names)
         self.parsed = dict(zip(picked, docs, strict=True))
         self._untrusted = {i for i, d in self.parsed.items() if self._misread(d, spans[i][0])}
         extra = candidates(
@@ -135,7 +140,8 @@ class _Document(Speakers, DocumentRules, Subjects):
         ont ...": SoftBank as a participle) is not trusted for who acts."""
         names = self._entities_in(offset, offset + len(doc.text))
         return any(
-            t.pos_ in {"VERB", "AUX"} and any(m.start <= t.idx + offset < m.end for m in names)
+            t.pos_ in {"VERB", "AUX"}
+            and any(m.start <= syntax.span_of(t, offset)[0] < m.end for m in names)
             for t in doc
         )
 
@@ -394,7 +400,7 @@ class _Document(Speakers, DocumentRules, Subjects):
         if classified is None:
             return None
         kind, q = classified
-        subjects, object_id = self._subjects(q, sentence)
+        subjects, object_id = self._subjects(q, sentence, kind)
         start, end = self._clause(sentence, q.start)
         if self._source == "deal":
             subjects, object_id = self._oriented(kind, subjects)

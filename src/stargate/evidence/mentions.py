@@ -248,9 +248,14 @@ def candidates(
         bisect.insort(taken, (start, start + len(name)))
 
     for offset, doc in docs:
+        spans = doc.user_data.get("spans")
         for ent in doc.ents:
-            if ent.label_ in _NER_LABELS:
+            if ent.label_ not in _NER_LABELS:
+                continue
+            if spans is None:
                 add(offset + ent.start_char, offset + ent.end_char, _NER_LABELS[ent.label_])
+            else:  # parsed with placeholder names: map back (a placeholder is no candidate)
+                add(spans[ent.start][0], spans[ent.end - 1][1], _NER_LABELS[ent.label_])
     for match in _COMPANY.finditer(text):
         add(match.start("name"), match.end("name"), "ORG")
     for match in _PERSON_BEFORE_SPEECH.finditer(text):

@@ -32,6 +32,7 @@ _INVESTED: Final = frozenset(
     {ClaimKind.INVESTMENT, ClaimKind.COMMITMENT, ClaimKind.STAKE, ClaimKind.SHARES,
      ClaimKind.SHARE_PRICE, ClaimKind.LOAN}
 )  # fmt: skip
+_MEASURES: Final = frozenset({ClaimKind.CHANGE, ClaimKind.SHARE_PRICE})
 _LOOK_BACK: Final = 12  # sentences searched for the deal a phrase refers to
 _BETWEEN: Final = re.compile(
     r"\s*,?\s*(?:entre|between|avec|with|auprès\s+d[e']|from)\s+[^,;.]{2,80}", re.IGNORECASE
@@ -63,6 +64,9 @@ class Parties:
     def _antecedent(self, position: int) -> str | None:
         raise NotImplementedError
 
+    def _organisation_speaks(self, m: EntityMention, sentence: Sentence) -> bool:
+        raise NotImplementedError
+
     def _type(self, entity_id: str) -> EntityType | None:
         entity = self.gazetteer.entities.get(entity_id)
         return None if entity is None else entity.type
@@ -72,7 +76,7 @@ class Parties:
 
     def _referred(
         self, q: Mention, sentence: Sentence, clause: tuple[int, int],
-        actors: list[EntityMention], named: bool,
+        actors: list[EntityMention], named: bool, kind: ClaimKind | None = None,
     ) -> tuple[list[EntityMention], str] | None:  # fmt: skip
         """Subjects (and where they come from: deal, project, generic) when the figure is
         stated about a deal, a project or a common noun; None to let the parse's organisations
@@ -83,25 +87,24 @@ class Parties:
             return None
         actor = self._actor
         head = "" if actor is None else self.text[actor.head_start : actor.head_end].casefold()
-        if cues.DEAL_NOUN.fullmatch(head):
-            own = unique([m.organisation for m in actors if m.organisation])
-            parties = own if len(own) >= 2 else unique(own + self._deal_parties(sentence))
-            return ([_mention(q.start, p) for p in parties], "deal") if parties else None
+        deals = kind not in _MEASURES  # a change or a price is some organisation's measure
+        if actor is not None and deals and cues.DEAL_NOUN.fullmatch(head):
+            return self._deal_referent(
+                actor.start, actor.end, actor.possessive, sentence, clause, q
+            )
         if actor is not None and cues.PROJECT_NOUN.fullmatch(head):
             project = self._project_in(actor.start, actor.end)
             if project:
                 return [_mention(actor.start, project)], "project"
         if actors:
             return None
-        for nominal in syntax.nominals(doc, sentence.start, q.start, q.end):
+        for nominal in syntax.nominals(doc, sentence.start, q.start, q.end) if deals else ():
             if cues.DEAL_NOUN.fullmatch(nominal.word):
-                own = self._parties_in(nominal.start, nominal.end, nominal.possessive, q)
-                if len(own) < 2:  # the organisation that enters the deal: "X ... un contrat"
-                    before = self._sentence_parties(sentence, clause[0], nominal.start)
-                    own = unique(own + before[-1:])
-                parties = own if len(own) >= 2 else unique(own + self._deal_parties(sentence))
-                if parties:
-                    return [_mention(q.start, p) for p in parties], "deal"
+                found = self._deal_referent(
+                    nominal.start, nominal.end, nominal.possessive, sentence, clause, q
+                )
+                if found is not None:
+                    return found
                 break
         if actor is None or named:
             return None
@@ -117,6 +120,20 @@ class Parties:
         ):
             return [], "generic"
         return None
+
+    def _deal_referent(
+        self, start: int, end: int, possessive: bool, sentence: Sentence,
+        clause: tuple[int, int], q: Mention,
+    ) -> tuple[list[EntityMention], str] | None:  # fmt: skip
+        """The parties of a deal's phrase at [start, end): those it names, the organisation
+        that enters it earlier in the clause ("X investit ... avec un contrat"), else those of
+        the deal the article reported before."""
+        own = self._parties_in(start, end, possessive, q)
+        if len(own) < 2:
+            before = self._sentence_parties(sentence, clause[0], start, speaking=False)
+            own = unique(own + before[-1:])
+        parties = own if len(own) >= 2 else unique(own + self._deal_parties(sentence))
+        return ([_mention(q.start, p) for p in parties], "deal") if parties else None
 
     def _generic(self, actor: syntax.Actor, head: str) -> bool:
         """A common noun for a class ("hyperscalers", "trois entreprises", "a GPU"), or a
@@ -145,8 +162,9 @@ class Parties:
         return unique(found)
 
     def _sentence_parties(
-        self, sentence: Sentence, start: int | None = None, end: int | None = None
-    ) -> list[str]:
+        self, sentence: Sentence, start: int | None = None, end: int | None = None,
+        speaking: bool = True,
+    ) -> list[str]:  # fmt: skip
         """The organisations a sentence (or a part of it) names as parties, the one a deal is
         made for first ("build data centres for Microsoft"); people, media, projects and sites
         are none, "the company" stands for its antecedent."""
@@ -157,6 +175,7 @@ class Parties:
              m.organisation)
             for m in self._orgs_in(start, end)
             if m.organisation and not m.is_person and not self._is_place(m.organisation)
+            and (speaking or not self._organisation_speaks(m, sentence))
         ]  # fmt: skip
         for match in cues.ANAPHORA_COMPANY.finditer(self.text, start, end):
             antecedent = self._antecedent(match.start())
@@ -191,6 +210,20 @@ class Parties:
             if m.organisation and self._type(m.organisation) is EntityType.PROJECT
         )  # fmt: skip
         return counts.most_common(1)[0][0] if counts else None
+
+    def _main_subjects(self, sentence: Sentence) -> list[str]:
+        """The organisations the sentence's main verb has as subject."""
+        index = self._index(sentence)
+        doc = self.parsed.get(index)
+        if doc is None or index in self._untrusted:
+            return []
+        found = syntax.main_subject(doc, sentence.start)
+        if found is None:
+            return []
+        return unique([
+            m.organisation for m in self._orgs_in(found.start, found.end)
+            if m.organisation and not m.is_person and not self._is_place(m.organisation)
+        ])  # fmt: skip
 
     def _payer(self, kind: ClaimKind, a: str, b: str) -> str | None:
         """Which of two parties pays (invests, offtakes) in a figure of this kind, by role."""
@@ -233,10 +266,14 @@ class Parties:
         """Capacity belongs to its offtaker: when no party is named (or a project or a generic
         noun stands as subject), the lab among the sentence's organisations, the deal's
         parties or, last, the lab the article names most; the project becomes the object."""
-        if subjects and not all(self._is_place(s) for s in subjects):
+        lab_named = any(self.gazetteer.role(p) == "lab" for p in (*subjects, object_id) if p)
+        if source == "deal" and lab_named:
             return subjects, object_id
-        if source == "deal":
+        if subjects and not all(self._is_place(s) for s in subjects) and source != "deal":
             return subjects, object_id
+        main = self._main_subjects(sentence) if source == "project" else []
+        if any(self.gazetteer.role(m) == "lab" for m in main):
+            return main, subjects[0] if subjects else object_id  # "A et B ... l'initiative"
         own = self._sentence_parties(sentence)
         deal = self._deal_parties(sentence)
         labs = [p for p in (*own, *deal) if self.gazetteer.role(p) == "lab"]
@@ -248,11 +285,11 @@ class Parties:
             labs = [counts.most_common(1)[0][0]] if counts else []
         if not labs:
             if subjects or not deal:
-                return subjects, object_id
+                return subjects, object_id  # no lab anywhere: the named party stays
             payer, supplier = self._oriented(ClaimKind.CAPACITY, deal)
             return payer, object_id or supplier
         lab = labs[0]
         if subjects:
-            return [lab], subjects[0]
+            return [lab], object_id if source == "deal" and object_id else subjects[0]
         others = [p for p in (*own, *deal) if p != lab]
         return [lab], object_id or (others[0] if others else None)

@@ -88,7 +88,9 @@ class Subjects(Parties):
     def _can_act(self, entity_id: str) -> bool:
         raise NotImplementedError
 
-    def _subjects(self, q: Mention, sentence: Sentence) -> tuple[list[str], str | None]:
+    def _subjects(
+        self, q: Mention, sentence: Sentence, kind: ClaimKind | None = None
+    ) -> tuple[list[str], str | None]:
         start, end = self._clause(sentence, q.start)
         clause_text = self.text[start:end]
         if GENERIC.search(clause_text):
@@ -108,7 +110,8 @@ class Subjects(Parties):
         )
         actors = self._actor_orgs(q, sentence)
         self._source = "parse" if actors else "rules"
-        referred = self._referred(q, sentence, (start, end), actors, bool(eligible or anaphora))
+        named = bool(eligible or anaphora)
+        referred = self._referred(q, sentence, (start, end), actors, named, kind)
         if referred is not None:
             subjects, self._source = referred
         elif actors:
@@ -179,6 +182,13 @@ class Subjects(Parties):
                                           organisation=antecedent)]  # fmt: skip
             return []
         ids = unique([m.organisation for m in chosen if m.organisation])
+        if found.plural_relative and len(ids) == 1:  # "A et B, qui ont emprunté": both
+            before = [
+                m for m in self._orgs_in(clause_start, chosen[0].end)
+                if not m.is_person and not self._object_marked(m, clause_start)
+            ]  # fmt: skip
+            chosen = self._coordinated(before, clause_start) if before else chosen
+            ids = unique([m.organisation for m in chosen if m.organisation])
         return [next(m for m in chosen if m.organisation == i) for i in ids]
 
     def _object_marked(self, mention: EntityMention, clause_start: int) -> bool:

@@ -32,6 +32,7 @@ _INTENTION: Final = re.compile(
     r"efforts?|bid|volonté|désir|souhait",
     re.IGNORECASE,
 )
+_COMPLEMENT: Final = frozenset({"obj", "dobj", "iobj", "pobj", "obl", "obl:arg", "obl:mod", "nmod"})
 _EXCLUDED_UNDER: Final = frozenset({"relcl", "acl", "acl:relcl", "advcl", "ccomp", "parataxis"})
 
 
@@ -48,6 +49,7 @@ class Actor:
     head_pos: str = ""  # the head word's part of speech (NOUN, PROPN, PRON ...)
     possessive: bool = False  # "its revenue", "son contrat": the head has a possessive pronoun
     indefinite: bool = False  # a plural, counted or indefinite noun: "hyperscalers", "a GPU"
+    plural_relative: bool = False  # "A et B, qui ont emprunté": the antecedent may be several
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +64,20 @@ class Nominal:
     possessive: bool
 
 
+def span_of(token: Any, offset: int = 0) -> tuple[int, int]:
+    """A token's characters in the analysed text: from the map :func:`.nlp.analyse` leaves
+    when it parsed a copy with placeholder names, else its offset in a doc starting at
+    ``offset``."""
+    spans = token.doc.user_data.get("spans")
+    if spans is not None:
+        return spans[token.i]  # type: ignore[no-any-return]
+    return token.idx + offset, token.idx + len(token.text) + offset
+
+
 def _token_at(doc: Any, offset: int, start: int, end: int) -> Any | None:
     """The head token of the characters [start, end) (absolute offsets; the doc starts at
     ``offset``): the token of that span whose head lies outside it."""
-    tokens = [t for t in doc if t.idx + offset < end and t.idx + len(t.text) + offset > start]
+    tokens = [t for t in doc if span_of(t, offset)[0] < end and span_of(t, offset)[1] > start]
     if not tokens:
         return None
     inside = {t.i for t in tokens}
@@ -110,17 +122,24 @@ def tense(verb: Any) -> str | None:
     return None
 
 
-def _phrase(token: Any, offset: int, verb: Any) -> Actor:
+def _phrase(token: Any, offset: int, verb: Any, plural: bool = False) -> Actor:
     left, right = token.left_edge, token.right_edge
+    doc = token.doc
+    while (
+        token.dep_.startswith("nsubj") and left.i >= 2
+        and doc[left.i - 1].lower_ in {"et", "and", "&", ","}
+        and doc[left.i - 2].pos_ == "PROPN"
+    ):  # fmt: skip
+        left = doc[left.i - 2].left_edge  # "OpenAI et Oracle ont conclu": a detached conjunct
     excluded = []
     for child in token.subtree:
         if child is not token and child.dep_ in _EXCLUDED_UNDER:
             sub = list(child.subtree)
-            excluded.append((sub[0].idx + offset, sub[-1].idx + len(sub[-1].text) + offset))
+            excluded.append((span_of(sub[0], offset)[0], span_of(sub[-1], offset)[1]))
     return Actor(
-        left.idx + offset, right.idx + len(right.text) + offset,
-        token.idx + offset, token.idx + len(token.text) + offset, tense(verb), tuple(excluded),
-        token.pos_, _possessive(token), _indefinite(token),
+        span_of(left, offset)[0], span_of(right, offset)[1],
+        *span_of(token, offset), tense(verb), tuple(excluded),
+        token.pos_, _possessive(token), _indefinite(token), plural,
     )  # fmt: skip
 
 
@@ -158,6 +177,21 @@ def _antecedent(pronoun: Any) -> Any | None:
     return None
 
 
+def _plural(verb: Any) -> bool:
+    """A verb (or its auxiliary) in the plural: "qui ont emprunté", "qui se sont engagés"."""
+    return any(
+        "Plur" in t.morph.get("Number") or t.tag_ == "VBP"
+        for t in (verb, *(c for c in verb.children if c.dep_.startswith("aux")))
+    )
+
+
+def _coordination(token: Any) -> Any:
+    """The first member of the coordination a conjunct belongs to ("A et B": A)."""
+    while token.dep_ == "conj" and token.head.i < token.i:
+        token = token.head
+    return token
+
+
 def actor(doc: Any, offset: int, start: int, end: int) -> Actor | None:
     """The subject phrase of the act an amount belongs to, or None when the parse has none."""
     node = _token_at(doc, offset, start, end)
@@ -177,7 +211,12 @@ def actor(doc: Any, offset: int, start: int, end: int) -> Actor | None:
                 head = subject[0]
                 if head.lower_ in _RELATIVE:
                     antecedent = _antecedent(head)
-                    return None if antecedent is None else _phrase(antecedent, offset, node)
+                    plural = _plural(node)
+                    if antecedent is not None and plural:
+                        antecedent = _coordination(antecedent)  # "A et B, qui ont emprunté"
+                    if antecedent is None:
+                        return None
+                    return _phrase(antecedent, offset, node, plural)
                 return _phrase(head, offset, node)
             if _intention(node):
                 node = node.head.head  # "X has plans to invest", "X a l'intention d'investir"
@@ -198,6 +237,16 @@ def actor(doc: Any, offset: int, start: int, end: int) -> Actor | None:
         if node.head is node:
             return None
         node = node.head
+    return None
+
+
+def main_subject(doc: Any, offset: int) -> Actor | None:
+    """The subject phrase of the sentence's main verb (the first root verb that has one)."""
+    for token in doc:
+        if token.dep_ == "ROOT" and token.pos_ in {"VERB", "AUX"}:
+            subject = [c for c in token.children if c.dep_ in _SUBJECT]
+            if subject:
+                return _phrase(subject[0], offset, token)
     return None
 
 
@@ -225,8 +274,8 @@ def nominals(doc: Any, offset: int, start: int, end: int) -> list[Nominal]:
         if node.pos_ == "NOUN":
             sub = list(node.subtree)
             found.append(
-                Nominal(node.lower_, sub[0].idx + offset,
-                        sub[-1].idx + len(sub[-1].text) + offset, _possessive(node))
+                Nominal(node.lower_, span_of(sub[0], offset)[0], span_of(sub[-1], offset)[1],
+                        _possessive(node))
             )  # fmt: skip
     return found
 
