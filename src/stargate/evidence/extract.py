@@ -55,7 +55,7 @@ _PLEDGE = re.compile(r"\b(?:engag\w*|promet\w*|promis\w*|pledg\w*|commit\w*)\b",
 _RATE_IN_CLAUSE = re.compile(r"\b(?:cette\s+année|this\s+year|chaque\s+année|every\s+year)\b", re.I)
 # one character for one character, so every offset in the copy is an offset in the original
 _SAME_LENGTH: Final = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "\u00a0": " ", "\u202f": " ",
-                                     "\u2009": " ", "–": "-", "—": "-"})  # fmt: skip
+                                     "\u2009": " ", "–": "-", "—": " "})  # fmt: skip
 _KIND_BY_UNIT: Final = {
     "power": ClaimKind.CAPACITY, "count": ClaimKind.CAPACITY, "shares": ClaimKind.SHARES,
 }  # fmt: skip

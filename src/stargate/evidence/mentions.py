@@ -139,13 +139,19 @@ class Gazetteer:
 
     @staticmethod
     def _pattern(aliases: Sequence[str], flags: int) -> re.Pattern[str] | None:
+        """Aliases as whole words; a name may open a hyphenated compound ("OpenAI-dedicated")
+        and a long one take a possessive "s" written without its apostrophe ("CoreWeaves
+        revenue")."""
         if not aliases:
             return None
         parts = []
         for alias in sorted(aliases, key=len, reverse=True):
             escaped = re.escape(alias).replace("'", "['’]").replace(r"\ ", r"\s+")
             parts.append(escaped)
-        return re.compile(rf"(?<![\w-])(?:{'|'.join(parts)})(?![\w-])", flags)
+        possessive = r"(?:s(?=\s+[a-z]))?" if flags & re.IGNORECASE else ""
+        return re.compile(
+            rf"(?<![\w-])(?:{'|'.join(parts)}){possessive}(?!\w|-(?-i:[A-Z0-9]))", flags
+        )
 
     def organisation_of(self, entity_id: str) -> str | None:
         entity = self.entities.get(entity_id)
@@ -170,7 +176,10 @@ class Gazetteer:
             if pattern is None:
                 continue
             for match in pattern.finditer(text):
-                entity_id = self._by_key.get(self._key(match.group(0)))
+                word = match.group(0)
+                entity_id = self._by_key.get(self._key(word))
+                if entity_id is None and word.endswith("s"):
+                    entity_id = self._by_key.get(self._key(word[:-1]))
                 if entity_id is None:
                     continue
                 entity = self.entities[entity_id]
@@ -224,6 +233,7 @@ def candidates(
     found: list[EntityMention] = []
     taken = sorted((m.start, m.end) for m in known)  # spans already named, kept sorted
     lowercase = set(re.findall(r"(?<![\w'’])\w+", text))  # words written in lower case too
+    plurals = set(re.findall(r"\b[A-Z]{2,}s\b", text))
 
     def free(start: int, end: int) -> bool:
         i = bisect.bisect_left(taken, (start, start))
@@ -240,6 +250,8 @@ def candidates(
             return  # an event or a period ("GITEX Global 2025"), not an organisation
         if " " not in name and name.lower() in lowercase:
             return  # a capitalised common word ("Train, baby, train"), not a name
+        if name.isupper() and f"{name}s" in plurals:
+            return  # an acronym used in the plural ("GPUs", "TPUs") is a common noun
         start += raw.find(name)
         person = label == "PER"
         entity_id = f"cand:{slug(name)}"

@@ -30,6 +30,11 @@ _IN_PHRASE_OBJECT: Final = re.compile(  # what a noun's complement marks as its 
     r"(?:d'|l'|de\s+|du\s+|des\s+)?$",
     re.IGNORECASE,
 )
+_TITLE_BEFORE: Final = re.compile(  # an organisation and a title before a person's name
+    r"\b[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)?(?:'s)?\s+(?:(?:co-?)?founder|CEO|CFO|COO|CTO|"
+    r"chief\s+\w+\s+officer|president|chairman|chairwoman|head|PDG|DG|directeur\s+\w+|"
+    r"patron|président\w*)(?:\s+and\s+\w+)?\s*,?\s*$"
+)
 _TOPIC = re.compile(r"(?:quant\s+à|s'agissant\s+d[e']|pour|as\s+for|for)\s*$", re.IGNORECASE)
 _COORDINATION = re.compile(
     r"^\s*(?:\w+\s+)?(?:,|et|and|&|ainsi\s+que|as\s+well\s+as|or|ou)\s*"
@@ -100,9 +105,10 @@ class Subjects(Parties):
         after = [m for m in orgs if m.start >= q.end]
         objects = [m for m in before if self._object_marked(m, start)]
         voices = self._voices(sentence, q)
+        asides = [(sentence.start + a, sentence.start + b) for a, b in self._asides(sentence)]
         eligible = [
             m for m in before
-            if m not in objects and not any(a <= m.start < b for a, b in voices)
+            if m not in objects and not any(a <= m.start < b for a, b in (*voices, *asides))
         ]  # fmt: skip
         subjects: list[EntityMention] = []
         anaphora = self._anaphora(start, q.start) or (
@@ -131,7 +137,11 @@ class Subjects(Parties):
                         q.start, q.start, speaker_org, speaker_org, organisation=speaker_org
                     )
                 ]
-            elif after and not self._object_marked(after[0], start):
+            elif (
+                after
+                and not self._object_marked(after[0], start)
+                and not any(a <= after[0].start < b for a, b in voices)
+            ):
                 subjects = [after[0]]
         if not subjects and self._source != "generic":
             self._source = "none"
@@ -201,7 +211,7 @@ class Subjects(Parties):
         """Spans from a speaking person (or source) to their speech verb, outside the quote
         that holds the amount: who talks is not who pays."""
         spans = []
-        for m in self._entities_in(sentence.start, q.start):
+        for m in self._entities_in(sentence.start, sentence.end):
             if self._in_quote(m, q):
                 continue
             if not (m.is_person or self.gazetteer.role(m.organisation) == "media"):
@@ -209,8 +219,19 @@ class Subjects(Parties):
             after = self.text[m.end : min(sentence.end, m.end + 90)]
             verb = re.match(rf"^[^.;«»:]{{0,70}}?\b(?:{cues.SPEECH_VERBS})\b", after, re.I)
             if verb:
-                spans.append((m.start, m.end + verb.end()))
+                start = m.start
+                title = _TITLE_BEFORE.search(self.text[max(sentence.start, m.start - 40) : m.start])
+                if m.is_person and title:  # "Nvidia CEO Jensen Huang told": Nvidia speaks too
+                    start = m.start - (len(title.group(0)))
+                spans.append((start, m.end + verb.end()))
         return spans
+
+    def _asides(self, sentence: Sentence) -> list[tuple[int, int]]:
+        """Square-bracketed editor's notes inside a quotation ("[Amazon fabrique ...]")."""
+        return [
+            match.span()
+            for match in re.finditer(r"\[[^\]]*\]", self.text[sentence.start : sentence.end])
+        ]
 
     def _in_quote(self, mention: EntityMention, q: Mention) -> bool:
         quote = self._quote_at(q.start)
