@@ -400,6 +400,9 @@ class _Document(Speakers, DocumentRules, Subjects):
         if classified is None:
             return None
         kind, q = classified
+        doc = self.parsed.get(self._index(sentence))
+        if doc is not None and syntax.addressed_to_reader(doc, sentence.start, q.start, q.end):
+            return None  # a worked example for the reader, not a claim about anyone
         subjects, object_id = self._subjects(q, sentence, kind)
         start, end = self._clause(sentence, q.start)
         if self._source == "deal":

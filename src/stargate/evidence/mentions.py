@@ -222,6 +222,7 @@ _PERSON_BEFORE_SPEECH = re.compile(
 )
 
 
+_UNIT_NOUN: Final = re.compile(r"[GTCN]PUs?|ASICs?|HBM|AI|IA", re.IGNORECASE)
 _NER_LABELS: Final = {"ORG": "ORG", "PER": "PER", "PERSON": "PER"}
 
 
@@ -250,8 +251,8 @@ def candidates(
             return  # an event or a period ("GITEX Global 2025"), not an organisation
         if " " not in name and name.lower() in lowercase:
             return  # a capitalised common word ("Train, baby, train"), not a name
-        if name.isupper() and f"{name}s" in plurals:
-            return  # an acronym used in the plural ("GPUs", "TPUs") is a common noun
+        if (name.isupper() and f"{name}s" in plurals) or _UNIT_NOUN.fullmatch(name):
+            return  # an acronym used in the plural ("GPUs") or a unit ("GPU") is no name
         start += raw.find(name)
         person = label == "PER"
         entity_id = f"cand:{slug(name)}"

@@ -112,6 +112,8 @@ class Parties:
             antecedent = self._antecedent(actor.start)
             return ([_mention(actor.start, antecedent)], "rules") if antecedent else None
         inside = actor.start <= q.start < actor.end  # the figure is its own subject
+        if inside and kind is ClaimKind.UNIT_COST and actor.indefinite:
+            return [], "generic"  # "A $40,000 GPU costs ...": the priced thing, no one's
         if (
             actor.head_pos == "NOUN"
             and clause[0] <= actor.start

@@ -19,7 +19,7 @@ from typing import Any, Final
 _SUBJECT: Final = frozenset({"nsubj", "csubj"})  # not "expl:subj": "il s'agit" names no one
 _PASSIVE_SUBJECT: Final = frozenset({"nsubj:pass", "nsubjpass", "csubjpass", "csubj:pass"})
 _AGENT: Final = frozenset({"agent", "obl:agent"})
-_INHERIT: Final = frozenset({"xcomp", "conj", "advcl", "ccomp", "parataxis", "dep"})
+_INHERIT: Final = frozenset({"xcomp", "conj", "advcl", "ccomp", "parataxis", "dep", "pcomp"})
 _MODIFIER_CLAUSE: Final = frozenset({"acl", "acl:relcl", "relcl"})
 _RELATIVE: Final = frozenset(
     {"which", "that", "who", "whom", "qui", "que", "lequel", "laquelle", "lesquels", "dont"}
@@ -238,6 +238,29 @@ def actor(doc: Any, offset: int, start: int, end: int) -> Actor | None:
             return None
         node = node.head
     return None
+
+
+def addressed_to_reader(doc: Any, offset: int, start: int, end: int) -> bool:
+    """Whether the amount's clause speaks to the reader: an imperative ("Take a $40,000 GPU",
+    "Depreciate it ... and you book $13,333") or a generic "you"."""
+    node = _token_at(doc, offset, start, end)
+    for _ in range(12):
+        if node is None:
+            return False
+        if node.pos_ in {"VERB", "AUX"}:
+            subjects = [c for c in node.children if c.dep_ in _SUBJECT]
+            if any(c.lower_ in {"you", "vous"} for c in subjects):
+                return True
+            mood = "Imp" in node.morph.get("Mood")
+            bare = node.tag_ == "VB" and node.i == 0 and not subjects
+            if mood or bare:
+                return True
+            if node.dep_ != "conj":
+                return False
+        if node.head is node:
+            return False
+        node = node.head
+    return False
 
 
 def main_subject(doc: Any, offset: int) -> Actor | None:
