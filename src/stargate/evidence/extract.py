@@ -65,6 +65,14 @@ _EXTENDED: Final = frozenset(
      ClaimKind.UNIT_COST, ClaimKind.TERM, ClaimKind.SHARES}
 )  # fmt: skip
 _PROPER_NAME: Final = re.compile(r"[A-Z0-9][\w.&'-]*(?:\s+[A-Z0-9][\w.&'-]*)*")
+_DEAL_AFTER: Final = re.compile(  # "seven-year deal", "de cinq ans" after "contrat"
+    r"\s+(?:[\w-]+\s+)?(?:deals?|contracts?|agreements?|partnerships?|accords?|contrats?|"
+    r"partenariats?)\b",
+    re.IGNORECASE,
+)
+_DEAL_KINDS: Final = frozenset(
+    {ClaimKind.CONTRACT, ClaimKind.COMMITMENT, ClaimKind.LEASE, ClaimKind.PURCHASE, ClaimKind.OTHER}
+)
 _CATEGORIES: Final = ("money", "power", "count", "ratio", "duration", "shares", "unit_price")
 
 
@@ -381,16 +389,31 @@ class _Document(Speakers, DocumentRules, Subjects):
             if classify.is_share_price(sentence_text, a + offset, b + offset, q.quantity.amount):
                 price = replace(q.quantity, unit=f"{unit}/share")
                 return ClaimKind.SHARE_PRICE, replace(q, quantity=price, category="unit_price")
-            if (sign := classify.money_change(clause, a, b)) is not None:
+            floor = max(
+                (m.end - start for m in others if m.category == "money" and m.end <= q.start),
+                default=0,
+            )
+            if (sign := classify.money_change(clause, a, b, floor)) is not None:
                 return ClaimKind.CHANGE, _signed(q, sign)
         return self._kind(q, sentence), q
 
     def _spreads_money(self, q: Mention, sentence: Sentence) -> bool:
-        """A duration that is already the period of a money amount of the sentence."""
-        return any(
-            m.category == "money" and m.years is not None and m.years == _years(q)
-            for m in self._mentions_in(sentence.start, sentence.end)
-        )
+        """A duration that is already the period of a money amount of the sentence, or the
+        length of the deal that amount is the value of ("a $38 billion deal ... as part of a
+        seven-year deal")."""
+        money = [
+            m for m in self._mentions_in(sentence.start, sentence.end) if m.category == "money"
+        ]
+        if any(m.years is not None and m.years == _years(q) for m in money):
+            return True
+        return bool(money) and q is self._deal_length(sentence)
+
+    def _deal_length(self, sentence: Sentence) -> Mention | None:
+        """A duration that qualifies a deal ("a seven-year deal", "un contrat de cinq ans")."""
+        for m in self._mentions_in(sentence.start, sentence.end):
+            if m.category == "duration" and _DEAL_AFTER.match(self.text, m.end, sentence.end):
+                return m
+        return None
 
     def _draft(self, q: Mention) -> Draft | None:
         sentence = self._sentence_of(q.start)
@@ -431,6 +454,9 @@ class _Document(Speakers, DocumentRules, Subjects):
         if q.category == "money":
             if period is None and _RATE_IN_CLAUSE.search(self.text[start:end]):
                 period = "per_year"
+            length = self._deal_length(sentence) if period is None else None
+            if length is not None and kind in _DEAL_KINDS:
+                period = f"over_{_years(length).normalize():f}_years"
             period = period or "total"
         distributive = bool(cues.DISTRIBUTIVE.search(self.text[start:end])) and len(subjects) > 1
         additional = bool(_ADDITIONAL.search(self.text[start:end]))

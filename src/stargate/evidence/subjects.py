@@ -35,6 +35,7 @@ _TITLE_BEFORE: Final = re.compile(  # an organisation and a title before a perso
     r"chief\s+\w+\s+officer|president|chairman|chairwoman|head|PDG|DG|directeur\s+\w+|"
     r"patron|président\w*)(?:\s+and\s+\w+)?\s*,?\s*$"
 )
+_SPEECH_WORDS: Final = 8  # a shorter quotation ("worth “multiple billions”") is a quoted phrase
 _TOPIC = re.compile(r"(?:quant\s+à|s'agissant\s+d[e']|pour|as\s+for|for)\s*$", re.IGNORECASE)
 _COORDINATION = re.compile(
     r"^\s*(?:\w+\s+)?(?:,|et|and|&|ainsi\s+que|as\s+well\s+as|or|ou)\s*"
@@ -167,7 +168,9 @@ class Subjects(Parties):
         clause_start, clause_end = self._clause(sentence, q.start)
         if found is None or found.start < clause_start or found.end > clause_end:
             return []  # no subject, or one across a clause break the parse missed
-        if self._quote_at(q.start) is not None and self._quote_at(found.start) is None:
+        quote = self._quote_at(q.start)
+        speech = quote is not None and len(self.text[quote[0] : quote[1]].split()) >= _SPEECH_WORDS
+        if speech and self._quote_at(found.start) is None:
             return []  # the amount is quoted speech; the phrase outside it is who speaks
         self._actor = found
         chosen = []
