@@ -108,7 +108,7 @@ class Parties:
                 break
         if actor is None or named:
             return None
-        if actor.possessive and actor.head_pos == "NOUN":
+        if actor.possessive and actor.head_pos in {"NOUN", "NUM", "PRON"}:
             antecedent = self._antecedent(actor.start)
             return ([_mention(actor.start, antecedent)], "rules") if antecedent else None
         inside = actor.start <= q.start < actor.end  # the figure is its own subject

@@ -283,7 +283,10 @@ class Subjects(Parties):
             return None
 
         def organisations(start: int, end: int) -> list[EntityMention]:
-            return [m for m in self._orgs_in(start, end) if not m.is_person]
+            return [
+                m for m in self._orgs_in(start, end)
+                if not m.is_person and not self._is_place(m.organisation or "")
+            ]  # fmt: skip
 
         here = organisations(sentence.start, position)
         if here:
@@ -292,8 +295,9 @@ class Subjects(Parties):
         if index > 0:
             previous = self.sentences[index - 1]
             found = organisations(previous.start, previous.end)
-            if found:
-                return found[0].organisation
+            if found:  # the subject of its last clause ("A did X, while B did Y": B)
+                last, _ = self._clause(previous, previous.end - 1)
+                return next((m for m in found if m.start >= last), found[0]).organisation
         earlier = organisations(0, position)
         return earlier[-1].organisation if earlier else None
 

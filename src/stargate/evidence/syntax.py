@@ -33,6 +33,11 @@ _INTENTION: Final = re.compile(
     re.IGNORECASE,
 )
 _COMPLEMENT: Final = frozenset({"obj", "dobj", "iobj", "pobj", "obl", "obl:arg", "obl:mod", "nmod"})
+_BRINGING: Final = re.compile(
+    r"brings?|brought|bringing|takes?|took|taking|raises?|raised|raising|push\w*|lifts?|lifted|"
+    r"port\w*|amen\w*|hiss\w*|élev\w*",
+    re.IGNORECASE,
+)
 _EXCLUDED_UNDER: Final = frozenset({"relcl", "acl", "acl:relcl", "advcl", "ccomp", "parataxis"})
 
 
@@ -139,7 +144,8 @@ def _phrase(token: Any, offset: int, verb: Any, plural: bool = False) -> Actor:
     return Actor(
         span_of(left, offset)[0], span_of(right, offset)[1],
         *span_of(token, offset), tense(verb), tuple(excluded),
-        token.pos_, _possessive(token), _indefinite(token), plural,
+        token.pos_, _possessive(token) or any(_possessive(n) for n in _of(token)),
+        _indefinite(token), plural,
     )  # fmt: skip
 
 
@@ -154,6 +160,17 @@ def _indefinite(token: Any) -> bool:
             for c in token.children
         )
     )
+
+
+def _of(token: Any) -> list[Any]:
+    """The nouns of a token's "of"/"de" complement ("one of its ETFs": ETFs)."""
+    found = []
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            found += [g for g in child.children if g.dep_ == "pobj"]
+        elif child.dep_ == "nmod" and any(g.lower_ in {"de", "d'", "des"} for g in child.children):
+            found.append(child)
+    return found
 
 
 def _possessive(token: Any) -> bool:
@@ -199,6 +216,9 @@ def actor(doc: Any, offset: int, start: int, end: int) -> Actor | None:
         return None
     came_from = None
     for _ in range(12):
+        measured = _measured(node)
+        if measured is not None:
+            return _phrase(measured, offset, node.head)  # "brings Stargate to 7 GW"
         is_verb = node.pos_ in {"VERB", "AUX"} or node.dep_ == "ROOT"
         if is_verb:
             children = list(node.children)
@@ -271,6 +291,18 @@ def main_subject(doc: Any, offset: int) -> Actor | None:
             if subject:
                 return _phrase(subject[0], offset, token)
     return None
+
+
+def _measured(token: Any) -> Any | None:
+    """The object a verb of bringing raises to the figure ("brings Stargate to 7 GW", "porte
+    la capacité de Stargate à 7 GW"): the figure is that object's."""
+    if token.lower_ not in {"to", "à"} or token.dep_ not in {"prep", "case", "mark"}:
+        return None
+    verb = token.head if token.dep_ == "prep" else token.head.head
+    if verb.pos_ not in {"VERB", "AUX"} or not _BRINGING.fullmatch(verb.lower_):
+        return None
+    objects = [c for c in verb.children if c.dep_ in {"dobj", "obj"} and c.i < token.i]
+    return objects[0] if objects else None
 
 
 def _intention(verb: Any) -> bool:
