@@ -99,12 +99,15 @@ STATUS_DENIED: Final = _cue(
     r"(?:is|are|was|were)\s+not\s+believed\s+to|se\s+retir\w*|s'est\s+retirée?|retir\w+\s+(?:son|sa|leur)\s+"
     r"offre|withdr[ae]w\w*|pull(?:s|ed|ing)?\s+out|back(?:s|ed|ing)?\s+out|walk(?:s|ed)?\s+away|"
     r"abandonn\w+\s+(?:le|son|l'|leur|ce)\s+(?:projet|accord|plan)|renonc\w*|called\s+off|"
-    r"scrapp?\w*|no\s+longer\s+(?:plans?|intends?)"
+    r"scrapp?\w*|no\s+longer\s+(?:plans?|intends?)|never\s+finali[sz]ed|never\s+materiali[sz]ed|"
+    r"cancel\w*|annul\w*|debunk\w*|démont\w+\s+(?:les|ces)\s+affirmations|aucune\s+preuve|"
+    r"no\s+evidence|fake\s+news|infondée?s?|unfounded|baseless"
 )
 STATUS_DISPUTED: Final = _cue(
     r"incertaine?s?|mis\s+en\s+doute|met\s+en\s+doute|mettent\s+en\s+doute|doutes?|sceptic\w*|"
     r"scepticisme|remis\s+en\s+question|remet\s+en\s+question|conteste|contesté\w*|"
-    r"uncertain|doubts?|disput\w+|questioned|skeptic\w*"
+    r"uncertain|doubts?|disput\w+|questioned|skeptic\w*|stalled|stalling|on\s+hold|"
+    r"au\s+point\s+mort|gelée?s?|suspendue?s?"
 )
 STATUS_REPORTED: Final = _cue(
     r"selon|d'après|a\s+rapporté|rapporte|rapportent|aurait|auraient|serait|seraient|"
@@ -224,3 +227,16 @@ SECTOR: Final = _cue(
     r"du\s+marché|worldwide|world's|d'IA|de\s+l'IA|en\s+IA|AI|IA|tech|hyperscalers?"
 )
 """Words that make a figure a sector's or the world's rather than a company's."""
+HEDGE: Final = _cue(
+    r"according\s+to|reportedly|people\s+(?:familiar|close|briefed|with\s+knowledge)|"
+    r"sources?\s+(?:said|told|say|familiar|close)|citing\s+(?:people|sources|a\s+person)|"
+    r"(?:is|are|was|were)\s+(?:said|believed|understood|thought|reported)\s+to|reported\s+by|"
+    r"selon|d'après|cité\s+par|relayée?\s+par|de\s+sources?\s+proches?|"
+    r"indiqu\w*\s+le\s+rapport|selon\s+le\s+rapport|aurai\w*|seraie?n?t"
+)
+"""Words that make a figure a third party's account (the annotation's "reported")."""
+UNNAMED_SOURCE: Final = _cue(
+    r"sources?|people|persons?|analysts?|reports?|rapports?|analystes|personnes|"
+    r"documents?|filings?|estimates?|estimations?|prévisions|forecasts"
+)
+"""Subjects of a reporting verb that name no party ("sources said", "analysts estimate")."""

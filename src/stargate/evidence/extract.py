@@ -39,9 +39,10 @@ from stargate.evidence.mentions import (
 )
 from stargate.evidence.quantities import Mention, find_quantities
 from stargate.evidence.speakers import Speakers
+from stargate.evidence.status import Status
 from stargate.evidence.subjects import GENERIC, Subjects
-from stargate.ledger.records import Claim, ClaimKind, ClaimStatus, EntityType, Polarity, Source
-from stargate.units import Bound, Quantity
+from stargate.ledger.records import Claim, ClaimKind, ClaimStatus, EntityType, Source
+from stargate.units import Quantity
 
 EXTRACTOR: Final = "stargate-rules"
 VERSION: Final = "1.0"
@@ -93,7 +94,7 @@ class Extractor:
         return _Document(source, self.gazetteer).extract()
 
 
-class _Document(Speakers, DocumentRules, Subjects):
+class _Document(Speakers, DocumentRules, Subjects, Status):
     def __init__(self, source: Source, gazetteer: Gazetteer) -> None:
         self.source = source
         self.raw = source.text  # quotes are cut from the text as given
@@ -276,76 +277,6 @@ class _Document(Speakers, DocumentRules, Subjects):
             return kind
         return ClaimKind.CONTRACT if q.period == "per_year" else ClaimKind.OTHER
 
-    def _status(
-        self, q: Mention, sentence: Sentence, speaker: str | None, subjects: list[str],
-        kind: ClaimKind,
-    ) -> tuple[ClaimStatus, Polarity]:  # fmt: skip
-        text = self.text[sentence.start : sentence.end]
-        if cues.STATUS_DENIED.search(text):
-            return ClaimStatus.DENIED, Polarity.DENIES
-        index = self._index(sentence)
-        context = " ".join(
-            self.text[s.start : s.end] for s in self.sentences[max(0, index - 2) : index]
-            if s.paragraph == sentence.paragraph
-        )  # fmt: skip
-        if cues.STATUS_DISPUTED.search(text) or (
-            q.quantity.bound is Bound.AT_MOST and speaker and cues.STATUS_DISPUTED.search(context)
-        ):
-            return ClaimStatus.DISPUTED, Polarity.ASSERTS
-        speaker_org = (
-            self.gazetteer.organisation_of(self.gazetteer.lookup(speaker) or "")
-            if speaker
-            else None
-        )
-        if (
-            kind is ClaimKind.FUNDING_SECURED and speaker and subjects
-            and q.quantity.bound is Bound.AT_MOST and speaker_org not in subjects
-        ):  # fmt: skip
-            return ClaimStatus.DISPUTED, Polarity.ASSERTS  # a third party caps someone's money
-        centre = q.start - sentence.start
-        found: list[tuple[int, ClaimStatus]] = []
-        for pattern, status in (
-            (cues.STATUS_COMPLETED, ClaimStatus.COMPLETED),
-            (cues.STATUS_PLANNED, ClaimStatus.PLANNED),
-            (cues.STATUS_REPORTED, ClaimStatus.REPORTED),
-            (cues.STATUS_ANNOUNCE, ClaimStatus.ANNOUNCED),
-        ):
-            for match in pattern.finditer(text):
-                found.append((abs(match.start() - centre), status))
-        if re.search(r"\b(?:intention|plans?\s+to)\b", text, re.I):
-            return ClaimStatus.PLANNED, Polarity.ASSERTS
-        if cues.SOURCE_BEFORE.search(text):
-            return ClaimStatus.REPORTED, Polarity.ASSERTS
-        if (by_tense := self._status_by_tense(q, sentence)) is not None:
-            return by_tense, Polarity.ASSERTS
-        if not found:
-            if speaker and speaker_org not in subjects:
-                return ClaimStatus.REPORTED, Polarity.ASSERTS
-            return ClaimStatus.ANNOUNCED, Polarity.ASSERTS
-        found.sort(key=lambda item: item[0])
-        status = found[0][1]
-        if status is ClaimStatus.REPORTED and cues.STATUS_ANNOUNCE.search(text[:centre]):
-            status = ClaimStatus.ANNOUNCED  # "a annoncé qu'elle investirait": future in the past
-        return status, Polarity.ASSERTS
-
-    def _status_by_tense(self, q: Mention, sentence: Sentence) -> ClaimStatus | None:
-        """The tense of the verb that governs the figure: done (past; an agreement signed is
-        announced), to come (future), hedged (a French conditional reports, an English modal
-        plans); the present says nothing."""
-        doc = self.parsed.get(self._index(sentence))
-        if doc is None:
-            return None
-        verb = syntax.governing_verb(doc, sentence.start, q.start, q.end)
-        found = syntax.tense(verb)
-        if found == "past":
-            agreed = verb is not None and cues.AGREEMENT_VERB.match(verb.text)
-            return ClaimStatus.ANNOUNCED if agreed else ClaimStatus.COMPLETED
-        if found == "future":
-            return ClaimStatus.PLANNED
-        if found == "conditional":
-            return ClaimStatus.REPORTED if self.language == "fr" else ClaimStatus.PLANNED
-        return None
-
     # -- assembly -------------------------------------------------------------------------
 
     def _classify(self, q: Mention, sentence: Sentence) -> tuple[ClaimKind, Mention] | None:
@@ -449,7 +380,8 @@ class _Document(Speakers, DocumentRules, Subjects):
             return None  # vague amounts count only when tied to an organisation
         subjects, object_id = self._orient(kind, subjects, object_id)
         speaker = self._speaker(q.start)
-        status, polarity = self._status(q, sentence, speaker, subjects, kind)
+        parties = frozenset(p for p in (*subjects, object_id) if p)
+        status, polarity = self._status(q, sentence, speaker, subjects, kind, parties)
         period = q.period
         if q.category == "money":
             if period is None and _RATE_IN_CLAUSE.search(self.text[start:end]):

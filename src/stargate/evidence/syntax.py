@@ -27,6 +27,7 @@ _RELATIVE: Final = frozenset(
 # French verb endings the tagger sometimes misses: conditional (-rait) and future (-ra, -ront)
 _CONDITIONAL_FR: Final = re.compile(r"\w{2,}r(?:ais|ait|ions|iez|aient)$")
 _FUTURE_FR: Final = re.compile(r"\w{2,}(?:er|ir|r)(?:a|ont|ai|as|ez|ons)$")
+_INHERIT_TENSE: Final = frozenset({"xcomp", "acl", "advcl", "conj", "pcomp", "csubj"})
 _INTENTION: Final = re.compile(
     r"plans?|intentions?|intent|aims?|goals?|ambitions?|objecti\w+|projets?|décision|decision|"
     r"efforts?|bid|volonté|désir|souhait",
@@ -114,6 +115,11 @@ def tense(verb: Any) -> str | None:
             return "conditional"
         if "Fut" in morph.get("Tense"):
             return "future"
+    passive = [a for a in aux if a.dep_ in {"aux:pass", "auxpass"}]
+    if passive and len(passive) == len(aux):  # "is projected", "est estimé": the auxiliary's
+        first = passive[0]
+        if first.tag_ in {"VBZ", "VBP"} or "Pres" in first.morph.get("Tense"):
+            return "present"
     if verb.tag_ in {"VBD"} or any(a.tag_ == "VBD" for a in aux):
         return "past"
     if verb.tag_ == "VBN" and words & {"has", "have", "had"}:
@@ -347,3 +353,79 @@ def governing_verb(doc: Any, offset: int, start: int, end: int) -> Any | None:
             return None
         node = node.head
     return None
+
+
+_NEGATION: Final = frozenset({"not", "n't", "never", "pas", "jamais", "aucunement", "nullement"})
+_SPEECH: Final = re.compile(
+    r"said|says|say|told|tells|announc\w*|report\w*|confirm\w*|stated|states|wrote|writes|"
+    r"added|adds|disclos\w*|reveal\w*|unveil\w*|cit\w+|annonc\w*|indiqu\w*|déclar\w*|"
+    r"affirm\w*|précis\w*|assur\w*|rapport\w*|expliqu\w*|ajout\w*|révél\w*|dévoil\w*|"
+    r"dit|estim\w*",
+    re.IGNORECASE,
+)
+
+
+def _verbs_above(doc: Any, offset: int, start: int, end: int) -> list[Any]:
+    """The verbs from the one governing the amount up to the sentence's root."""
+    node = _token_at(doc, offset, start, end)
+    found: list[Any] = []
+    for _ in range(16):
+        if node is None:
+            break
+        if node.pos_ in {"VERB", "AUX"} and node not in found:
+            found.append(node)
+        if node.head is node:
+            break
+        node = node.head
+    return found
+
+
+def finite_tense(doc: Any, offset: int, start: int, end: int) -> tuple[Any | None, str | None]:
+    """The verb whose tense the amount's act has, and that tense: an infinitive or participle
+    takes the tense of the verb it completes ("pourrait atteindre", "plans to invest")."""
+    verbs = _verbs_above(doc, offset, start, end)
+    if not verbs:
+        return None, None
+    for verb in verbs:
+        found = tense(verb)
+        if found is not None:
+            return verb, found
+        if verb.dep_ not in _INHERIT_TENSE:
+            return verb, None
+    return verbs[0], None
+
+
+def negated(doc: Any, offset: int, start: int, end: int) -> bool:
+    """Whether the verb that governs the amount, or the verb its infinitive completes, is
+    negated ("is not that $10 billion buyer", "n'a jamais signé"); "not yet", "pas encore" and
+    "ne ... que" are no denial."""
+    for verb in _verbs_above(doc, offset, start, end)[:2]:
+        for child in verb.children:
+            if child.lower_ in _NEGATION or child.dep_ == "neg":
+                after = doc[child.i + 1].lower_ if child.i + 1 < len(doc) else ""
+                if after in {"yet", "encore", "only", "seulement", "just"}:
+                    return False
+                return not any(t.lower_ in {"que", "qu'"} for t in doc[verb.i : verb.i + 6])
+        if verb.dep_ not in _INHERIT_TENSE:
+            break
+    return False
+
+
+def report_frame(doc: Any, offset: int, start: int, end: int) -> tuple[int, int] | None:
+    """The subject phrase of a reporting verb above the amount's clause ("Nvidia said it will
+    invest", "selon ... a indiqué que"), as characters."""
+    verbs = _verbs_above(doc, offset, start, end)
+    for verb in verbs[1:]:
+        if _SPEECH.fullmatch(verb.lower_) is None:
+            continue
+        subject = [c for c in verb.children if c.dep_ in _SUBJECT]
+        if subject:
+            sub = list(subject[0].subtree)
+            return span_of(sub[0], offset)[0], span_of(sub[-1], offset)[1]
+    return None
+
+
+def subject_word(verb: Any) -> str | None:
+    """The head word of a verb's subject, lower case."""
+    subject = [c for c in verb.children if c.dep_ in _SUBJECT or c.dep_ in _PASSIVE_SUBJECT]
+    return subject[0].lower_ if subject else None
