@@ -231,7 +231,8 @@ HEDGE: Final = _cue(
     r"according\s+to|reportedly|people\s+(?:familiar|close|briefed|with\s+knowledge)|"
     r"sources?\s+(?:said|told|say|familiar|close)|citing\s+(?:people|sources|a\s+person)|"
     r"(?:is|are|was|were)\s+(?:said|believed|understood|thought|reported)\s+to|reported\s+by|"
-    r"selon|d'après|cité\s+par|relayée?\s+par|de\s+sources?\s+proches?|"
+    r"selon(?!\s+(?:l'|le\s+|les\s+|cet\s+|ce\s+)(?:accord|contrat|partenariat|termes))|"
+    r"d'après|cité\s+par|relayée?\s+par|de\s+sources?\s+proches?|"
     r"indiqu\w*\s+le\s+rapport|selon\s+le\s+rapport|aurai\w*|seraie?n?t"
 )
 """Words that make a figure a third party's account (the annotation's "reported")."""
@@ -240,3 +241,15 @@ UNNAMED_SOURCE: Final = _cue(
     r"documents?|filings?|estimates?|estimations?|prévisions|forecasts"
 )
 """Subjects of a reporting verb that name no party ("sources said", "analysts estimate")."""
+INTENTION_NOUN: Final = re.compile(
+    r"plans?|objectifs?|objectives?|goals?|targets?|cibles?|ambitions?|options?|projections?|"
+    r"prévisions?|forecasts?|intentions?",
+    _I,
+)
+"""Nouns of a figure that is aimed at, not yet reached (matched against a whole word)."""
+DEAL_FRAME: Final = _cue(
+    r"(?:dans\s+le\s+cadre\s+d[eu]|selon|aux\s+termes\s+d[eu]|under|as\s+part\s+of|"
+    r"in)\s+(?:l'|le\s+|la\s+|cet\s+|ce\s+|the\s+|this\s+|that\s+)"
+    r"(?:accord|contrat|partenariat|deal|agreement|contract|partnership)"
+)
+"""A sentence that states the terms of a deal ("dans le cadre de l'accord, X investira")."""

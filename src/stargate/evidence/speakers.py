@@ -19,7 +19,8 @@ _GENERIC_SOURCE: Final = re.compile(
     r"^(?:an?|the|des|les|le|la|l'|un|une|some|certain|several|plusieurs|new|nouveaux?)?\s*"
     r"(?:\w+\s+){0,2}(?:reports?|sources?|people|persons|documents?|filings?|analysts?|"
     r"estimates?|calculations|rapports?|sources|personnes|documents?|analystes|estimations?|"
-    r"calculs|communiqués?|statement|press\s+release|données|data|figures?|chiffres)\b",
+    r"calculs|communiqués?|statement|press\s+release|données|data|figures?|chiffres|"
+    r"accords?|contrats?|partenariats?|deals?|agreements?|contracts?|termes|terms)\b",
     re.IGNORECASE,
 )
 _INVERTED: Final = re.compile(

@@ -30,14 +30,28 @@ _STATES: Final = frozenset(
      ClaimKind.REVENUE, ClaimKind.VALUATION, ClaimKind.SHARES}
 )  # fmt: skip
 _STATE_VERB: Final = re.compile(
-    r"détien\w*|possèd\w*|représent\w*|enregistr\w*|affich\w*|atteint|compt\w*|pès\w*|vaut|"
-    r"holds?|owns?|runs?|operates?|accounts?|represents?|stands?|has|have|totals?|reaches",
+    r"détien\w*|possèd\w*|représent\w*|enregistr\w*|affich\w*|atteint|pès\w*|vaut|a|ont|"
+    r"dispos\w*|ajout\w*|s'ajout\w*|"
+    r"holds?|owns?|runs?|operates?|accounts?|represents?|stands?|has|have|totals?|reaches|"
+    r"holding|owning|running|operating|totalling|totaling",
     re.IGNORECASE,
 )
 _PLAN_VERB: Final = re.compile(
     r"prévoi\w*|vis\w*|ambitionn\w*|envisag\w*|projett\w*|compt\w*|plans?|planned|planning|"
     r"aims?|intends?|expects?|expected|targets?|seeks?|projected|forecasts?|hopes?|"
-    r"espèr\w*|souhait\w*|veut|veulent|wants?",
+    r"espèr\w*|souhait\w*|veut|veulent|wants?|prepar\w*|prépar\w*|s'apprêt\w*|estim\w*",
+    re.IGNORECASE,
+)
+_MODAL: Final = re.compile(
+    r"dev\w+|doi\w+|pourr\w+|peu\w+|pouv\w+|could|might|may|should|must|can",
+    re.IGNORECASE,
+)
+_PLEDGE_VERB: Final = re.compile(
+    r"engag\w*|promi\w*|promet\w*|pledg\w*|commit\w*|vow\w*", re.IGNORECASE
+)
+_BASELINE: Final = re.compile(
+    r"\b(?:contre|compared\s+with|compared\s+to|versus|vs\.?|up\s+from|down\s+from|"
+    r"par\s+rapport\s+(?:à|aux?)|from\s+just|après)\s+(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )
 _INHERIT_TENSE: Final = frozenset({"xcomp", "acl", "advcl", "conj", "pcomp", "csubj"})
@@ -104,7 +118,7 @@ class Status:
         if named:
             return any(n in parties for n in named)
         phrase = self.text[frame[0] : frame[1]].strip()
-        return bool(cues.ANAPHOR.fullmatch(phrase) or cues.FIRST_PERSON.fullmatch(phrase))
+        return not cues.UNNAMED_SOURCE.search(phrase)  # "les deux sociétés", "it", "nous"
 
     def _hedged(
         self, text: str, frame: tuple[int, int] | None, parties: frozenset[str],
@@ -115,7 +129,7 @@ class Status:
         if cues.HEDGE.search(text):
             return True
         source = cues.SOURCE_BEFORE.search(text)
-        if source is not None and speaker_org not in parties:
+        if source is not None and speaker_org not in parties and not cues.DEAL_FRAME.search(text):
             return True
         if frame is None:
             return False
@@ -127,24 +141,50 @@ class Status:
     def _by_verb(
         self, doc: Any, sentence: Sentence, q: Mention, kind: ClaimKind, by_party: bool
     ) -> ClaimStatus | None:
-        verb, found = syntax.finite_tense(doc, sentence.start, q.start, q.end)
+        offset = sentence.start
+        nominals = syntax.nominals(doc, offset, q.start, q.end)
+        nouns = [n.word for n in nominals]
+        text = self.text[sentence.start : sentence.end]
+        if (
+            any(cues.INTENTION_NOUN.fullmatch(n) for n in nouns)
+            or any(n.future for n in nominals)
+            or syntax.completes_intention(doc, offset, q.start, q.end)
+        ):
+            return ClaimStatus.PLANNED  # "a plan for 4.5 GW", "the option to add 700 MW"
+        if _BASELINE.search(self.text[max(sentence.start, q.start - 25) : q.start]):
+            return ClaimStatus.COMPLETED  # "contre 131 milliards en 2025": the past figure
+        verb, found = syntax.finite_tense(doc, offset, q.start, q.end)
+        in_deal = any(cues.DEAL_NOUN.fullmatch(n) for n in nouns)
         if verb is None:
-            return None
+            return ClaimStatus.ANNOUNCED if in_deal else None
         word = verb.lower_
-        if found == "conditional":
-            if self.language == "fr" and not verb.lower_.startswith(("pourr", "devr")):
+        subject = syntax.subject_word(verb)
+        of_deal = in_deal or bool(subject and cues.DEAL_NOUN.fullmatch(subject))
+        stipulated = bool(cues.DEAL_FRAME.search(text))  # "dans le cadre de l'accord, X fera"
+        if _MODAL.fullmatch(word) or found == "conditional":
+            if word.startswith(("pourr", "could", "might", "may")) and not by_party:
+                return ClaimStatus.REPORTED  # a possibility someone else raises
+            if self.language == "fr" and found == "conditional" and not word.startswith("devr"):
                 return ClaimStatus.ANNOUNCED if by_party else ClaimStatus.REPORTED
-            return ClaimStatus.ANNOUNCED if by_party else ClaimStatus.PLANNED
-        if found == "future" or _PLAN_VERB.fullmatch(word):
-            deal_subject = syntax.subject_word(verb)
-            if found != "future" and deal_subject and cues.DEAL_NOUN.fullmatch(deal_subject):
+            return ClaimStatus.ANNOUNCED if by_party or stipulated else ClaimStatus.PLANNED
+        if _PLEDGE_VERB.fullmatch(word):
+            return ClaimStatus.ANNOUNCED  # "s'est engagé à investir", "pledged": a commitment
+        if _PLAN_VERB.fullmatch(word):
+            if of_deal:
                 return ClaimStatus.ANNOUNCED  # "le partenariat prévoit 10 GW": its terms
-            return ClaimStatus.ANNOUNCED if by_party else ClaimStatus.PLANNED
+            return ClaimStatus.PLANNED  # "aims to", "prévoit d'investir": an intention
+        if found == "future":
+            return ClaimStatus.ANNOUNCED if by_party or stipulated else ClaimStatus.PLANNED
         if found == "past":
-            agreed = cues.AGREEMENT_VERB.match(word)
+            if kind in _STATES:
+                return ClaimStatus.COMPLETED  # "a annoncé une augmentation de 359 %": it rose
+            agreed = cues.AGREEMENT_VERB.match(word) or of_deal  # "a deal worth $6.5B"
             return ClaimStatus.ANNOUNCED if agreed else ClaimStatus.COMPLETED
-        if found == "present" and (kind in _STATES or _STATE_VERB.fullmatch(word)):
-            return ClaimStatus.COMPLETED
+        if found == "present":
+            if of_deal:
+                return ClaimStatus.ANNOUNCED  # "cela représente un partenariat de 300 Md"
+            if kind in _STATES or _STATE_VERB.fullmatch(word):
+                return ClaimStatus.COMPLETED
         return None
 
     def _by_cues(

@@ -28,9 +28,13 @@ _RELATIVE: Final = frozenset(
 _CONDITIONAL_FR: Final = re.compile(r"\w{2,}r(?:ais|ait|ions|iez|aient)$")
 _FUTURE_FR: Final = re.compile(r"\w{2,}(?:er|ir|r)(?:a|ont|ai|as|ez|ons)$")
 _INHERIT_TENSE: Final = frozenset({"xcomp", "acl", "advcl", "conj", "pcomp", "csubj"})
+_FUTURE: Final = re.compile(
+    r"futur\w*|prochaine?s?|upcoming|future|planned|proposed|prévue?s?|projetée?s?|envisagée?s?",
+    re.IGNORECASE,
+)
 _INTENTION: Final = re.compile(
     r"plans?|intentions?|intent|aims?|goals?|ambitions?|objecti\w+|projets?|décision|decision|"
-    r"efforts?|bid|volonté|désir|souhait",
+    r"efforts?|bid|volonté|désir|souhait|options?|targets?|cibles?",
     re.IGNORECASE,
 )
 _COMPLEMENT: Final = frozenset({"obj", "dobj", "iobj", "pobj", "obl", "obl:arg", "obl:mod", "nmod"})
@@ -68,6 +72,7 @@ class Nominal:
     start: int
     end: int
     possessive: bool
+    future: bool = False  # qualified as to come: "l'ouverture future", "the planned investment"
 
 
 def span_of(token: Any, offset: int = 0) -> tuple[int, int]:
@@ -115,6 +120,9 @@ def tense(verb: Any) -> str | None:
             return "conditional"
         if "Fut" in morph.get("Tense"):
             return "future"
+    participle = verb.tag_ == "VBG" or "Part" in verb.morph.get("VerbForm")
+    if not aux and participle and verb.tag_ != "VBN" and "Past" not in verb.morph.get("Tense"):
+        return None  # a present participle or gerund ("raising", "conservant") has none
     passive = [a for a in aux if a.dep_ in {"aux:pass", "auxpass"}]
     if passive and len(passive) == len(aux):  # "is projected", "est estimé": the auxiliary's
         first = passive[0]
@@ -125,7 +133,8 @@ def tense(verb: Any) -> str | None:
     if verb.tag_ == "VBN" and words & {"has", "have", "had"}:
         return "past"
     if "Part" in verb.morph.get("VerbForm") and "Past" in verb.morph.get("Tense"):
-        return "past" if aux else None
+        modifier = verb.dep_ in {"acl", "amod"}  # "150 milliards investis", "l'accord annoncé"
+        return "past" if aux or modifier else None
     if "Past" in verb.morph.get("Tense") or "Imp" in verb.morph.get("Tense"):
         return "past"
     if verb.tag_ in {"VBZ", "VBP"} or "Pres" in verb.morph.get("Tense"):
@@ -177,6 +186,11 @@ def _of(token: Any) -> list[Any]:
         elif child.dep_ == "nmod" and any(g.lower_ in {"de", "d'", "des"} for g in child.children):
             found.append(child)
     return found
+
+
+def _qualified_future(token: Any) -> bool:
+    """A noun qualified as to come ("l'ouverture future", "the planned investment")."""
+    return any(c.dep_ == "amod" and _FUTURE.fullmatch(c.lower_) for c in token.children)
 
 
 def _possessive(token: Any) -> bool:
@@ -336,7 +350,7 @@ def nominals(doc: Any, offset: int, start: int, end: int) -> list[Nominal]:
             sub = list(node.subtree)
             found.append(
                 Nominal(node.lower_, span_of(sub[0], offset)[0], span_of(sub[-1], offset)[1],
-                        _possessive(node))
+                        _possessive(node), _qualified_future(node))
             )  # fmt: skip
     return found
 
@@ -429,3 +443,17 @@ def subject_word(verb: Any) -> str | None:
     """The head word of a verb's subject, lower case."""
     subject = [c for c in verb.children if c.dep_ in _SUBJECT or c.dep_ in _PASSIVE_SUBJECT]
     return subject[0].lower_ if subject else None
+
+
+def completes_intention(doc: Any, offset: int, start: int, end: int) -> bool:
+    """Whether the amount's verb is an infinitive completing a noun of intention or
+    possibility ("the option to add 700 MW", "son objectif d'atteindre 10 GW")."""
+    verbs = _verbs_above(doc, offset, start, end)
+    if not verbs:
+        return False
+    verb = verbs[0]
+    return (
+        "Inf" in verb.morph.get("VerbForm")
+        and verb.dep_ in {"acl", "acl:relcl"}
+        and _INTENTION.fullmatch(verb.head.lower_) is not None
+    )
