@@ -40,7 +40,7 @@ from stargate.evidence.mentions import (
 from stargate.evidence.quantities import Mention, find_quantities
 from stargate.evidence.speakers import Speakers
 from stargate.evidence.status import Status
-from stargate.evidence.subjects import GENERIC, Subjects
+from stargate.evidence.subjects import Subjects
 from stargate.ledger.records import Claim, ClaimKind, ClaimStatus, EntityType, Source
 from stargate.units import Quantity
 
@@ -69,6 +69,11 @@ _PROPER_NAME: Final = re.compile(r"[A-Z0-9][\w.&'-]*(?:\s+[A-Z0-9][\w.&'-]*)*")
 _DEAL_AFTER: Final = re.compile(  # "seven-year deal", "de cinq ans" after "contrat"
     r"\s+(?:[\w-]+\s+)?(?:deals?|contracts?|agreements?|partnerships?|accords?|contrats?|"
     r"partenariats?)\b",
+    re.IGNORECASE,
+)
+_DEAL_BEFORE: Final = re.compile(  # "un contrat (historique) de cinq ans"
+    r"\b(?:contrats?|accords?|partenariats?|deals?|contracts?|agreements?)\s+(?:\w+\s+){0,2}"
+    r"(?:de|d'|of)\s*$",
     re.IGNORECASE,
 )
 _DEAL_KINDS: Final = frozenset(
@@ -253,9 +258,9 @@ class _Document(Speakers, DocumentRules, Subjects, Status):
         centre = q.start - sentence.start
         i = bisect.bisect_left(self._mention_starts, sentence.start)
         j = bisect.bisect_left(self._mention_starts, sentence.end)
-        others = [
+        others = [  # other money amounts own the cues nearer them; a duration owns none
             (m.start - sentence.start, m.end - sentence.start)
-            for m in self.mentions[i:j] if m is not q
+            for m in self.mentions[i:j] if m is not q and m.category == "money"
         ]  # fmt: skip
         best: tuple[int, int, str] | None = None
         for rank, (kind, pattern) in enumerate(cues.KIND_CUES):
@@ -342,7 +347,10 @@ class _Document(Speakers, DocumentRules, Subjects, Status):
     def _deal_length(self, sentence: Sentence) -> Mention | None:
         """A duration that qualifies a deal ("a seven-year deal", "un contrat de cinq ans")."""
         for m in self._mentions_in(sentence.start, sentence.end):
-            if m.category == "duration" and _DEAL_AFTER.match(self.text, m.end, sentence.end):
+            if m.category != "duration":
+                continue
+            before = self.text[max(sentence.start, m.start - 40) : m.start]
+            if _DEAL_AFTER.match(self.text, m.end, sentence.end) or _DEAL_BEFORE.search(before):
                 return m
         return None
 
@@ -361,12 +369,11 @@ class _Document(Speakers, DocumentRules, Subjects, Status):
         start, end = self._clause(sentence, q.start)
         if self._source == "deal":
             subjects, object_id = self._oriented(kind, subjects)
-        if kind is ClaimKind.CAPACITY and not GENERIC.search(self.text[start:end]):
+        general = self._generic_statement(q, sentence)
+        if kind is ClaimKind.CAPACITY and not general:
             subjects, object_id = self._offtaker(subjects, object_id, sentence, self._source)
         # a change is always some organisation's measure ("une hausse de 77 % des revenus")
-        generic = (self._source == "generic" and kind is not ClaimKind.CHANGE) or GENERIC.search(
-            self.text[start:end]
-        )
+        generic = (self._source == "generic" and kind is not ClaimKind.CHANGE) or general
         if not subjects and not generic:
             fallback = self._previous_org(sentence)
             if fallback is None and sentence.zone == "headline":

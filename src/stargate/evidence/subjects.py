@@ -98,8 +98,7 @@ class Subjects(Parties):
         self, q: Mention, sentence: Sentence, kind: ClaimKind | None = None
     ) -> tuple[list[str], str | None]:
         start, end = self._clause(sentence, q.start)
-        clause_text = self.text[start:end]
-        if GENERIC.search(clause_text):
+        if self._generic_statement(q, sentence):
             return [], None
         orgs = [m for m in self._orgs_in(start, end) if not (q.start <= m.start < q.end)]
         before = [m for m in orgs if m.end <= q.start]
@@ -155,6 +154,20 @@ class Subjects(Parties):
                 object_id = m.organisation
                 break
         return subject_ids, object_id
+
+    def _generic_statement(self, q: Mention, sentence: Sentence) -> bool:
+        """A general statement ("typically", "en moyenne", "per gigawatt"): the word must
+        qualify the figure's own verb when the sentence is parsed ("is usually worrisome, and
+        could have added ... to X's hopes to raise $4B" is about X)."""
+        start, end = self._clause(sentence, q.start)
+        found = [m.start() for m in GENERIC.finditer(self.text, start, end)]
+        if not found:
+            return False
+        doc = self.parsed.get(self._index(sentence))
+        if doc is None:
+            return True
+        scope = syntax.verb_scope(doc, sentence.start, q.start, q.end)
+        return scope is None or any(scope[0] <= position < scope[1] for position in found)
 
     def _actor_orgs(self, q: Mention, sentence: Sentence) -> list[EntityMention]:
         """The organisations in the subject phrase the dependency parse gives the amount's act

@@ -457,3 +457,18 @@ def completes_intention(doc: Any, offset: int, start: int, end: int) -> bool:
         and verb.dep_ in {"acl", "acl:relcl"}
         and _INTENTION.fullmatch(verb.head.lower_) is not None
     )
+
+
+def verb_scope(doc: Any, offset: int, start: int, end: int) -> tuple[int, int] | None:
+    """The characters of the clause the amount's act belongs to: the subtree of its first
+    finite verb (an infinitive or participle belongs to the verb it completes), without the
+    verbs coordinated after it."""
+    verb, _ = finite_tense(doc, offset, start, end)
+    if verb is None:
+        return None
+    tokens = list(verb.subtree)
+    conj = [c for c in verb.children if c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"}]
+    cut = min((c.left_edge.i for c in conj), default=None)
+    if cut is not None:
+        tokens = [t for t in tokens if t.i < cut] or tokens
+    return span_of(tokens[0], offset)[0], span_of(tokens[-1], offset)[1]
