@@ -88,6 +88,10 @@ class Parties:
         actor = self._actor
         head = "" if actor is None else self.text[actor.head_start : actor.head_end].casefold()
         deals = kind not in _MEASURES  # a change or a price is some organisation's measure
+        if actor is not None and deals and head in {"it", "il", "elle"}:
+            earlier = syntax.previous_subject(doc, sentence.start, actor.start)
+            if earlier is not None and cues.DEAL_NOUN.fullmatch(earlier[0]):
+                return self._deal_referent(earlier[1], earlier[2], False, sentence, clause, q)
         if actor is not None and deals and cues.DEAL_NOUN.fullmatch(head):
             return self._deal_referent(
                 actor.start, actor.end, actor.possessive, sentence, clause, q

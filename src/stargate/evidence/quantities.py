@@ -175,7 +175,7 @@ _ENERGY: Final = (
 )
 _COUNT_NOUNS: Final = (
     r"puces?|gpus?|tpus?|processeurs?|accélérateurs?|(?:super)?chips?|accelerators?|processors?|"
-    r"serveurs?|servers?|cartes?\s+graphiques?"
+    r"serveurs?|servers?|cartes?\s+graphiques?|processing\s+units?"
 )
 # what may stand between a count and its noun: brands and models ("300,000 Acme X1 chips",
 # "400 000 puces Nvidia" needs none), and a few adjectives ("one million specialized AI chips")
@@ -271,7 +271,7 @@ _VAGUE: Final = re.compile(
       | multi-?(?P<multi>billion|million)(?:-dollar)?
       | (?:plusieurs|quelques|several|multiple|a\s+few)\s+(?P<power>gigawatts|mégawatts|megawatts)
     )
-    (?:\s+(?:de\s+|d')?(?P<unit>{_CURRENCY_RE}|{_COUNT_NOUNS}))?
+    (?:\s+(?:de\s+|d')?(?P<unit>{_CURRENCY_RE}|{_COUNT_FILLER}(?:{_COUNT_NOUNS})))?
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -624,8 +624,9 @@ def _vague(match: re.Match[str], cleaned: _Clean, currency: str) -> Mention | No
     if not unit_raw and not match.group("multi") and _OF_OTHER.match(cleaned.text, match.end()):
         return None  # "millions of homes", "des millions de foyers": no amount we model
     thousands = scale_word in {"milliers", "thousands"}
-    if re.fullmatch(_COUNT_NOUNS, unit_raw, re.IGNORECASE) or thousands:
-        if not unit_raw or not re.fullmatch(_COUNT_NOUNS, unit_raw, re.IGNORECASE):
+    counted = bool(unit_raw) and re.search(rf"(?:{_COUNT_NOUNS})$", unit_raw, re.IGNORECASE)
+    if counted or thousands:
+        if not counted:
             return None  # "des milliers de personnes": not a quantity we model
         category, unit, explicit = "count", "GPU", True
     else:

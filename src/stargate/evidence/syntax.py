@@ -472,3 +472,16 @@ def verb_scope(doc: Any, offset: int, start: int, end: int) -> tuple[int, int] |
     if cut is not None:
         tokens = [t for t in tokens if t.i < cut] or tokens
     return span_of(tokens[0], offset)[0], span_of(tokens[-1], offset)[1]
+
+
+def previous_subject(doc: Any, offset: int, position: int) -> tuple[str, int, int] | None:
+    """The nearest subject before ``position`` that is no pronoun: its head word and the
+    characters of its phrase (what "it" most likely refers to in the same sentence)."""
+    found = None
+    for token in doc:
+        if span_of(token, offset)[0] >= position:
+            break
+        if token.dep_ in _SUBJECT | _PASSIVE_SUBJECT and token.pos_ in {"NOUN", "PROPN"}:
+            sub = list(token.subtree)
+            found = (token.lower_, span_of(sub[0], offset)[0], span_of(sub[-1], offset)[1])
+    return found
