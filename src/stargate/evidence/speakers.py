@@ -9,6 +9,7 @@ entity it contains if any ("une estimation d'UBS" -> UBS), else no speaker.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Final
 
 from stargate.evidence import cues
@@ -31,6 +32,11 @@ _PRONOUN_AFTER: Final = re.compile(
     rf"(?:{cues.SPEECH_VERBS})|\w+-t-(?:il|elle))\b",
     re.IGNORECASE,
 )
+_DESCRIBED: Final = re.compile(
+    rf"(?:^|[,;(]\s*|\b(?:but|and|mais|et)\s+)(?P<who>{cues.ANAPHOR.pattern})\s+"
+    rf"(?:(?:has|had|also|a|avait|aussi)\s+)?(?:{cues.SPEECH_VERBS})\b",
+    re.IGNORECASE,
+)
 _ORG_VERB_GAP: Final = 25  # characters between an organisation and its speech verb
 
 
@@ -41,6 +47,7 @@ class Speakers:
     gazetteer: Gazetteer
     sentences: list[Sentence]
     quotes: list[tuple[int, int]]
+    _antecedent: Callable[[int], str | None]  # from :class:`.subjects.Subjects`
 
     def _sentence_of(self, position: int) -> Sentence | None:
         raise NotImplementedError
@@ -80,7 +87,23 @@ class Speakers:
                 return self._name(m)
             if m.start < position and self._organisation_speaks(m, sentence):
                 return self._name(m)
-        return self._inverted(sentence)
+        return self._inverted(sentence) or self._described_speaker(sentence)
+
+    def _described_speaker(self, sentence: Sentence) -> str | None:
+        """ "..., the British data-centre company said": the organisation the description
+        stands for."""
+        text = self.text[sentence.start : sentence.end]
+        for match in _DESCRIBED.finditer(text):
+            before = [  # the nearest organisation before it: "..., with Nscale, the company"
+                m for m in self._entities_in(sentence.start, sentence.start + match.start())
+                if m.organisation and not m.is_person and not self._media(m)
+            ]  # fmt: skip
+            if before:
+                return self._name(before[-1])
+            entity_id = self._antecedent(sentence.start + match.start())
+            if entity_id and entity_id in self.gazetteer.entities:
+                return self.gazetteer.entities[entity_id].name
+        return None
 
     def _media(self, m: EntityMention) -> bool:
         return self.gazetteer.role(m.organisation) == "media"
