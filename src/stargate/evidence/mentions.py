@@ -216,6 +216,10 @@ _COMPANY = re.compile(
     r"\b(?P<name>(?:[A-Z][\w&.-]+\s+){0,3}[A-Z][\w&.-]+\s+(?:Inc|Corp|Corporation|Ltd|LLC|Group|"
     r"Capital|Partners|Holdings|Technologies|Labs|Systems|Energy|Networks|Computing|Cloud)\b\.?)"
 )
+_SUFFIX = re.compile(
+    r"\s(?:Inc|Corp|Corporation|Ltd|LLC|Group|Capital|Partners|Holdings|Technologies|Labs|"
+    r"Systems|Energy|Networks|Computing|Cloud|AI|SA|SAS|AG|GmbH|plc)\.?$"
+)
 _PERSON_BEFORE_SPEECH = re.compile(
     r"\b(?P<name>[A-Z][a-zà-ÿ]+(?:[- ][A-Z][a-zà-ÿ]+){1,2})"
     rf"(?=,?\s+(?:[^,.;]{{0,60}},\s+)?(?:{SPEECH_VERBS})\b)"
@@ -254,7 +258,7 @@ def candidates(
         if (name.isupper() and f"{name}s" in plurals) or _UNIT_NOUN.fullmatch(name):
             return  # an acronym used in the plural ("GPUs") or a unit ("GPU") is no name
         start += raw.find(name)
-        person = label == "PER"
+        person = label == "PER" and not _SUFFIX.search(name)  # "Acme Labs" is a company
         entity_id = f"cand:{slug(name)}"
         found.append(EntityMention(start, start + len(name), entity_id, name, person,
                                    None if person else entity_id))  # fmt: skip

@@ -100,8 +100,13 @@ class Parties:
             project = self._project_in(actor.start, actor.end)
             if project:
                 return [_mention(actor.start, project)], "project"
-        if actors:
-            return None
+        named_actor = (
+            actor is not None
+            and actor.head_pos == "PROPN"
+            and not actor.start <= q.start < actor.end
+        )
+        if actors or named_actor:
+            return None  # the parse names the actor (an unknown name is still a name)
         for nominal in syntax.nominals(doc, sentence.start, q.start, q.end) if deals else ():
             if cues.DEAL_NOUN.fullmatch(nominal.word):
                 found = self._deal_referent(
