@@ -413,6 +413,8 @@ class _Document(Speakers, DocumentRules, Subjects, Status):
             "subject_parse": self._source == "parse",
             "subject_rules": self._source == "rules",
             "subject_fallback": self._source == "fallback",
+            "subject_referred": self._source in {"deal", "project"},
+            "subject_generic": self._source == "generic",
             "kind_cue": kind is not ClaimKind.OTHER,
             "hedged": status in {ClaimStatus.REPORTED, ClaimStatus.PLANNED, ClaimStatus.DISPUTED},
             "headline": sentence.zone in {"headline", "list"},
