@@ -115,6 +115,8 @@ class _Document(Speakers, DocumentRules, Subjects, Status):
         self._mention_starts: list[int] = []
         self.parsed: dict[int, Any] = {}  # sentence index -> spaCy Doc
         self._untrusted: set[int] = set()  # sentences whose parse misreads a name as a verb
+        self._generic_words: dict[tuple[int, int], list[int]] = {}
+        self._words_of: dict[int, dict[str, bool]] = {}
         self._source = "none"  # where the current draft's subject came from
         self._actor: syntax.Actor | None = None  # the parse's actor phrase of the current figure
         self._project: tuple[str | None] | None = None

@@ -54,6 +54,8 @@ class Parties:
     entities: list[EntityMention]
     _actor: syntax.Actor | None
     _untrusted: set[int]
+    _named_most: dict[str, str] | None = None  # per document: most named project and lab
+    _named_of: list[EntityMention] | None = None
 
     def _orgs_in(self, start: int, end: int) -> list[EntityMention]:
         raise NotImplementedError
@@ -216,11 +218,7 @@ class Parties:
         ]  # fmt: skip
         if named:
             return named[0]
-        counts = Counter(
-            m.organisation for m in self.entities
-            if m.organisation and self._type(m.organisation) is EntityType.PROJECT
-        )  # fmt: skip
-        return counts.most_common(1)[0][0] if counts else None
+        return self._most_named().get("project")
 
     def _main_subjects(self, sentence: Sentence) -> list[str]:
         """The organisations the sentence's main verb has as subject."""
@@ -235,6 +233,27 @@ class Parties:
             m.organisation for m in self._orgs_in(found.start, found.end)
             if m.organisation and not m.is_person and not self._is_place(m.organisation)
         ])  # fmt: skip
+
+    def _most_named(self) -> dict[str, str]:
+        """The project and the lab the article names most (counted once per document)."""
+        cached = self._named_most
+        if cached is None or self._named_of is not self.entities:
+            projects: Counter[str] = Counter()
+            labs: Counter[str] = Counter()
+            for m in self.entities:
+                if not m.organisation:
+                    continue
+                if self._type(m.organisation) is EntityType.PROJECT:
+                    projects[m.organisation] += 1
+                if self.gazetteer.role(m.organisation) == "lab":
+                    labs[m.organisation] += 1
+            cached = {}
+            if projects:
+                cached["project"] = projects.most_common(1)[0][0]
+            if labs:
+                cached["lab"] = labs.most_common(1)[0][0]
+            self._named_most, self._named_of = cached, self.entities
+        return cached
 
     def _payer(self, kind: ClaimKind, a: str, b: str) -> str | None:
         """Which of two parties pays (invests, offtakes) in a figure of this kind, by role."""
@@ -289,11 +308,8 @@ class Parties:
         deal = self._deal_parties(sentence)
         labs = [p for p in (*own, *deal) if self.gazetteer.role(p) == "lab"]
         if not labs:
-            counts = Counter(
-                m.organisation for m in self.entities
-                if m.organisation and self.gazetteer.role(m.organisation) == "lab"
-            )  # fmt: skip
-            labs = [counts.most_common(1)[0][0]] if counts else []
+            lab = self._most_named().get("lab")
+            labs = [lab] if lab else []
         if not labs:
             if subjects or not deal:
                 return subjects, object_id  # no lab anywhere: the named party stays

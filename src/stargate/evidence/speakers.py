@@ -8,6 +8,7 @@ entity it contains if any ("une estimation d'UBS" -> UBS), else no speaker.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from typing import Final
@@ -190,7 +191,11 @@ class Speakers:
                 if named:
                     return self._name(named[-1])
         # inherit from an adjacent earlier quote in the same paragraph
-        earlier = [q for q in self.quotes if q[1] <= quote[0] and quote[0] - q[1] < 60]
+        here = bisect.bisect_left(self.quotes, quote)
+        earlier = [
+            q for q in self.quotes[max(0, here - 3) : here]
+            if q[1] <= quote[0] and quote[0] - q[1] < 60
+        ]  # fmt: skip
         if earlier:
             owner = self._sentence_of(earlier[-1][0])
             if owner is not None:

@@ -65,6 +65,7 @@ class Status:
     gazetteer: Gazetteer
     sentences: list[Sentence]
     parsed: dict[int, Any]
+    _words_of: dict[int, dict[str, bool]]  # per sentence start: the status words it holds
 
     def _index(self, sentence: Sentence) -> int:
         raise NotImplementedError
@@ -80,7 +81,8 @@ class Status:
         text = self.text[sentence.start : sentence.end]
         index = self._index(sentence)
         doc = self.parsed.get(index)
-        if cues.STATUS_DENIED.search(text) or (
+        words = self._status_words(sentence)
+        if words["denied"] or (
             doc is not None and syntax.negated(doc, sentence.start, q.start, q.end)
         ):
             return ClaimStatus.DENIED, Polarity.DENIES
@@ -88,7 +90,7 @@ class Status:
             self.text[s.start : s.end] for s in self.sentences[max(0, index - 2) : index]
             if s.paragraph == sentence.paragraph
         )  # fmt: skip
-        if cues.STATUS_DISPUTED.search(text) or (
+        if words["disputed"] or (
             q.quantity.bound is Bound.AT_MOST and speaker and cues.STATUS_DISPUTED.search(context)
         ):
             return ClaimStatus.DISPUTED, Polarity.ASSERTS
@@ -105,7 +107,7 @@ class Status:
         parties = parties | frozenset(subjects)
         frame = None if doc is None else syntax.report_frame(doc, sentence.start, q.start, q.end)
         by_party = frame is not None and self._party_speaks(frame, parties)
-        if self._hedged(text, frame, parties, speaker_org):
+        if self._hedged(words, frame, parties, speaker_org):
             return ClaimStatus.REPORTED, Polarity.ASSERTS
         if doc is not None and (found := self._by_verb(doc, sentence, q, kind, by_party)):
             return found, Polarity.ASSERTS
@@ -120,16 +122,29 @@ class Status:
         phrase = self.text[frame[0] : frame[1]].strip()
         return not cues.UNNAMED_SOURCE.search(phrase)  # "les deux sociétés", "it", "nous"
 
+    def _status_words(self, sentence: Sentence) -> dict[str, bool]:
+        """Which status words a sentence holds (searched once per sentence)."""
+        found = self._words_of.get(sentence.start)
+        if found is None:
+            text = self.text[sentence.start : sentence.end]
+            found = self._words_of[sentence.start] = {
+                "denied": bool(cues.STATUS_DENIED.search(text)),
+                "disputed": bool(cues.STATUS_DISPUTED.search(text)),
+                "hedge": bool(cues.HEDGE.search(text)),
+                "source": bool(cues.SOURCE_BEFORE.search(text)),
+                "deal_frame": bool(cues.DEAL_FRAME.search(text)),
+            }
+        return found
+
     def _hedged(
-        self, text: str, frame: tuple[int, int] | None, parties: frozenset[str],
+        self, words: dict[str, bool], frame: tuple[int, int] | None, parties: frozenset[str],
         speaker_org: str | None,
     ) -> bool:  # fmt: skip
         """A third party's account: a hedge word, a source phrase that is not a party, or a
         reporting verb whose subject is a medium or unnamed sources."""
-        if cues.HEDGE.search(text):
+        if words["hedge"]:
             return True
-        source = cues.SOURCE_BEFORE.search(text)
-        if source is not None and speaker_org not in parties and not cues.DEAL_FRAME.search(text):
+        if words["source"] and speaker_org not in parties and not words["deal_frame"]:
             return True
         if frame is None:
             return False
@@ -144,7 +159,6 @@ class Status:
         offset = sentence.start
         nominals = syntax.nominals(doc, offset, q.start, q.end)
         nouns = [n.word for n in nominals]
-        text = self.text[sentence.start : sentence.end]
         if (
             any(cues.INTENTION_NOUN.fullmatch(n) for n in nouns)
             or any(n.future for n in nominals)
@@ -160,7 +174,7 @@ class Status:
         word = verb.lower_
         subject = syntax.subject_word(verb)
         of_deal = in_deal or bool(subject and cues.DEAL_NOUN.fullmatch(subject))
-        stipulated = bool(cues.DEAL_FRAME.search(text))  # "dans le cadre de l'accord, X fera"
+        stipulated = self._status_words(sentence)["deal_frame"]  # "dans le cadre de l'accord"
         if _MODAL.fullmatch(word) or found == "conditional":
             if word.startswith(("pourr", "could", "might", "may")) and not by_party:
                 return ClaimStatus.REPORTED  # a possibility someone else raises

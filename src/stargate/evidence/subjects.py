@@ -10,6 +10,7 @@ pays its chip vendor). Rules are documented in ``docs/extraction.md``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any, Final
 
@@ -63,6 +64,10 @@ class Subjects(Parties):
     _source: str
     _actor: syntax.Actor | None
     _untrusted: set[int]
+    _generic_words: dict[tuple[int, int], list[int]]  # per clause: "typically", "en moyenne"
+    _acting: list[EntityMention] | None = None  # per document: organisations that may act
+    _acting_of: list[EntityMention] | None = None
+    _acting_ends: list[int] = []  # noqa: RUF012 (replaced per document, never mutated)
 
     def _clause(self, sentence: Sentence, position: int) -> tuple[int, int]:
         raise NotImplementedError
@@ -160,7 +165,11 @@ class Subjects(Parties):
         qualify the figure's own verb when the sentence is parsed ("is usually worrisome, and
         could have added ... to X's hopes to raise $4B" is about X)."""
         start, end = self._clause(sentence, q.start)
-        found = [m.start() for m in GENERIC.finditer(self.text, start, end)]
+        found = self._generic_words.get((start, end))
+        if found is None:
+            found = self._generic_words[start, end] = [
+                m.start() for m in GENERIC.finditer(self.text, start, end)
+            ]
         if not found:
             return False
         doc = self.parsed.get(self._index(sentence))
@@ -311,8 +320,21 @@ class Subjects(Parties):
             if found:  # the subject of its last clause ("A did X, while B did Y": B)
                 last, _ = self._clause(previous, previous.end - 1)
                 return next((m for m in found if m.start >= last), found[0]).organisation
-        earlier = organisations(0, position)
-        return earlier[-1].organisation if earlier else None
+        return self._last_organisation_before(position)
+
+    def _last_organisation_before(self, position: int) -> str | None:
+        """The last organisation (no person, site or project) mentioned before ``position``."""
+        acting = self._acting
+        if acting is None or self._acting_of is not self.entities:
+            acting = [
+                m for m in self.entities
+                if m.organisation and not m.is_person and self._can_act(m.organisation)
+                and not self._is_place(m.organisation)
+            ]  # fmt: skip
+            self._acting, self._acting_of = acting, self.entities
+            self._acting_ends = [m.end for m in acting]
+        i = bisect.bisect_right(self._acting_ends, position)
+        return acting[i - 1].organisation if i else None
 
     def _named_after(self, position: int) -> bool:
         """ "la start-up chinoise DeepSeek": a name right after the noun is an apposition."""

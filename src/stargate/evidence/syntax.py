@@ -12,6 +12,7 @@ noun has that noun as actor ("Meta conservant une participation de 20 %").
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Any, Final
@@ -85,10 +86,27 @@ def span_of(token: Any, offset: int = 0) -> tuple[int, int]:
     return token.idx + offset, token.idx + len(token.text) + offset
 
 
+def _spans(doc: Any, offset: int) -> list[tuple[int, int]]:
+    """Every token's characters, computed once per doc and offset."""
+    key = ("token_spans", offset)
+    found = doc.user_data.get(key)
+    if found is None:
+        found = doc.user_data[key] = [span_of(t, offset) for t in doc]
+    return found  # type: ignore[no-any-return]
+
+
 def _token_at(doc: Any, offset: int, start: int, end: int) -> Any | None:
     """The head token of the characters [start, end) (absolute offsets; the doc starts at
     ``offset``): the token of that span whose head lies outside it."""
-    tokens = [t for t in doc if span_of(t, offset)[0] < end and span_of(t, offset)[1] > start]
+    spans = _spans(doc, offset)
+    first = bisect.bisect_right(spans, (start, start)) - 1
+    tokens = []
+    for i in range(max(first, 0), len(spans)):
+        a, b = spans[i]
+        if a >= end:
+            break
+        if b > start:
+            tokens.append(doc[i])
     if not tokens:
         return None
     inside = {t.i for t in tokens}
