@@ -249,6 +249,9 @@ class Subjects(Parties):
                 if m.is_person and title:  # "Nvidia CEO Jensen Huang told": Nvidia speaks too
                     start = m.start - (len(title.group(0)))
                 spans.append((start, m.end + verb.end()))
+        text = self.text[sentence.start : sentence.end]
+        for source in cues.SOURCE_BEFORE.finditer(text):  # "selon une estimation d'UBS"
+            spans.append((sentence.start + source.start(), sentence.start + source.end()))
         return spans
 
     def _asides(self, sentence: Sentence) -> list[tuple[int, int]]:
