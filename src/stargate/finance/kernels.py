@@ -240,9 +240,15 @@ def _fda(
                 break
             for a in range(nd):
                 zero[dlist[a]] = now_zero[dlist[a]]
+        for j in range(n):
+            inflow[j] = cs[j]
         for a in range(nd):
-            r[dlist[a]] = x[dlist[a]]
-        _rank_inflow(L, cs, r, inflow)
+            i = dlist[a]
+            r[i] = x[i]
+            d = 1.0 - x[i]
+            if d != 0.0:
+                for j in range(n):
+                    inflow[j] -= d * L[i, j]
     return rounds
 
 
@@ -369,21 +375,64 @@ def _replay(
 
 
 @_jit()
+def _write(
+    e: Any, s: Any, el: Any, owed: Any, pbar: Any, r: Any, inflow: Any, setup: Any,
+    fwave: Any, out_f: Any, out_def: Any, out_wave: Any, k: int,
+) -> bool:  # fmt: skip  # pragma: no cover - compiled
+    """Results of scenario ``k`` from final ratios and inflows (``_result`` of the reference):
+    ``out_f[:, k]`` = payments, interbank, outside payments, equity, recovery. Defaulters: net
+    worth below zero (or at zero under ``default_at_zero``); for Rogers–Veraart the algorithm's
+    default set ``fwave > 0``, whose waves are written too. Returns whether any node defaulted.
+    """
+    n = r.size
+    alpha, beta = setup[1], setup[2]
+    at_zero, senior, rv = setup[3] != 0.0, setup[4] != 0.0, setup[8] != 0.0
+    tol = SNAP * setup[5]
+    any_default = False
+    for i in range(n):
+        equity = inflow[i] + e[i]
+        equity -= el[i]
+        equity -= owed[i]
+        if abs(equity) <= tol:
+            equity = 0.0
+        if rv:
+            d = fwave[i] > 0
+            out_wave[k, i] = fwave[i]
+        else:
+            d = ((equity <= 0.0) if at_zero else (equity < 0.0)) and owed[i] + el[i] > 0
+        out_def[k, i] = d
+        any_default = any_default or d
+        interbank = r[i] * owed[i]
+        if senior:
+            resources = alpha * e[i] + beta * inflow[i] if d else e[i] + inflow[i]
+            external = min(el[i], max(resources, 0.0))
+            out_f[0, k, i] = interbank
+        else:
+            external = r[i] * el[i]
+            out_f[0, k, i] = interbank + external
+        out_f[1, k, i] = interbank
+        out_f[2, k, i] = external
+        out_f[3, k, i] = equity
+        out_f[4, k, i] = r[i] if owed[i] > 0 else 1.0
+    return any_default
+
+
+@_jit()
 def _scenario(
     L: Any, cs: Any, e: Any, s: Any, el: Any, owed: Any, pbar: Any, setup: Any,
-    out_f: Any, out_def: Any, out_wave: Any, r: Any, inflow: Any, work: Any, flags: Any,
-    iwork: Any, A: Any,
+    out_f: Any, out_def: Any, out_wave: Any, k: int, r: Any, inflow: Any, work: Any,
+    flags: Any, iwork: Any, A: Any,
 ) -> int:  # fmt: skip  # pragma: no cover - compiled
-    """Clear one scenario and write its results; returns rounds (FDA) or iterations (Picard).
+    """Clear scenario ``k`` and write its results; returns rounds (FDA) or iterations + polish
+    passes (Picard).
 
     ``setup = (mode, alpha, beta, at_zero, senior, scale, threshold, max_iter, rv)`` with mode
     0 = FDA, 1 = Picard + polish from the top, 2 = from the bottom (least vector).
-    ``out_f`` rows: payments, interbank, external, equity, recovery.
     """
     n = cs.size
     mode = int(setup[0])
     alpha, beta = setup[1], setup[2]
-    at_zero, senior = setup[3] != 0.0, setup[4] != 0.0
+    at_zero = setup[3] != 0.0
     scale = setup[5]
     rv = setup[8] != 0.0
     tol = SNAP * scale
@@ -399,46 +448,23 @@ def _scenario(
                 r[i] = 1.0
         rounds += _polish(L, cs, e, s, pbar, mode == 2, scale, r, inflow, work, flags,
                           iwork, A)  # fmt: skip
+    snapped = mode != 0  # the FDA's inflows are those of its ratios unless a ratio snaps to 1
     for i in range(n):
-        if r[i] >= 1.0 - SNAP:
+        if r[i] >= 1.0 - SNAP and r[i] != 1.0:
             r[i] = 1.0
-    _rank_inflow(L, cs, r, inflow)
-    any_default = False
-    for i in range(n):
-        equity = inflow[i] + e[i]
-        equity -= el[i]
-        equity -= owed[i]
-        if abs(equity) <= tol:
-            equity = 0.0
-        if rv:
-            d = fwave[i] > 0
-        else:
-            d = (equity <= 0.0) if at_zero else (equity < 0.0)
-            d = d and owed[i] + el[i] > 0
-        out_def[i] = d
-        any_default = any_default or d
-        interbank = r[i] * owed[i]
-        if senior:
-            resources = alpha * e[i] + beta * inflow[i] if d else e[i] + inflow[i]
-            external = min(el[i], max(resources, 0.0))
-            payments = interbank
-        else:
-            external = r[i] * el[i]
-            payments = interbank + external
-        out_f[0, i] = payments
-        out_f[1, i] = interbank
-        out_f[2, i] = external
-        out_f[3, i] = equity
-        out_f[4, i] = r[i] if owed[i] > 0 else 1.0
+            snapped = True
+    if snapped:
+        _rank_inflow(L, cs, r, inflow)
+    any_default = _write(e, s, el, owed, pbar, r, inflow, setup, fwave, out_f, out_def,
+                         out_wave, k)  # fmt: skip
     if rv:
-        for i in range(n):
-            out_wave[i] = fwave[i] if out_def[i] else 0
-    elif any_default:
-        _replay(L, cs, e, s, pbar, r, out_def, at_zero, tol, out_wave, flags[0], work[1],
-                work[2])  # fmt: skip
+        return rounds
+    if any_default:
+        _replay(L, cs, e, s, pbar, r, out_def[k], at_zero, tol, out_wave[k], flags[0],
+                work[1], work[2])  # fmt: skip
     else:
         for i in range(n):
-            out_wave[i] = 0
+            out_wave[k, i] = 0
     return rounds
 
 
@@ -447,23 +473,55 @@ def _block(
     L: Any, cs: Any, e: Any, s: Any, el: Any, owed: Any, pbar: Any, setup: Any, out_f: Any,
     out_def: Any, out_wave: Any, rounds: Any, lo: int, hi: int,
 ) -> None:  # fmt: skip  # pragma: no cover - compiled
-    """Scenarios ``lo..hi`` with one set of work arrays."""
+    """Scenarios ``lo..hi`` with one set of work arrays. With the FDA, a scenario where every
+    node can pay in full while everyone else does is done in one pass over its nodes."""
     n = e.shape[1]
-    r = np.empty(n)
+    r = np.ones(n)
     inflow = np.empty(n)
     work = np.empty((4, n))
     flags = np.zeros((6, n), np.bool_)
     iwork = np.zeros((3, n), np.int64)
     A = np.empty((n, n))
-    shared_L = L.shape[0] == 1
+    nowave = np.zeros(n, np.int64)
+    fda = setup[0] == 0.0
+    at_zero, rv = setup[3] != 0.0, setup[8] != 0.0
+    tol = SNAP * setup[5]
+    one_L, one_cs = L.shape[0] == 1, cs.shape[0] == 1
+    one_s, one_el, one_owed, one_pbar = (
+        s.shape[0] == 1, el.shape[0] == 1, owed.shape[0] == 1, pbar.shape[0] == 1
+    )  # fmt: skip
     for k in range(lo, hi):
-        g = 0 if shared_L else k
+        g = 0 if one_L else k
+        csk = cs[0] if one_cs else cs[k]
+        sk = s[0] if one_s else s[k]
+        elk = el[0] if one_el else el[k]
+        owedk = owed[0] if one_owed else owed[k]
+        pbark = pbar[0] if one_pbar else pbar[k]
+        ek = e[k]
+        solvent = fda
+        if fda:
+            for i in range(n):
+                value = ek[i] - sk[i] + csk[i] - pbark[i]
+                if ((value <= tol) if at_zero else (value < -tol)) and pbark[i] > 0:
+                    solvent = False
+                    break
+        if solvent:  # everyone pays in full: r = 1, inflows are the column sums
+            if _write(ek, sk, elk, owedk, pbark, r, csk, setup, nowave, out_f, out_def,
+                      out_wave, k) and not rv:  # fmt: skip
+                # a node owing only outside debt, senior: in default, nobody else is
+                _replay(L[g], csk, ek, sk, pbark, r, out_def[k], at_zero, tol, out_wave[k],
+                        flags[0], work[1], work[2])  # fmt: skip
+            elif not rv:
+                for i in range(n):
+                    out_wave[k, i] = 0
+            rounds[k] = 0
+            continue
         rounds[k] = _scenario(
-            L[g], cs[0 if cs.shape[0] == 1 else k], e[k], s[0 if s.shape[0] == 1 else k],
-            el[0 if el.shape[0] == 1 else k], owed[0 if owed.shape[0] == 1 else k],
-            pbar[0 if pbar.shape[0] == 1 else k], setup, out_f[:, k], out_def[k],
-            out_wave[k], r, inflow, work, flags, iwork, A,
+            L[g], csk, ek, sk, elk, owedk, pbark, setup, out_f, out_def, out_wave, k, r,
+            inflow, work, flags, iwork, A,
         )  # fmt: skip
+        for i in range(n):
+            r[i] = 1.0
 
 
 @_jit()
