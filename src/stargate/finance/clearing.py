@@ -32,7 +32,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from numpy.typing import NDArray
 
-from stargate.finance import kernels
+from stargate.finance import kernels, kernels_sparse
 from stargate.finance.network import DEFAULT_CONVENTIONS, Array, Conventions, Network, Seniority
 
 Vector = Literal["greatest", "least"]
@@ -639,10 +639,6 @@ def _compiled(
     """
     system = _system(net, conventions)
     S, n = net.external_assets.shape
-    L = np.asarray(system.exact)
-    stacked = L.ndim == 3
-    blocks = L if stacked else L[None]
-    colsums = L.sum(axis=-2) if stacked else L.sum(axis=0)[None]
 
     def rows(values: Array) -> Array:
         return _readonly(_rows(np.asarray(values, dtype=np.float64)))
@@ -657,16 +653,43 @@ def _compiled(
     defaulted = np.empty((S, n), np.bool_)
     wave = np.empty((S, n), np.int64)
     rounds = np.empty(S, np.int64)
-    args = (
-        _readonly(blocks), _readonly(colsums), rows(net.external_assets), rows(system.s),
-        rows(net.external_liabilities), rows(system.owed), rows(system.pbar), setup,
-        out_f, defaulted, wave, rounds,
+    inputs = (
+        rows(net.external_assets), rows(system.s), rows(net.external_liabilities),
+        rows(system.owed), rows(system.pbar), setup, out_f, defaulted, wave, rounds,
     )  # fmt: skip
-    threads = kernels.threads()
-    if threads > 1 and S >= _PARALLEL_MIN:
-        kernels.clear_parallel(*args, min(threads, S // (_PARALLEL_MIN // 2)))
+    if net.sparse:
+        L = sp.csr_array(system.exact)
+        status = np.zeros(S, np.int8)
+        colsum = np.bincount(L.indices, weights=L.data, minlength=n)
+        kernels_sparse.clear_sparse(
+            L.indptr.astype(np.int64, copy=False), L.indices.astype(np.int64, copy=False),
+            _readonly(L.data), _readonly(colsum), *inputs, status,
+        )  # fmt: skip
+        left = np.flatnonzero(status)
+        if left.size:  # closed groups in a default set: the direct solver of the reference
+            part = Network(L, net.external_assets[left], net.external_liabilities[left], True)
+            reference = (
+                eisenberg_noe(part, conventions, backend="numpy") if method == "eisenberg_noe"
+                else rogers_veraart(part, conventions, backend="numpy")
+            )  # fmt: skip
+            fields = ("payments", "interbank_payments", "external_payments", "equity",
+                      "recovery_rate")  # fmt: skip
+            for q, name in enumerate(fields):
+                out_f[q, left] = getattr(reference, name)
+            defaulted[left], wave[left] = reference.defaulted, reference.default_wave
+            rounds[left] = reference.rounds
     else:
-        kernels.clear_serial(*args)
+        L = np.asarray(system.exact)
+        stacked = L.ndim == 3
+        blocks = _readonly(L if stacked else L[None])
+        colsums = _readonly(L.sum(axis=-2) if stacked else L.sum(axis=0)[None])
+        threads = kernels.threads()
+        if threads > 1 and S >= _PARALLEL_MIN:
+            kernels.clear_parallel(
+                blocks, colsums, *inputs, min(threads, S // (_PARALLEL_MIN // 2))
+            )
+        else:
+            kernels.clear_serial(blocks, colsums, *inputs)
     unbatch = net.unbatch
     payments, interbank, external, equity, recovery = out_f
     return ClearingResult(
@@ -695,7 +718,7 @@ def _readonly(values: Array) -> Array:
 def _use_compiled(net: Network, backend: Backend) -> bool:
     if backend not in ("compiled", "numpy"):
         raise ValueError(f"backend must be 'compiled' or 'numpy', got {backend!r}")
-    return backend == "compiled" and kernels.AVAILABLE and not net.sparse
+    return backend == "compiled" and kernels.AVAILABLE
 
 
 def eisenberg_noe(
@@ -719,8 +742,8 @@ def eisenberg_noe(
     """
     if solver == "fda" and vector != "greatest":
         raise ValueError("the fictitious default algorithm gives the greatest vector only")
-    if _use_compiled(net, backend):
-        mode = 2 if vector == "least" else (1 if solver == "picard" else 0)
+    mode = 2 if vector == "least" else (1 if solver == "picard" else 0)
+    if _use_compiled(net, backend) and not (net.sparse and mode):  # sparse Picard: numpy
         return _compiled(net, conventions, "eisenberg_noe", mode)
     if solver == "auto":
         solver = "fda" if (vector == "greatest" and net.scenarios == 1) else "picard"
