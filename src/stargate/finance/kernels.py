@@ -199,7 +199,6 @@ def _fda(
         inflow[i] = cs[i]
         defaulted[i] = False
         wave[i] = 0
-        keep[i] = 0.0
         c[i] = alpha * e[i] - s[i]
     rounds = 0
     for rnd in range(1, n + 2):
@@ -220,6 +219,7 @@ def _fda(
         for i in range(n):
             zero[i] = False
             full[i] = not defaulted[i]
+            keep[i] = r[i]  # closed groups keep their last payments: the greatest vector
         for _ in range(n + 1):
             for i in range(n):
                 part[i] = defaulted[i] and not zero[i]

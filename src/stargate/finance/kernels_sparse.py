@@ -6,10 +6,12 @@ Each round's linear system on the default set ``D``,
 ``p̄_i r_i = α e_i − s_i + β (Σ_{j∉D} L_ji + Σ_{j∈D} L_ji r_j)``, ``r_i ≥ 0``, is solved by Jacobi
 sweeps over the rows of ``D`` only (``O(nnz(D))`` each), started from the previous round's ratios,
 which lie above the solution, so the sweeps descend monotonically to it; they stop when no payment
-moves by more than ``64 ε`` of the largest amount. The rate is the spectral radius of
-``β Π_DDᵀ``: a closed group inside ``D`` (EN's regularity condition fails) never converges, and
-such a scenario is reported back (``status = 1``) for the numpy reference, which solves it
-directly. Inflows are column sums minus what the defaulters withhold (push over ``D``'s rows).
+moves by more than ``64 ε`` of the largest amount and the moves shrink at least twofold per sweep
+(so the distance left, at most ``move·ρ/(1 − ρ)``, is below that too). The rate is the spectral
+radius of ``β Π_DDᵀ``. Closed groups inside ``D`` (their money cannot leave it: EN's regularity
+condition fails) keep their last payments, as in the reference's leak analysis; a scenario whose sweeps do not
+converge within ``MAX_SWEEPS`` is reported back (``status = 1``) for the numpy reference, which
+solves it directly. Inflows are column sums minus what the defaulters withhold (push over ``D``'s rows).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ def _withheld(indptr: Any, indices: Any, data: Any, cs: Any, r: Any, rows: Any, 
 def _fda_sparse(
     indptr: Any, indices: Any, data: Any, cs: Any, e: Any, s: Any, pbar: Any, alpha: float,
     beta: float, at_zero: bool, tol: float, r: Any, inflow: Any, wave: Any, dflag: Any,
-    dlist: Any, base: Any, acc: Any, x: Any, stop: float,
+    dlist: Any, base: Any, acc: Any, x: Any, stop: float, leaky: Any,
 ) -> int:  # fmt: skip  # pragma: no cover - compiled
     """Greatest clearing ratios ``r``; ``wave`` the round each node joined the default set;
     ``inflow = r @ L``. Returns the rounds used, or −1 when a round's sweeps do not converge."""
@@ -76,7 +78,34 @@ def _fda_sparse(
             for q in range(indptr[j], indptr[j + 1]):
                 if dflag[indices[q]]:
                     base[indices[q]] -= data[q]
+        # closed groups (their money cannot leave D) keep their last payments, as in the reference
+        top = 1.0
+        for a in range(nd):
+            top = max(top, pbar[dlist[a]])
+        closed = 0
+        for a in range(nd):
+            i = dlist[a]
+            inside = 0.0
+            for q in range(indptr[i], indptr[i + 1]):
+                if dflag[indices[q]]:
+                    inside += data[q]
+            leaky[i] = pbar[i] - beta * inside > SNAP * top
+            closed += not leaky[i]
+        grown = closed > 0
+        while grown:
+            grown = False
+            for a in range(nd):
+                i = dlist[a]
+                if leaky[i]:
+                    continue
+                for q in range(indptr[i], indptr[i + 1]):
+                    j = indices[q]
+                    if dflag[j] and leaky[j] and data[q] > 0:
+                        leaky[i] = True
+                        grown = True
+                        break
         converged = False
+        previous = np.inf
         for _ in range(MAX_SWEEPS):
             for a in range(nd):
                 acc[dlist[a]] = 0.0
@@ -91,14 +120,19 @@ def _fda_sparse(
             moved = 0.0
             for a in range(nd):
                 i = dlist[a]
-                v = max((alpha * e[i] - s[i] + beta * (base[i] + acc[i])) / pbar[i], 0.0)
-                moved = max(moved, abs(v - r[i]) * pbar[i])
-                x[i] = v
+                if leaky[i]:
+                    v = max((alpha * e[i] - s[i] + beta * (base[i] + acc[i])) / pbar[i], 0.0)
+                    moved = max(moved, abs(v - r[i]) * pbar[i])
+                    x[i] = v
             for a in range(nd):
-                r[dlist[a]] = x[dlist[a]]
-            if moved <= stop:
+                if leaky[dlist[a]]:
+                    r[dlist[a]] = x[dlist[a]]
+            # distance to the solution <= moved·ρ/(1 − ρ), ρ estimated from successive moves
+            rho = moved / previous if previous > 0 else 0.0
+            if moved == 0.0 or (moved <= stop and rho < 0.5):
                 converged = True
                 break
+            previous = moved
         if not converged:
             return -1
         for a in range(nd):
@@ -166,7 +200,7 @@ def clear_sparse(
     S, n = e.shape
     r, inflow, base, acc, x = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n)
     wave, dlist, klist = np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64)
-    dflag, known = np.zeros(n, np.bool_), np.zeros(n, np.bool_)
+    dflag, known, leaky = np.zeros(n, np.bool_), np.zeros(n, np.bool_), np.zeros(n, np.bool_)
     alpha, beta = setup[1], setup[2]
     at_zero, rv = setup[3] != 0.0, setup[8] != 0.0
     tol = SNAP * setup[5]
@@ -177,7 +211,8 @@ def clear_sparse(
         owedk = owed[0 if owed.shape[0] == 1 else k]
         pbark = pbar[0 if pbar.shape[0] == 1 else k]
         used = _fda_sparse(indptr, indices, data, cs, e[k], sk, pbark, alpha, beta, at_zero,
-                           tol, r, inflow, wave, dflag, dlist, base, acc, x, stop)  # fmt: skip
+                           tol, r, inflow, wave, dflag, dlist, base, acc, x, stop,
+                           leaky)  # fmt: skip
         if used < 0:
             status[k] = 1
             rounds[k] = 0
