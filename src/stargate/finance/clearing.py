@@ -477,7 +477,7 @@ def _fda(system: _System, conventions: Conventions, alpha: float, beta: float) -
                 part,
                 c[rows_c],
                 beta,
-                r[rows_c],  # closed groups keep their last payments: the greatest vector
+                np.zeros((rows_c.size, n)),
             )
             estate = c[rows_c] + beta * system.inflow(np.clip(solved, 0.0, 1.0), rows_c)
             now_zero = defaulted[rows_c] & (estate < -tol)

@@ -219,7 +219,7 @@ def _fda(
         for i in range(n):
             zero[i] = False
             full[i] = not defaulted[i]
-            keep[i] = r[i]  # closed groups keep their last payments: the greatest vector
+            keep[i] = 0.0  # closed groups pay 0, as in the reference's FDA
         for _ in range(n + 1):
             for i in range(n):
                 part[i] = defaulted[i] and not zero[i]

@@ -9,7 +9,7 @@ which lie above the solution, so the sweeps descend monotonically to it; they st
 moves by more than ``64 ε`` of the largest amount and the moves shrink at least twofold per sweep
 (so the distance left, at most ``move·ρ/(1 − ρ)``, is below that too). The rate is the spectral
 radius of ``β Π_DDᵀ``. Closed groups inside ``D`` (their money cannot leave it: EN's regularity
-condition fails) keep their last payments, as in the reference's leak analysis; a scenario whose sweeps do not
+condition fails) pay 0, as in the reference's leak analysis; a scenario whose sweeps do not
 converge within ``MAX_SWEEPS`` is reported back (``status = 1``) for the numpy reference, which
 solves it directly. Inflows are column sums minus what the defaulters withhold (push over ``D``'s rows).
 """
@@ -41,10 +41,79 @@ def _withheld(indptr: Any, indices: Any, data: Any, cs: Any, r: Any, rows: Any, 
 
 
 @_jit()
+def _sweep(
+    indptr: Any, indices: Any, data: Any, e: Any, s: Any, pbar: Any, alpha: float,
+    beta: float, r: Any, dflag: Any, zflag: Any, leaky: Any, dlist: Any, nd: int, base: Any,
+    acc: Any, x: Any, stop: float,
+) -> bool:  # fmt: skip  # pragma: no cover - compiled
+    """Jacobi sweeps for the defaulters ``dlist[:nd]`` that pay something (not ``zflag``);
+    closed groups among them (no money leaves them) pay 0, as in the reference's FDA. False when the
+    sweeps do not converge within ``MAX_SWEEPS``."""
+    top = 1.0
+    for a in range(nd):
+        x[dlist[a]] = 0.0
+    for a in range(nd):
+        top = max(top, pbar[dlist[a]])
+    closed = 0
+    for a in range(nd):
+        i = dlist[a]
+        inside = 0.0
+        for q in range(indptr[i], indptr[i + 1]):
+            if dflag[indices[q]] and not zflag[indices[q]]:
+                inside += data[q]
+        leaky[i] = not zflag[i] and pbar[i] - beta * inside > SNAP * top
+        closed += not leaky[i] and not zflag[i]
+    grown = closed > 0
+    while grown:
+        grown = False
+        for a in range(nd):
+            i = dlist[a]
+            if leaky[i] or zflag[i]:
+                continue
+            for q in range(indptr[i], indptr[i + 1]):
+                j = indices[q]
+                if leaky[j] and data[q] > 0:
+                    leaky[i] = True
+                    grown = True
+                    break
+    for a in range(nd):
+        if not leaky[dlist[a]]:
+            r[dlist[a]] = 0.0
+    previous = np.inf
+    for _ in range(MAX_SWEEPS):
+        for a in range(nd):
+            acc[dlist[a]] = 0.0
+        for a in range(nd):
+            j = dlist[a]
+            xj = r[j]
+            if xj != 0.0:
+                for q in range(indptr[j], indptr[j + 1]):
+                    i = indices[q]
+                    if dflag[i]:
+                        acc[i] += data[q] * xj
+        moved = 0.0
+        for a in range(nd):
+            i = dlist[a]
+            if leaky[i]:
+                v = max((alpha * e[i] - s[i] + beta * (base[i] + acc[i])) / pbar[i], 0.0)
+                moved = max(moved, abs(v - r[i]) * pbar[i])
+                x[i] = v
+        for a in range(nd):
+            if leaky[dlist[a]]:
+                r[dlist[a]] = x[dlist[a]]
+        # distance to the solution <= moved·ρ/(1 − ρ), ρ estimated from successive moves
+        rho = moved / previous if previous > 0 else 0.0
+        if moved == 0.0 or (moved <= stop and rho < 0.5):
+            return True
+        previous = moved
+    return False
+
+
+@_jit()
 def _fda_sparse(
     indptr: Any, indices: Any, data: Any, cs: Any, e: Any, s: Any, pbar: Any, alpha: float,
     beta: float, at_zero: bool, tol: float, r: Any, inflow: Any, wave: Any, dflag: Any,
-    dlist: Any, base: Any, acc: Any, x: Any, stop: float, leaky: Any,
+    dlist: Any, base: Any, acc: Any, x: Any, stop: float, leaky: Any, zflag: Any,
 ) -> int:  # fmt: skip  # pragma: no cover - compiled
     """Greatest clearing ratios ``r``; ``wave`` the round each node joined the default set;
     ``inflow = r @ L``. Returns the rounds used, or −1 when a round's sweeps do not converge."""
@@ -78,61 +147,31 @@ def _fda_sparse(
             for q in range(indptr[j], indptr[j + 1]):
                 if dflag[indices[q]]:
                     base[indices[q]] -= data[q]
-        # closed groups (their money cannot leave D) keep their last payments, as in the reference
-        top = 1.0
         for a in range(nd):
-            top = max(top, pbar[dlist[a]])
-        closed = 0
-        for a in range(nd):
-            i = dlist[a]
-            inside = 0.0
-            for q in range(indptr[i], indptr[i + 1]):
-                if dflag[indices[q]]:
-                    inside += data[q]
-            leaky[i] = pbar[i] - beta * inside > SNAP * top
-            closed += not leaky[i]
-        grown = closed > 0
-        while grown:
-            grown = False
-            for a in range(nd):
-                i = dlist[a]
-                if leaky[i]:
-                    continue
-                for q in range(indptr[i], indptr[i + 1]):
-                    j = indices[q]
-                    if dflag[j] and leaky[j] and data[q] > 0:
-                        leaky[i] = True
-                        grown = True
-                        break
+            zflag[dlist[a]] = False
         converged = False
-        previous = np.inf
-        for _ in range(MAX_SWEEPS):
+        for _ in range(n + 1):  # the zero set (negative estates) as in the reference
+            converged = _sweep(indptr, indices, data, e, s, pbar, alpha, beta, r, dflag,
+                               zflag, leaky, dlist, nd, base, acc, x, stop)  # fmt: skip
+            if not converged:
+                break
+            same = True
             for a in range(nd):
                 acc[dlist[a]] = 0.0
             for a in range(nd):
                 j = dlist[a]
-                xj = r[j]
-                if xj != 0.0:
+                if r[j] != 0.0:
                     for q in range(indptr[j], indptr[j + 1]):
-                        i = indices[q]
-                        if dflag[i]:
-                            acc[i] += data[q] * xj
-            moved = 0.0
+                        acc[indices[q]] += data[q] * r[j]
             for a in range(nd):
                 i = dlist[a]
-                if leaky[i]:
-                    v = max((alpha * e[i] - s[i] + beta * (base[i] + acc[i])) / pbar[i], 0.0)
-                    moved = max(moved, abs(v - r[i]) * pbar[i])
-                    x[i] = v
-            for a in range(nd):
-                if leaky[dlist[a]]:
-                    r[dlist[a]] = x[dlist[a]]
-            # distance to the solution <= moved·ρ/(1 − ρ), ρ estimated from successive moves
-            rho = moved / previous if previous > 0 else 0.0
-            if moved == 0.0 or (moved <= stop and rho < 0.5):
-                converged = True
+                now = alpha * e[i] - s[i] + beta * (base[i] + acc[i]) < -tol
+                same = same and now == zflag[i]
+                zflag[i] = now
+                if now:
+                    r[i] = 0.0
+            if same:
                 break
-            previous = moved
         if not converged:
             return -1
         for a in range(nd):
@@ -200,7 +239,8 @@ def clear_sparse(
     S, n = e.shape
     r, inflow, base, acc, x = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n)
     wave, dlist, klist = np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64)
-    dflag, known, leaky = np.zeros(n, np.bool_), np.zeros(n, np.bool_), np.zeros(n, np.bool_)
+    dflag, known = np.zeros(n, np.bool_), np.zeros(n, np.bool_)
+    leaky, zflag = np.zeros(n, np.bool_), np.zeros(n, np.bool_)
     alpha, beta = setup[1], setup[2]
     at_zero, rv = setup[3] != 0.0, setup[8] != 0.0
     tol = SNAP * setup[5]
@@ -212,7 +252,7 @@ def clear_sparse(
         pbark = pbar[0 if pbar.shape[0] == 1 else k]
         used = _fda_sparse(indptr, indices, data, cs, e[k], sk, pbark, alpha, beta, at_zero,
                            tol, r, inflow, wave, dflag, dlist, base, acc, x, stop,
-                           leaky)  # fmt: skip
+                           leaky, zflag)  # fmt: skip
         if used < 0:
             status[k] = 1
             rounds[k] = 0
