@@ -660,7 +660,7 @@ def _compiled(
     if net.sparse:
         L = sp.csr_array(system.exact)
         status = np.zeros(S, np.int8)
-        colsum = np.bincount(L.indices, weights=L.data, minlength=n)
+        colsum = np.asarray(np.bincount(L.indices, weights=L.data, minlength=n), np.float64)
         kernels_sparse.clear_sparse(
             L.indptr.astype(np.int64, copy=False), L.indices.astype(np.int64, copy=False),
             _readonly(L.data), _readonly(colsum), *inputs, status,

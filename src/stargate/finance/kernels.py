@@ -23,14 +23,15 @@ the numpy reference.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+numba: Any
 try:  # pragma: no cover - exercised by the import itself
-    import numba
-
+    numba = importlib.import_module("numba")
     AVAILABLE = True
 except ImportError:  # pragma: no cover - numba is a dependency; this keeps the package usable
     numba = None
@@ -458,14 +459,14 @@ def _scenario(
     any_default = _write(e, s, el, owed, pbar, r, inflow, setup, fwave, out_f, out_def,
                          out_wave, k)  # fmt: skip
     if rv:
-        return rounds
+        return int(rounds)
     if any_default:
         _replay(L, cs, e, s, pbar, r, out_def[k], at_zero, tol, out_wave[k], flags[0],
                 work[1], work[2])  # fmt: skip
     else:
         for i in range(n):
             out_wave[k, i] = 0
-    return rounds
+    return int(rounds)
 
 
 @_jit()

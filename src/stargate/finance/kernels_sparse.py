@@ -11,7 +11,8 @@ moves by more than ``64 ε`` of the largest amount and the moves shrink at least
 radius of ``β Π_DDᵀ``. Closed groups inside ``D`` (their money cannot leave it: EN's regularity
 condition fails) pay 0, as in the reference's leak analysis; a scenario whose sweeps do not
 converge within ``MAX_SWEEPS`` is reported back (``status = 1``) for the numpy reference, which
-solves it directly. Inflows are column sums minus what the defaulters withhold (push over ``D``'s rows).
+solves it directly. Inflows are column sums minus what the defaulters withhold (pushed over
+``D``'s rows).
 """
 
 from __future__ import annotations
