@@ -742,4 +742,5 @@ def _stored_claim(row: Row[Any], review: tuple[str, str | None] | None) -> Store
         retracted_at=row.retracted_at,
     )
     rank, reason = (row.rank, row.rank_reason) if review is None else review
-    return StoredClaim(id=row.id, claim=claim, effective_rank=Rank(rank), rank_reason=reason)
+    return StoredClaim(id=row.id, claim=claim, effective_rank=Rank(rank), rank_reason=reason,
+                       reviewed=review is not None)  # fmt: skip

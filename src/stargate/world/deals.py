@@ -307,7 +307,7 @@ def assemble(
         condition_rows.append(Condition(rule, per_gw, due, tuple(c.id for c in claims)))
         cited["conditions"] += [c.id for c in claims]
     history: dict[tuple[str | None, str], list[str]] = defaultdict(list)
-    for claim in [*by_field.get(DealField.STATUS, []), *by_field.get(DealField.EVIDENCE, [])]:
+    for claim in by_field.get(DealField.STATUS, []):
         status = _status(claim)
         if status is not None:
             history[(claim.claim.valid_from or statement_date(claim, sources), status)].append(
