@@ -17,7 +17,7 @@ import pandas as pd
 from stargate.capacity import CAPEX_ALL_IN_PER_W_IT, CAPEX_SHELL_POWER_PER_W_IT, PUE
 from stargate.evidence.entities import load_gazetteer
 from stargate.ledger.records import ClaimLink, Entity, Source, StoredClaim
-from stargate.world.curated import Curated, bundled
+from stargate.world.curated import Curated, bundled, finance_rows
 from stargate.world.resolve import Resolved, resolve
 
 
@@ -85,6 +85,73 @@ SCHEMA: Final[Mapping[str, tuple[Column, ...]]] = {
         ("debt_service_usd", "float", "USD/yr", "interest and principal due per year"),
         ("sources", "str", "", "source keys"),
         ("assumptions", "str", "", "what is assumed rather than sourced"),
+        ("revenue_year", "int", "year", "the year revenue_usd is for"),
+        ("revenue_target_year", "int", "year", "the year of the revenue_target_usd prior"),
+        ("approach_years", "float", "yr", "time constant of the revenue and margin paths"),
+        ("margin", "float", "ratio", "today's cash margin on outside revenue"),
+        ("fixed_costs_usd", "float", "USD/yr", "cash costs committed ahead of revenue, today"),
+        ("fixed_costs_long_run_usd", "float", "USD/yr", "the level fixed costs head to"),
+        ("demand_beta", "float", "ratio", "loading of long-run revenue on AI demand"),
+        ("contract_margin", "float", "ratio", "share of contracted revenue left after costs"),
+        ("new_debt_share", "float", "ratio", "share of new money raised as debt"),
+        ("credit_spread", "float", "1/yr", "spread over the base rate on new debt"),
+        ("asset_sale_rate", "float", "1/yr", "share of sellable holdings it can sell a year"),
+        ("capex_per_revenue", "float", "yr", "capex per USD/yr of planned revenue growth"),
+        ("capex_debt_share", "float", "ratio", "share of that capex borrowed"),
+        ("capex_debt_years", "int", "yr", "amortisation of that debt"),
+        ("equity_value_usd", "float", "USD", "market value or last valuation of its equity"),
+    ),
+    "debts": _cols(
+        ("entity", "str", "", "borrower"),
+        ("name", "str", "", "tranche"),
+        ("amount_usd", "float", "USD", "principal"),
+        ("rate", "float", "1/yr", "interest rate"),
+        ("drawn", "int", "year", "year drawn (empty: outstanding at the opening)"),
+        ("matures", "int", "year", "final maturity"),
+        ("amortising", "bool", "", "equal yearly principal (else bullet)"),
+        ("sources", "str", "", "source keys"),
+        ("basis", "str", "", "figures taken, or the assumption"),
+    ),
+    "deliveries": _cols(
+        ("agreement_id", "str", "", "agreement"),
+        ("year", "int", "year", "calendar year"),
+        ("share", "float", "ratio", "share of the agreement's capacity running on average"),
+        ("sources", "str", "", "source keys"),
+        ("basis", "str", "", "figures taken, or the assumption"),
+    ),
+    "builds": _cols(
+        ("agreement_id", "str", "", "agreement the capacity is sold under"),
+        ("builder", "str", "", "who pays for the capacity"),
+        ("gw", "float", "GW", "capacity it builds (empty: the agreement's)"),
+        ("capex_per_gw_p5", "float", "USD/GW", "5th percentile (empty: its own purchase)"),
+        ("capex_per_gw_p95", "float", "USD/GW", "95th percentile"),
+        ("lease_usd_per_gw_year", "float", "USD/GW/yr", "rent for the sites"),
+        ("debt_share", "float", "ratio", "share of the capex borrowed as project debt"),
+        ("debt_years", "int", "yr", "amortisation of the project debt"),
+        ("spread", "float", "1/yr", "over the base rate"),
+        ("sources", "str", "", "source keys"),
+        ("basis", "str", "", "figures taken, or the assumption"),
+    ),
+    "estimates": _cols(
+        ("agreement_id", "str", "", "agreement whose amount is an estimate"),
+        ("low_usd", "float", "USD", "low end"),
+        ("high_usd", "float", "USD", "high end"),
+        ("sources", "str", "", "source keys"),
+        ("basis", "str", "", "figures taken, or the assumption"),
+    ),
+    "anchors": _cols(
+        ("id", "str", "", "anchor id"),
+        ("entity", "str", "", "entity"),
+        ("measure", "str", "", "pd_5y, burn_usd or revenue_usd"),
+        ("date", "str", "", "date of the quote or plan"),
+        ("year", "int", "year", "year of a plan figure"),
+        ("value", "float", "", "the anchor: PD(5y) from the spread, or the plan's figure"),
+        ("spread_bp", "float", "bp", "5-year CDS spread"),
+        ("recovery", "float", "ratio", "recovery rate R in λ = s / (1 − R)"),
+        ("ratio_low", "float", "ratio", "tolerance: lowest model / anchor"),
+        ("ratio_high", "float", "ratio", "tolerance: highest model / anchor"),
+        ("reason", "str", "", "why a gap beyond the tolerance is expected"),
+        ("sources", "str", "", "source keys"),
     ),
     "priors": _cols(
         ("param", "str", "", "parameter name"),
@@ -95,6 +162,7 @@ SCHEMA: Final[Mapping[str, tuple[Column, ...]]] = {
         ("p95", "float", "param units", "95th percentile"),
         ("units", "str", "", "units"),
         ("source", "str", "", "where the interval comes from"),
+        ("basis", "str", "", "the figure taken from the source, or the assumption"),
     ),
     "resolved": _cols(
         ("subjects", "str", "", "canonical subjects, comma-separated"),
@@ -151,10 +219,6 @@ def _frame(name: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def _normal_median(p5: float, p95: float) -> float:
-    return (p5 + p95) / 2
-
-
 def build_world(
     entities: list[Entity],
     curated: Curated,
@@ -189,24 +253,8 @@ def build_world(
          "power_basis": s.power_basis, "status": p.status, "sources": ",".join(s.sources)}
         for s in curated.sites for p in s.timeline
     ]  # fmt: skip
-    finance_rows, prior_rows = [], []
-    for f in curated.finances:
-        finance_rows.append({
-            "entity": f.entity, "as_of": f.as_of, "cash_usd": f.cash_usd,
-            "revenue_usd": f.revenue_usd, "debt_usd": f.debt_usd,
-            "debt_service_usd": f.debt_service_usd, "sources": ",".join(f.sources),
-            "assumptions": "; ".join(f.assumptions),
-        })  # fmt: skip
-        for param, interval, units, dist in (
-            ("revenue_growth", f.revenue_growth, "1/yr", "normal"),
-            ("operating_margin", f.operating_margin, "ratio", "normal"),
-            ("funding_access_usd", f.funding_access_usd, "USD/yr", "normal"),
-        ):
-            prior_rows.append({
-                "param": param, "entity": f.entity, "dist": dist, "p5": interval.p5,
-                "p50": _normal_median(interval.p5, interval.p95), "p95": interval.p95,
-                "units": units, "source": ",".join(f.sources),
-            })  # fmt: skip
+    rows = finance_rows(curated)
+    prior_rows = rows.pop("priors")
     for param, prior, units in (
         ("pue", PUE, "ratio"),
         ("capex_all_in_per_w_it", CAPEX_ALL_IN_PER_W_IT, "USD/W"),
@@ -214,7 +262,7 @@ def build_world(
     ):
         prior_rows.append({
             "param": param, "entity": None, "dist": "lognormal", "p5": prior.p5, "p50": prior.p50,
-            "p95": prior.p95, "units": units, "source": prior.source,
+            "p95": prior.p95, "units": units, "source": prior.source, "basis": "",
         })  # fmt: skip
     resolved_rows = [
         {"subjects": ",".join(r.proposition.subjects), "object": r.proposition.object_id,
@@ -232,10 +280,10 @@ def build_world(
         "agreements": _frame("agreements", agreement_rows),
         "payments": _frame("payments", payment_rows),
         "sites": _frame("sites", site_rows),
-        "finances": _frame("finances", finance_rows),
         "priors": _frame("priors", prior_rows),
         "resolved": _frame("resolved", resolved_rows),
         "sources": _frame("sources", source_rows),
+        **{name: _frame(name, table) for name, table in rows.items()},
     }
     return World(tables, tuple(resolved))
 
