@@ -418,7 +418,7 @@ def step(
         live = draws.keep & ~state.ended
         by_payer = defaulted[:, payer] & live
         by_payee = np.where(wiring.capex[None, :], False, defaulted[:, safe_payee]) & live
-        left = np.maximum(remaining - paid_leg - cancelled, 0.0)
+        left = np.maximum(remaining - due - cancelled, 0.0)  # this period's shortfall: above
         left = np.minimum(left, np.maximum(model.leg_stop_after - state.paid, 0.0))
         lost = left * (by_payer & model.leg_loss[None, :]) * model.loss_given_default
         state.loss += lost @ wiring.to_payee
