@@ -156,6 +156,7 @@ def _step(model: Model, draws: Draws, s: int, st: One, t: int, history: bool) ->
                 el[q] += due[k] * float(model.leg_cost[k])
                 if model.leg_kind[k] != "equity":
                     L[p, q] += due[k]
+        el = [el[i] if st.alive[i] else 0.0 for i in range(n)]
         return L, el, project_b, project
 
     L, el, project_b, project = obligations(due)

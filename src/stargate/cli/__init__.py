@@ -1,7 +1,7 @@
 """The ``stargate`` command: the root group, ``main()``, and the verb groups it registers.
 
 Each verb module (:mod:`.ledger`, :mod:`.extract`, :mod:`.world`, :mod:`.calculators`,
-:mod:`.clear`, :mod:`.stress`, :mod:`.web`, :mod:`.publish`) defines its commands on its own and
+:mod:`.clear`, :mod:`.stress`, :mod:`.calibrate`, :mod:`.web`, :mod:`.publish`) defines its commands on its own and
 imports only :mod:`.common`; nothing imports back up. Errors the package raises on bad input
 (:class:`stargate.errors.StargateError`) are caught here, once: ``error: ...`` and exit 2.
 """
@@ -14,7 +14,9 @@ from typing import Any
 import click
 
 from stargate import __version__
-from stargate.cli import calculators, clear, extract, ledger, publish, stress, web, world
+from stargate.cli import (
+    calculators, calibrate, clear, extract, ledger, publish, stress, web, world,
+)  # fmt: skip
 from stargate.cli.common import fail
 from stargate.errors import StargateError
 
@@ -49,7 +51,7 @@ def app(context: click.Context, db: str | None) -> None:
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
 
-for _module in (ledger, extract, world, calculators, clear, stress, web, publish):
+for _module in (ledger, extract, world, calculators, clear, stress, calibrate, web, publish):
     for _command in _module.COMMANDS:
         app.add_command(_command)
 

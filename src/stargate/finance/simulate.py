@@ -312,6 +312,7 @@ def step(
         el = (ds + growth + (due * wiring.capex) @ wiring.to_payer
               + (capex_b + lease_b) @ wiring.to_builder + (due * model.leg_cost) @ wiring.to_payee
               + np.maximum(-ocf, 0.0))
+        el = np.where(alive, el, 0.0)  # a defaulter's obligations ended with it
         return pair, el, project_b, project_b @ wiring.to_builder + growth_debt
 
     pair, el, project_b, project = obligations(due)
@@ -363,8 +364,9 @@ def step(
     used = np.minimum(used, offered)
     cash = np.where(balance, np.maximum(end_cash - offered, 0.0), 0.0)
     normal_used = np.minimum(used, funds)
-    sold, raised_equity, raised_debt = attribute(normal_used, sales_cap, equity_cap, debt_cap)
-    raised_equity = raised_equity + (used - normal_used)
+    sold, market_equity, raised_debt = attribute(normal_used, sales_cap, equity_cap, debt_cap)
+    topped = used - normal_used  # history's top-up, as equity
+    raised_equity = market_equity + topped
     value = draws.assets * mood
     state.sold += np.where(value > 0, sold / np.where(value > 0, value, 1.0), 0.0)
     rate = interest[:, None] + model.spread[None, :]
@@ -407,8 +409,7 @@ def step(
     if records is not None:
         records.append(_record(model, t, revenue, ocf, margin, due, paid_leg, deferred,
                                cancelled, capex_b, lease_b, project_b, ds, growth, rolled, sold,
-                               raised_equity,
-                               raised_debt, topup, el - external,
+                               market_equity, raised_debt, topped, el - external,
                                short_pair @ wiring.pair_to_payer, defaulted))  # fmt: skip
     # 7. defaults end agreements from the next period
     if defaulted.any():
