@@ -279,7 +279,8 @@ def _step(model: Model, draws: Draws, s: int, st: One, t: int, history: bool) ->
             st.default_year[i] = model.period_year(t)
             st.alive[i] = False
             left = float(model.debt_outstanding[t, i] - model.debt_principal[t, i])
-            st.lender_loss += (left + st.new_debt[i]) * model.loss_given_default
+            st.lender_loss += ((left + st.new_debt[i]) * model.loss_given_default
+                               + el[i] - float(external[i]))  # fmt: skip
     for k in range(K):
         p, q = int(model.leg_payer[k]), int(model.leg_payee[k])
         live = bool(draws.keep[s, k]) and not st.ended[k]

@@ -138,7 +138,7 @@ def stress(
 
     from stargate.finance.montecarlo import run
     from stargate.finance.scenarios import load_scenario
-    from stargate.finance.simulate import build_model, not_simulated
+    from stargate.finance.model import build_model, not_simulated
 
     world = load_world()
     chosen = load_scenario(scenario)

@@ -62,7 +62,8 @@ class Outcome:
     debt_raised_usd: Array  # (S, n) new debt, builders' project debt included
     asset_sales_usd: Array  # (S, n)
     cut_usd: Array  # (S, n) payments owed to the entity that tenants cut for good
-    lender_loss_usd: Array  # (S,) outside lenders' losses on defaulters' debt
+    lender_loss_usd: Array  # (S,) outside creditors' losses: defaulters' unpaid outside
+    # obligations in the period they default, then LGD × their outstanding debt
     trace: tuple[dict[str, Any], ...] = ()  # per period, when asked for (one scenario)
 
     @property
@@ -428,7 +429,8 @@ def step(
         into = wiring.equity[None, :] & ~wiring.capex[None, :] & by_payee
         state.writedown += (state.paid * into) @ wiring.to_payer
         debt_left = (model.debt_outstanding[t] - model.debt_principal[t])[None, :] + state.new_debt
-        state.lender_loss += (debt_left * defaulted).sum(axis=1) * model.loss_given_default
+        state.lender_loss += ((debt_left * model.loss_given_default + el - external)
+                              * defaulted).sum(axis=1)  # its period's shortfall, then LGD
         state.ended |= by_payer | by_payee
 
 
