@@ -39,10 +39,15 @@ def test_bubble_bursts_combines_its_parents() -> None:
     scenario = load_scenario("bubble-bursts")
     assert [s.name for s in scenario.demand.shocks] == ["AI revenue -50% from 2027"]
     targets = {r.agreement or r.entity for r in scenario.funding}
-    assert targets == {"softbank", "softbank-openai-2026", "nvidia-openai-loi"}
+    assert targets == {"softbank", "nvidia-coreweave-backstop", "nvidia-anthropic",
+                       "nvidia-coreweave-equity"}  # fmt: skip
     assert (scenario.delivery.delay_years.p5, scenario.delivery.delay_years.p95) == (1, 3)
     assert scenario.clearing.method == "rogers_veraart"
-    assert scenario.years == list(range(2025, 2033))
+    assert scenario.years == list(range(2026, 2036))
+    # a change one parent makes is not undone by another parent's copy of the baseline
+    assert (scenario.demand.level.p5, scenario.demand.level.p95) == (0.25, 0.8)
+    assert scenario.capital.access == {"softbank": 0.33}
+    assert scenario.capital.shift == -1.0
 
 
 def test_groups_name_entities_by_role() -> None:

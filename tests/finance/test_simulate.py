@@ -68,7 +68,7 @@ def chain_scenario(**changes: Any) -> Scenario:
         "name": "chain", "description": "lab revenue halves from 2026", "horizon": [2025, 2027],
         "interest_rate": {"p5": 0, "p95": 0},
         "demand": {"shocks": [{"name": "half", "applies_to": "lab", "from": 2026, "factor": 0.5}]},
-        "capital": {"rollover": 0.0},
+        "capital": {"rollover": 0.0, "sensitivity": 0.0},
         "contracts": {"deferral": {"max_share": 0.0}, "loss_given_default": 1.0},
     }
     for key, value in changes.items():

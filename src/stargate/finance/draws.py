@@ -66,7 +66,7 @@ def parameters(model: Model) -> tuple[Param, ...]:
     out: list[Param] = []
     if model.demand[1] > 0:
         out.append(Param("demand", "normal", "demand"))
-    own = target_spread(model.rev_sigma, model.beta, model.demand[1])
+    own = target_spread(model.rev_sigma, model.beta, DEMAND_UNIT)
     for i, name in enumerate(model.nodes):
         if model.outside[i]:
             continue
@@ -78,8 +78,9 @@ def parameters(model: Model) -> tuple[Param, ...]:
             out.append(Param(f"access:{name}", "normal", f"access:{name}"))
         if model.assets.b[i] > 0:
             out.append(Param(f"assets:{name}", "normal", f"assets:{name}"))
-    out += [Param(f"climate:{model.period_label(t)}", "normal", "climate")
-            for t in range(model.history, model.periods)]  # fmt: skip
+    if model.capital[0] > 0:  # the climate acts through its sensitivity only
+        out += [Param(f"climate:{model.period_label(t)}", "normal", "climate")
+                for t in range(model.history, model.periods)]  # fmt: skip
     if model.interest[1] > 0:
         out.append(Param("interest", "normal", "interest"))
     if model.delay[1] > 0:
@@ -140,7 +141,7 @@ def to_draws(model: Model, drivers: Mapping[str, Array], scenarios: int | None =
 
     mu, sigma = model.demand
     demand = mu + sigma * z("demand")
-    own = target_spread(model.rev_sigma, model.beta, sigma)
+    own = target_spread(model.rev_sigma, model.beta, DEMAND_UNIT)
     target = model.rev_mu[None, :] + model.beta[None, :] * demand[:, None] + own * per_node(
         "revenue")
     revenue = long_run(target, model.rev_start[None, :], model.rev_gap[None, :],

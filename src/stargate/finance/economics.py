@@ -11,12 +11,13 @@ Growth is fastest at first and fades, the shape of the companies' own plans (Ope
 ×1.6 in 2026–2028). The prior is on the revenue of a target year (2030: what plans and analysts
 state); the long-run level ℓ∞ is the one whose path passes through it. The drawn target is
 
-    log R_T = μ + β · d + σ_idio · u,   σ_idio = sqrt(max(σ² − (β σ_d)², 0))
+    log R_T = μ + β · d + σ_idio · u,   σ_idio = sqrt(max(σ² − (0.3 β)², 0))
 
 ``μ, σ`` the entity's prior, ``β`` its ``demand_beta``, ``d`` the common log AI-demand level
 (the scenario's ``demand.level``) and ``u`` the entity's own draw: every AI seller moves with one
-demand factor, so outcomes are correlated, and in the baseline (``d`` centred on 0) each entity
-keeps its sourced spread. From the as-of date on, the path continues from where the median path
+demand factor, so outcomes are correlated. The entity's own spread is what its sourced spread
+leaves beyond a common one of 0.3 (the baseline's demand spread), the same in every scenario,
+so that in the baseline each entity keeps about its sourced spread. From the as-of date on, the path continues from where the median path
 stands then (history is not drawn) towards the drawn level.
 
 The cash margin on outside revenue (excluding what the model pays explicitly: agreements,
