@@ -35,7 +35,7 @@ def calibrate(
                   f"{result.as_of}; PD within five years = to the end of {result.five_year}")
     for column in ("anchor", "entity", "measure", "market / plan", "model", "ratio", "ok"):
         table.add_column(column, justify="left" if column in ("anchor", "entity", "measure")
-                         else "right")  # fmt: skip
+                         else "right", no_wrap=column == "anchor")  # fmt: skip
     for r in rows:
         money = r["measure"] != "pd_5y"
         shown = (lambda v: f"{v / 1e9:,.1f}B") if money else (lambda v: f"{v:.3f}")

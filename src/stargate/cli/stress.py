@@ -77,7 +77,7 @@ def _explain(scenario: str, entity: str, as_json_: bool) -> None:
     years = list(report["years"])
     table = Table(title=f"{entity} in the reference run of {scenario} (as of {report['as_of']}), "
                   "$B")  # fmt: skip
-    table.add_column("")
+    table.add_column("", no_wrap=True)
     for year in years:
         table.add_column(year, justify="right")
     for side, label in (("cash_in", "in"), ("cash_out", "out")):
