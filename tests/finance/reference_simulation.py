@@ -124,7 +124,8 @@ def _step(model: Model, draws: Draws, s: int, st: One, t: int, history: bool) ->
         balance = st.alive[i] and not model.outside[i]
         if balance:
             rolled[i] = min(model.rollover * mood, 1.0) * (
-                float(model.debt_principal[t, i]) + st.principal[i][t])
+                float(model.debt_principal[t, i]) + st.principal[i][t]
+            )
             growth[i] = float(model.growth_capex[t, i]) * dt
             sales_cap[i] = (float(model.sale_rate[i]) * dt * float(draws.assets[s, i]) * mood
                             * (1.0 - st.sold[i]))  # fmt: skip
@@ -169,7 +170,11 @@ def _step(model: Model, draws: Draws, s: int, st: One, t: int, history: bool) ->
                if st.alive[i] and not model.outside[i] else 0.0 for i in range(n)]  # fmt: skip
         own = [0.0] * n
         for k in range(K):
-            if model.leg_deferrable[k] and model.leg_kind[k] != "equity" and model.leg_payee[k] >= 0:
+            if (
+                model.leg_deferrable[k]
+                and model.leg_kind[k] != "equity"
+                and model.leg_payee[k] >= 0
+            ):
                 own[int(model.leg_payer[k])] += due[k]
         for k in range(K):
             p = int(model.leg_payer[k])

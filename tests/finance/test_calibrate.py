@@ -24,11 +24,32 @@ def test_default_probability_from_a_cds_spread_by_hand() -> None:
     """120bp with 40% recovery: λ = 0.012 / 0.6 = 2% a year, PD(5y) = 1 − e^−0.1 ≈ 9.5%; 300bp:
     5%, 22.1% (the market-anchors figures)."""
     for spread, expected in ((120, 1 - math.exp(-0.1)), (300, 1 - math.exp(-0.25))):
-        anchor = Anchor(id="x", entity="oracle", measure="pd_5y", date="2025", spread_bp=spread,
-                        recovery=0.4, ratio_low=0.4, ratio_high=2.5, sources=["s"])
+        anchor = Anchor(
+            id="x",
+            entity="oracle",
+            measure="pd_5y",
+            date="2025",
+            spread_bp=spread,
+            recovery=0.4,
+            ratio_low=0.4,
+            ratio_high=2.5,
+            sources=["s"],
+        )
         assert anchor.anchor_value == pytest.approx(expected)
-    assert Anchor(id="y", entity="openai", measure="burn_usd", date="2026", year=2027,
-                  value=57e9, ratio_low=0.7, ratio_high=1.3, sources=["s"]).anchor_value == 57e9
+    assert (
+        Anchor(
+            id="y",
+            entity="openai",
+            measure="burn_usd",
+            date="2026",
+            year=2027,
+            value=57e9,
+            ratio_low=0.7,
+            ratio_high=1.3,
+            sources=["s"],
+        ).anchor_value
+        == 57e9
+    )
 
 
 def test_rows_set_every_anchor_beside_the_model() -> None:
@@ -63,13 +84,16 @@ def test_calibrate_cli_contract(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["--db", db, "calibrate", "--scenarios", "200", "--json"])
     assert result.exit_code == 0, result.stderr
     rows = json.loads(result.stdout)
-    assert isinstance(rows, list) and rows
+    assert isinstance(rows, list)
+    assert rows
     for row in rows:
         assert {"entity", "measure", "anchor", "model", "ratio", "within_tolerance", "reason",
                 "sources"} <= set(row)  # fmt: skip
-        assert isinstance(row["anchor"], float) and isinstance(row["model"], float)
+        assert isinstance(row["anchor"], float)
+        assert isinstance(row["model"], float)
         assert isinstance(row["within_tolerance"], bool)
-        assert isinstance(row["reason"], str) and isinstance(row["sources"], list)
+        assert isinstance(row["reason"], str)
+        assert isinstance(row["sources"], list)
     text = CliRunner().invoke(app, ["--db", db, "calibrate", "--scenarios", "100"])
     assert text.exit_code == 0
     assert "PD = 1 − exp(−5 s / (1 − R))" in text.stdout

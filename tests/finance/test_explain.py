@@ -53,6 +53,8 @@ def test_explain_cli_contract(tmp_path: Path) -> None:
     assert "openai-oracle" in report["years"]["2028"]["cash_in"]
     assert report["defaulted_in"] is None or report["defaulted_in"] in report["years"]
     table = CliRunner().invoke(app, ["--db", db, "stress", "baseline", "--explain", "openai"])
-    assert table.exit_code == 0 and "shortfall" in table.stdout
+    assert table.exit_code == 0
+    assert "shortfall" in table.stdout
     bad = CliRunner().invoke(app, ["--db", db, "stress", "baseline", "--explain", "nobody"])
-    assert bad.exit_code == 2 and "no entity 'nobody'" in bad.stderr
+    assert bad.exit_code == 2
+    assert "no entity 'nobody'" in bad.stderr

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from stargate.finance import secured
-from stargate.finance.scenarios import Scenario
 from stargate.finance.draws import draw, median_draws
 from stargate.finance.model import build_model
+from stargate.finance.scenarios import Scenario
 from stargate.finance.simulate import simulate
 from stargate.ledger.records import Entity, EntityType
 from stargate.world.curated import Agreement, Curated

@@ -18,8 +18,14 @@ from .test_simulate import BEFORE, chain_scenario, chain_world, finance
 def lab_world() -> object:
     """The chain, the lab's long-run margin drawn between 0.5 and 1.5 a year of revenue...
     clipped to [0, 1]: at the low end the lab cannot pay its 8 a year, at the high end it can."""
-    lab = finance("lab", revenue=10, margin=1.0, revenue_target_year=2025, approach_years=0.01,
-                  priors={"margin_long_run": Prior(p5=0.3, p95=1.7, basis="assumption: test")})
+    lab = finance(
+        "lab",
+        revenue=10,
+        margin=1.0,
+        revenue_target_year=2025,
+        approach_years=0.01,
+        priors={"margin_long_run": Prior(p5=0.3, p95=1.7, basis="assumption: test")},
+    )
     return chain_world(lab=lab)
 
 

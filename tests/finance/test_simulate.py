@@ -18,7 +18,15 @@ from stargate.finance.scenarios import Scenario, builtin_scenarios, load_scenari
 from stargate.finance.simulate import simulate
 from stargate.ledger.records import Entity, EntityType
 from stargate.world.curated import (
-    Agreement, Build, Curated, Delivery, Economics, Finance, Interval, Prior, SourceEntry,
+    Agreement,
+    Build,
+    Curated,
+    Delivery,
+    Economics,
+    Finance,
+    Interval,
+    Prior,
+    SourceEntry,
 )  # fmt: skip
 from stargate.world.world import World, build_world, curated_world
 
@@ -65,7 +73,9 @@ def chain_world(lab_margin: float = 1.0, years: int = 3, lab: Finance | None = N
 def chain_scenario(**changes: Any) -> Scenario:
     """No deferral, losses at face value, nothing refinanced, no interest: the hand figures."""
     data: dict[str, Any] = {
-        "name": "chain", "description": "lab revenue halves from 2026", "horizon": [2025, 2027],
+        "name": "chain",
+        "description": "lab revenue halves from 2026",
+        "horizon": [2025, 2027],
         "interest_rate": {"p5": 0, "p95": 0},
         "demand": {"shocks": [{"name": "half", "applies_to": "lab", "from": 2026, "factor": 0.5}]},
         "capital": {"rollover": 0.0, "sensitivity": 0.0},
@@ -92,7 +102,8 @@ def test_the_lab_underpays_the_cloud_which_underpays_the_vendor() -> None:
     assert out.unpaid_usd[0] == pytest.approx(1 + 3)
     assert out.stranded_gw[0] == pytest.approx(1.0)
     assert by_node(model, out.received_usd[0]) == pytest.approx(
-        {"cloud": 8 + 7, "lab": 0, "vendor": 6 + 6 + 3})
+        {"cloud": 8 + 7, "lab": 0, "vendor": 6 + 6 + 3}
+    )
 
 
 def test_a_distressed_tenant_defers_before_it_defaults() -> None:
@@ -117,8 +128,13 @@ def test_deferring_past_the_horizon_does_not_erase_the_loss() -> None:
     the 0.24 cut and the 8.56 left (0.56 deferred and 2027's 8, beyond the horizon): 9 = 24 − 15
     paid. With loss given default 0.6 only what is left is scaled: 0.2 + 0.24 + 0.6 × 8.56."""
     for lgd, loss in ((1.0, 9.0), (0.6, 0.2 + 0.24 + 0.6 * 8.56)):
-        scenario = chain_scenario(horizon=[2025, 2026], contracts={
-            "deferral": {"max_share": 0.1, "cancel_share": 0.3}, "loss_given_default": lgd})
+        scenario = chain_scenario(
+            horizon=[2025, 2026],
+            contracts={
+                "deferral": {"max_share": 0.1, "cancel_share": 0.3},
+                "loss_given_default": lgd,
+            },
+        )
         model = build_model(chain_world(), scenario, as_of=BEFORE)
         out = simulate(model, median_draws(model))
         assert by_node(model, out.default_year[0])["lab"] == 2026
@@ -168,8 +184,17 @@ def test_a_tenants_failure_reaches_the_builder_through_its_debt() -> None:
 
 
 def test_status_decides_whether_an_agreement_binds() -> None:
-    statuses = {"signed": 1.0, "completed": 1.0, "announced": 0.7, "letter_of_intent": 0.35,
-                "in_talks": 0.2, "on_ice": 0.0, "cancelled": 0.0, "denied": 0.0, None: 1.0}
+    statuses = {
+        "signed": 1.0,
+        "completed": 1.0,
+        "announced": 0.7,
+        "letter_of_intent": 0.35,
+        "in_talks": 0.2,
+        "on_ice": 0.0,
+        "cancelled": 0.0,
+        "denied": 0.0,
+        None: 1.0,
+    }
     entities = [Entity("a", "A", EntityType.COMPANY, role="lab"),
                 Entity("b", "B", EntityType.COMPANY, role="cloud")]  # fmt: skip
     agreements = tuple(
@@ -181,8 +206,9 @@ def test_status_decides_whether_an_agreement_binds() -> None:
     curated = Curated(agreements=agreements, sites=(), sources={"test": SOURCE},
                       finances=(finance("a", revenue=100, margin=1), finance("b")))  # fmt: skip
     world = build_world(entities, curated)
-    scenario = chain_scenario(demand={"shocks": []}, funding=[
-        {"agreement": "deal-0", "probability": 0.25}])  # a funding rule overrides the status
+    scenario = chain_scenario(
+        demand={"shocks": []}, funding=[{"agreement": "deal-0", "probability": 0.25}]
+    )  # a funding rule overrides the status
     model = build_model(world, scenario, as_of=BEFORE)
     expected = [0.25, *list(statuses.values())[1:]]
     assert model.leg_probability.tolist() == pytest.approx(expected)
@@ -203,7 +229,8 @@ def test_history_is_not_drawn_and_nobody_defaults_before_the_as_of_date(demo: Wo
     assert model.history == 1  # 2026 starts before 1 December 2026
     out = simulate(model, draw(model, 300, seed=1))
     years = out.default_year[out.default_year > 0]
-    assert years.size and years.min() >= 2027
+    assert years.size
+    assert years.min() >= 2027
     traced = simulate(model, draw(model, 1, seed=2), trace=True).trace
     again = simulate(model, draw(model, 1, seed=3), trace=True).trace
     assert np.allclose(traced[0]["revenue"], again[0]["revenue"])  # history is the median run
@@ -293,7 +320,9 @@ def test_quarterly_vectorised_equals_the_reference(demo: World, name: str) -> No
 def test_quarters_and_years_owe_the_same_money(demo: World) -> None:
     """Splitting a year into quarters moves scheduled money within the year, never adds any."""
     yearly = build_model(demo, load_scenario("baseline"))
-    quarterly = build_model(demo, load_scenario("baseline").model_copy(update={"period": "quarter"}))
+    quarterly = build_model(
+        demo, load_scenario("baseline").model_copy(update={"period": "quarter"})
+    )
     per_year = quarterly.leg_schedule.reshape(len(yearly.leg_schedule), -1, 4).sum(axis=2)
     assert np.allclose(per_year, yearly.leg_schedule)
     assert np.allclose(quarterly.debt_service.reshape(-1, 4, yearly.n).sum(axis=1),

@@ -1,7 +1,8 @@
 """The ``stargate`` command: the root group, ``main()``, and the verb groups it registers.
 
 Each verb module (:mod:`.ledger`, :mod:`.extract`, :mod:`.world`, :mod:`.calculators`,
-:mod:`.clear`, :mod:`.stress`, :mod:`.calibrate`, :mod:`.web`, :mod:`.publish`) defines its commands on its own and
+:mod:`.clear`, :mod:`.stress`, :mod:`.calibrate`, :mod:`.web`, :mod:`.publish`) defines its
+commands on its own and
 imports only :mod:`.common`; nothing imports back up. Errors the package raises on bad input
 (:class:`stargate.errors.StargateError`) are caught here, once: ``error: ...`` and exit 2.
 """
@@ -15,7 +16,15 @@ import click
 
 from stargate import __version__
 from stargate.cli import (
-    calculators, calibrate, clear, extract, ledger, publish, stress, web, world,
+    calculators,
+    calibrate,
+    clear,
+    extract,
+    ledger,
+    publish,
+    stress,
+    web,
+    world,
 )  # fmt: skip
 from stargate.cli.common import fail
 from stargate.errors import StargateError

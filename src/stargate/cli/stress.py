@@ -83,8 +83,10 @@ def _explain(scenario: str, entity: str, as_json_: bool) -> None:
     for side, label in (("cash_in", "in"), ("cash_out", "out")):
         keys = sorted({k for y in years for k in report["years"][y][side]})
         for key in keys:
-            table.add_row(f"{label}: {key}", *(
-                f"{report['years'][y][side].get(key, 0.0) / 1e9:,.1f}" for y in years))
+            table.add_row(
+                f"{label}: {key}",
+                *(f"{report['years'][y][side].get(key, 0.0) / 1e9:,.1f}" for y in years),
+            )
     table.add_row("shortfall", *(f"{report['years'][y]['shortfall'] / 1e9:,.1f}" for y in years))
     out.print(table)
     out.print(f"defaulted in: {report['defaulted_in'] or 'never'}")
@@ -138,9 +140,9 @@ def stress(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
     from rich.table import Table
 
+    from stargate.finance.model import build_model, not_simulated
     from stargate.finance.montecarlo import run
     from stargate.finance.scenarios import load_scenario
-    from stargate.finance.model import build_model, not_simulated
 
     world = load_world()
     chosen = load_scenario(scenario)
@@ -198,12 +200,12 @@ def stress(
             p = report["entities"].get(target, {}).get("p_default", 0.0)
             out.print(f"No single input moves P(default) of {target} (stays {p:.3f}).")
             continue
-        indices = {r["input"]: r for r in report.get("sobol", {}).get(target, [])}
+        sobol_rows = {r["input"]: r for r in report.get("sobol", {}).get(target, [])}
         tornado_table = Table(title=f"What moves P(default) of {target} (p5 → p95; Sobol S1, ST)")
         for column in ("input", "P at p5", "P at p95", "swing", "S1", "ST"):
             tornado_table.add_column(column, justify="left" if column == "input" else "right")
         for row in rows[:5]:
-            index = indices.get(row["input"])
+            index = sobol_rows.get(row["input"])
             tornado_table.add_row(
                 row["input"], f"{row['p_low']:.3f}", f"{row['p_high']:.3f}",
                 f"{row['swing']:.3f}", f"{index['S1']:.2f}" if index else "—",

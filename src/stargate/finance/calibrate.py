@@ -27,7 +27,7 @@ import pandas as pd
 
 from stargate.finance.contracts import REVENUE_KINDS
 from stargate.finance.draws import median_draws
-from stargate.finance.model import Model, build_model
+from stargate.finance.model import Model, build_model, records
 from stargate.finance.montecarlo import StressResult, run
 from stargate.finance.scenarios import load_scenario
 from stargate.finance.simulate import simulate
@@ -55,23 +55,30 @@ def operations_by_year(model: Model) -> dict[str, dict[int, dict[str, float]]]:
             builds = float(r["build_capex"][model.build_builder == i].sum()
                            + r["build_lease"][model.build_builder == i].sum())  # fmt: skip
             book["revenue"] += float(r["revenue"][i])
-            book["burn"] += (float(r["other_costs"][i]) + paid_out + delivery + builds
-                             + float(r["growth_capex"][i]) - float(r["revenue"][i]) - paid_in)
+            book["burn"] += (
+                float(r["other_costs"][i])
+                + paid_out
+                + delivery
+                + builds
+                + float(r["growth_capex"][i])
+                - float(r["revenue"][i])
+                - paid_in
+            )
     return books
 
 
 def rows(world: World, result: StressResult, model: Model) -> list[dict[str, Any]]:
     """One row per anchor: the ``stargate calibrate --json`` contract."""
-    entities = result.entities.set_index("entity")
+    p5y = dict(zip(result.entities["entity"], result.entities["p_default_5y"], strict=True))
     books = operations_by_year(model)
     out = []
-    for a in world.anchors.to_dict("records"):
+    for a in records(world.anchors):
         entity, measure = str(a["entity"]), str(a["measure"])
         anchor = float(a["value"])
         if entity not in model.nodes:
             model_value = float("nan")
         elif measure == "pd_5y":
-            model_value = float(entities.loc[entity, "p_default_5y"])
+            model_value = float(p5y[entity])
         else:
             year = int(a["year"])
             book = books[entity].get(year, {"revenue": float("nan"), "burn": float("nan")})

@@ -61,8 +61,8 @@ def binding(status: object, table: dict[str, float]) -> float:
 def delivery_paths(deliveries: pd.DataFrame) -> dict[str, dict[int, float]]:
     """Agreement -> {year: share running}, from the World's ``deliveries`` table."""
     paths: dict[str, dict[int, float]] = {}
-    for row in deliveries.itertuples(index=False):
-        paths.setdefault(str(row.agreement_id), {})[int(row.year)] = float(row.share)
+    for row in deliveries.to_dict("records"):
+        paths.setdefault(str(row["agreement_id"]), {})[int(row["year"])] = float(row["share"])
     return paths
 
 

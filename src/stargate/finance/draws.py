@@ -142,8 +142,9 @@ def to_draws(model: Model, drivers: Mapping[str, Array], scenarios: int | None =
     mu, sigma = model.demand
     demand = mu + sigma * z("demand")
     own = target_spread(model.rev_sigma, model.beta, DEMAND_UNIT)
-    target = model.rev_mu[None, :] + model.beta[None, :] * demand[:, None] + own * per_node(
-        "revenue")
+    target = (
+        model.rev_mu[None, :] + model.beta[None, :] * demand[:, None] + own * per_node("revenue")
+    )
     revenue = long_run(target, model.rev_start[None, :], model.rev_gap[None, :],
                        model.tau[None, :])  # fmt: skip
     margin = np.clip(model.margin_mu + model.margin_sd * per_node("margin"), 0.0, 1.0)

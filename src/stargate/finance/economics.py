@@ -17,7 +17,8 @@ state); the long-run level ℓ∞ is the one whose path passes through it. The d
 (the scenario's ``demand.level``) and ``u`` the entity's own draw: every AI seller moves with one
 demand factor, so outcomes are correlated. The entity's own spread is what its sourced spread
 leaves beyond a common one of 0.3 (the baseline's demand spread), the same in every scenario,
-so that in the baseline each entity keeps about its sourced spread. From the as-of date on, the path continues from where the median path
+so that in the baseline each entity keeps about its sourced spread. From the as-of date on, the
+path continues from where the median path
 stands then (history is not drawn) towards the drawn level.
 
 The cash margin on outside revenue (excluding what the model pays explicitly: agreements,
@@ -49,7 +50,8 @@ def lognormal(p5: float, p95: float) -> tuple[float, float]:
 
 def decay(elapsed: Array | float, tau: Array | float) -> Array:
     """``exp(−elapsed / τ)``: how much of the gap to the long-run level is left."""
-    return np.exp(-np.asarray(elapsed, dtype=float) / np.asarray(tau, dtype=float))
+    left: Array = np.exp(-np.asarray(elapsed, dtype=float) / np.asarray(tau, dtype=float))
+    return left
 
 
 def long_run(target: Array, start: Array, gap: Array, tau: Array) -> Array:

@@ -69,8 +69,8 @@ def waterfall(model: Model, entity: str) -> dict[str, Any]:
         _add(cash_in, "new debt", r["debt"][i])
         _add(cash_in, "funding before the as-of date", r["topup"][i])
         book["shortfall"] += float(r["unpaid_outside"][i] + r["unpaid_network"][i])
-    year = int(out.default_year[0, i])
+    defaulted = int(out.default_year[0, i])
     return {
         "entity": entity, "as_of": model.as_of.isoformat(), "years": years,
-        "defaulted_in": str(year) if year else None, "deferred": deferred,
+        "defaulted_in": str(defaulted) if defaulted else None, "deferred": deferred,
     }  # fmt: skip

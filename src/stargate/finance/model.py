@@ -18,10 +18,20 @@ from numpy.typing import NDArray
 from stargate.finance import secured as secured_funding
 from stargate.finance.capital import tranches
 from stargate.finance.contracts import (
-    CAPACITY_KINDS, DELIVERY_RULES, ON_DELIVERY, RATE, REVENUE_KINDS, SCHEDULED, binding,
-    build_queue, condition_rules, delivery_paths, payers_of, share_in,
+    CAPACITY_KINDS,
+    DELIVERY_RULES,
+    ON_DELIVERY,
+    RATE,
+    REVENUE_KINDS,
+    SCHEDULED,
+    binding,
+    build_queue,
+    condition_rules,
+    delivery_paths,
+    payers_of,
+    share_in,
 )  # fmt: skip
-from stargate.finance.economics import decay, long_run, lognormal, normal
+from stargate.finance.economics import decay, lognormal, long_run, normal
 from stargate.finance.network import Conventions
 from stargate.finance.scenarios import Scenario, ScenarioError, check_against, members
 from stargate.finance.uncertain import Amount, amounts
@@ -171,6 +181,11 @@ def history_periods(years: tuple[int, ...], per_year: int, as_of: date) -> int:
     return h
 
 
+def records(frame: Any) -> list[dict[str, Any]]:
+    """A World table's rows as dicts with string keys."""
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
+
+
 def _finance_column(finance: list[dict[str, Any]], key: str, default: float) -> Array:
     out = []
     for f in finance:
@@ -181,7 +196,7 @@ def _finance_column(finance: list[dict[str, Any]], key: str, default: float) -> 
 
 def _priors(world: World, nodes: tuple[str, ...], param: str) -> dict[str, dict[str, Any]]:
     rows = world.priors[world.priors["param"] == param]
-    return {str(r["entity"]): r for r in rows.to_dict("records") if r["entity"] in nodes}
+    return {str(r["entity"]): r for r in records(rows) if r["entity"] in nodes}
 
 
 def _prior(world: World, nodes: tuple[str, ...], param: str) -> Prior:
@@ -212,8 +227,8 @@ def _multipliers(table: dict[str, float], nodes: tuple[str, ...], roles: dict[st
 def build_model(world: World, scenario: Scenario, as_of: date | None = None) -> Model:
     """Arrays for the simulation, from the World as of ``as_of`` (default: the World's date)."""
     as_of = as_of or world.as_of
-    agreements = world.agreements.to_dict("records")
-    finances = {row["entity"]: row for row in world.finances.to_dict("records")}
+    agreements = records(world.agreements)
+    finances = {str(row["entity"]): row for row in records(world.finances)}
     roles = dict(zip(world.entities["id"], world.entities["role"], strict=True))
     check_against(scenario, roles, {str(a["id"]) for a in agreements})
     per_year = {"year": 1, "quarter": 4}[scenario.period]
@@ -334,22 +349,28 @@ def build_model(world: World, scenario: Scenario, as_of: date | None = None) -> 
     plan = np.vstack([leg["plan"] for leg in legs]) if legs else np.zeros((0, T))
 
     # -- builds --------------------------------------------------------------------------
-    first_leg = {}
+    first_leg: dict[str, int] = {}
     for k, leg in enumerate(legs):
         first_leg.setdefault(leg["agreement"], k)
-    builds = world.builds.to_dict("records")
+    builds = records(world.builds)
     build_leg, build_builder, build_gw, capex_mu, capex_sigma, financed = [], [], [], [], [], []
     for b in builds:
         k0 = first_leg[str(b["agreement_id"])]
         builder = index[str(b["builder"])]
         build_leg.append(k0)
         build_builder.append(builder)
-        gw = b["gw"] if b["gw"] == b["gw"] and b["gw"] is not None else sum(
-            leg["capacity"] for leg in legs if leg["agreement"] == b["agreement_id"])
+        gw = (
+            b["gw"]
+            if b["gw"] == b["gw"] and b["gw"] is not None
+            else sum(leg["capacity"] for leg in legs if leg["agreement"] == b["agreement_id"])
+        )
         build_gw.append(float(gw))
         if b["capex_per_gw_p5"] is None or b["capex_per_gw_p5"] != b["capex_per_gw_p5"]:
-            own = [k for k, leg in enumerate(legs)
-                   if leg["agreement"] == b["agreement_id"] and leg["payer"] == builder]
+            own = [
+                k
+                for k, leg in enumerate(legs)
+                if leg["agreement"] == b["agreement_id"] and leg["payer"] == builder
+            ]
             if not own:
                 raise ScenarioError(f"build of {b['agreement_id']!r}: {b['builder']!r} pays "
                                     "nothing under it, so it needs capex_usd_per_gw")  # fmt: skip
@@ -528,7 +549,7 @@ def _described(
                                "p5": scenario.capex_per_gw_usd.p5,
                                "p95": scenario.capex_per_gw_usd.p95,
                                "source": f"scenario {scenario.name}: capex_per_gw_usd"}  # fmt: skip
-    for row in world.priors.to_dict("records"):
+    for row in records(world.priors):
         prefix = PRIOR_PREFIX.get(str(row["param"]))
         if prefix and row["entity"] in nodes:
             out[f"{prefix}:{row['entity']}"] = {
@@ -544,9 +565,13 @@ def _described(
     for leg in legs:
         status = f"status:{leg['agreement']}"
         if 0 < leg["probability"] < 1 and status not in out:
-            out[status] = {"figure": f"{leg['agreement']} goes ahead", "p5": None, "p95": None,
-                           "probability": leg["probability"],
-                           "source": "its latest status and the scenario's contracts.binding"}
+            out[status] = {
+                "figure": f"{leg['agreement']} goes ahead",
+                "p5": None,
+                "p95": None,
+                "probability": leg["probability"],
+                "source": "its latest status and the scenario's contracts.binding",
+            }
     for a in amount_params:
         out[a.param] = {"figure": f"amount of {a.agreement} (multiple of the World's)",
                         "p5": a.low, "p95": a.high, "source": a.source}  # fmt: skip

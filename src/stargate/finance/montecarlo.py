@@ -3,7 +3,8 @@
 The run is cut into chunks of a fixed size whatever the backend; in chunk ``k`` each parameter
 draws from its own stream, ``SeedSequence(seed, spawn_key=(k, hash(parameter)))``
 (:mod:`stargate.finance.draws`), so one seed gives the same numbers in one process, in a process
-pool or on a Dask cluster, and two Worlds share the draws of the parameters they share. Each chunk returns its counts and per-scenario summaries (never
+pool or on a Dask cluster, and two Worlds share the draws of the parameters they share. Each
+chunk returns its counts and per-scenario summaries (never
 the paths); the parent folds them in chunk order, streams the per-scenario rows to Parquet and
 keeps only what the quantiles need (one float per scenario and entity).
 """
@@ -189,8 +190,9 @@ class StressResult:
             "entities": entities,
             "stranded_gw": {k: float(totals["stranded_gw"][k]) for k in ("p5", "p50", "p95")},
             "unpaid_usd": {k: float(totals["unpaid_usd"][k]) for k in ("p5", "p50", "p95")},
-            "total_loss_usd": {k: float(totals["total_loss_usd"][k])
-                               for k in ("mean", "p5", "p50", "p95")},
+            "total_loss_usd": {
+                k: float(totals["total_loss_usd"][k]) for k in ("mean", "p5", "p50", "p95")
+            },
             "circular_share": {
                 str(rec["vendor"]): float(rec["share"]) for rec in self.circular.to_dict("records")
             },

@@ -5,7 +5,8 @@ seed, and how the World's economics are stressed: demand (the common AI-demand l
 shocks such as "-50% from 2027"), the capital market (the funding climate, access by entity),
 contracts (how an agreement's status binds it, deferral and renegotiation, loss given default),
 funding (which backers keep paying, under which conditions), the resolution of disputed claims,
-capex per GW, delivery of GW, interest rates, and the clearing method with its conventions. ``extends`` builds on another scenario: mappings merge key by key,
+capex per GW, delivery of GW, interest rates, and the clearing method with its conventions.
+``extends`` builds on another scenario: mappings merge key by key,
 ``shocks`` and ``funding`` lists add up, everything else is replaced.
 
 Groups name entities by their gazetteer role: ``labs`` (lab), ``clouds`` (cloud), ``chips``,

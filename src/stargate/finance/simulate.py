@@ -69,7 +69,8 @@ class Outcome:
     @property
     def total_loss_usd(self) -> Array:
         """(S,) system losses: every creditor's losses plus outside lenders'."""
-        return self.loss_usd.sum(axis=1) + self.lender_loss_usd
+        total: Array = self.loss_usd.sum(axis=1) + self.lender_loss_usd
+        return total
 
 
 @dataclass
@@ -221,9 +222,8 @@ def target_share(model: Model, draws: Draws, t: int, history: bool) -> Array:
     slot = t - _shift(model, draws)
     floor = model.history - 1
     at = np.maximum(slot, floor)
-    planned = np.where(at >= 0, model.leg_plan[np.arange(K)[None, :], np.maximum(at, 0)],
+    return np.where(at >= 0, model.leg_plan[np.arange(K)[None, :], np.maximum(at, 0)],
                        model.leg_before[None, :])  # fmt: skip
-    return planned
 
 
 def _shift(model: Model, draws: Draws) -> NDArray[np.intp]:
@@ -267,8 +267,12 @@ def step(
     ocf = (margin * revenue - model.fixed[t]) * dt
     mood = np.exp(model.capital[0] * draws.climate[:, t])[:, None]
     # 2. contracts: delivery, dues, builds
-    active = draws.keep & ~state.ended & alive[:, payer] & np.where(
-        wiring.capex[None, :], True, alive[:, safe_payee])
+    active = (
+        draws.keep
+        & ~state.ended
+        & alive[:, payer]
+        & np.where(wiring.capex[None, :], True, alive[:, safe_payee])
+    )
     path = model.leg_mode != SCHEDULED
     target = target_share(model, draws, t, history)
     delivered = np.where(active & path[None, :], np.maximum(state.delivered, target),
@@ -282,8 +286,14 @@ def step(
         np.where(model.leg_mode == ON_DELIVERY, model.leg_value * delta,
                  scheduled(model, draws, t, history) * price),
     ) * draws.factor  # fmt: skip
-    remaining = np.maximum(model.leg_total * draws.factor * np.where(
-        model.leg_per_gw, draws.capex_per_gw[:, None], 1.0) - state.paid - state.cut, 0.0)
+    remaining = np.maximum(
+        model.leg_total
+        * draws.factor
+        * np.where(model.leg_per_gw, draws.capex_per_gw[:, None], 1.0)
+        - state.paid
+        - state.cut,
+        0.0,
+    )
     due = np.minimum((base + state.backlog) * active, remaining)
     due = np.minimum(due, np.maximum(model.leg_stop_after - state.paid, 0.0))
     b_leg = model.build_leg
@@ -310,9 +320,14 @@ def step(
             b_leg) else np.zeros((S, 0))  # fmt: skip
         project_b = model.build_debt_share * (capex_b + financed_b)
         pair = (due * wiring.network) @ wiring.leg_pair  # (S, Q) owed by pair
-        el = (ds + growth + (due * wiring.capex) @ wiring.to_payer
-              + (capex_b + lease_b) @ wiring.to_builder + (due * model.leg_cost) @ wiring.to_payee
-              + np.maximum(-ocf, 0.0))
+        el = (
+            ds
+            + growth
+            + (due * wiring.capex) @ wiring.to_payer
+            + (capex_b + lease_b) @ wiring.to_builder
+            + (due * model.leg_cost) @ wiring.to_payee
+            + np.maximum(-ocf, 0.0)
+        )
         el = np.where(alive, el, 0.0)  # a defaulter's obligations ended with it
         return pair, el, project_b, project_b @ wiring.to_builder + growth_debt
 
@@ -377,10 +392,10 @@ def step(
         add_debt(state.service, state.principal, growth_debt[:, i] * balance[:, i], rate[:, i],
                  t, int(model.capex_periods[i]), dt, column=int(i))  # fmt: skip
     for b in range(len(b_leg)):
-        i = int(model.build_builder[b])
-        add_debt(state.service, state.principal, project_b[:, b] * balance[:, i],
+        builder = int(model.build_builder[b])
+        add_debt(state.service, state.principal, project_b[:, b] * balance[:, builder],
                  interest + model.build_spread[b], t, int(model.build_periods[b]), dt,
-                 column=i)  # fmt: skip
+                 column=builder)  # fmt: skip
     state.new_debt = np.where(balance, state.new_debt + raised_debt + rolled + project
                               - state.principal[:, :, t], state.new_debt)  # fmt: skip
     state.equity += np.where(balance, raised_equity, 0.0)
@@ -429,8 +444,9 @@ def step(
         into = wiring.equity[None, :] & ~wiring.capex[None, :] & by_payee
         state.writedown += (state.paid * into) @ wiring.to_payer
         debt_left = (model.debt_outstanding[t] - model.debt_principal[t])[None, :] + state.new_debt
-        state.lender_loss += ((debt_left * model.loss_given_default + el - external)
-                              * defaulted).sum(axis=1)  # its period's shortfall, then LGD
+        state.lender_loss += (
+            (debt_left * model.loss_given_default + el - external) * defaulted
+        ).sum(axis=1)  # its period's shortfall, then LGD
         state.ended |= by_payer | by_payee
 
 

@@ -74,7 +74,7 @@ def amounts(world: World) -> tuple[Amount, ...]:
             scaled = tuple(Piece(x.low / display, x.high / display, x.weight) for x in figure)
             claims = ",".join(r.supporting + r.dissenting)
             found[str(a["id"])] = Amount(f"amount:{a['id']}", str(a["id"]), scaled,
-                                         f"resolved claims ({claims}), state {r.state}")  # fmt: skip
+                                         f"resolved claims ({claims}), {r.state}")  # fmt: skip
     order = {str(a): k for k, a in enumerate(world.agreements["id"])}
     return tuple(sorted(found.values(), key=lambda x: order.get(x.agreement, len(order))))
 

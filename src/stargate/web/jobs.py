@@ -17,8 +17,8 @@ from stargate.web.snapshot import Snapshots
 if TYPE_CHECKING:
     import pandas as pd
 
-    from stargate.finance.scenarios import Scenario
     from stargate.finance.model import Model
+    from stargate.finance.scenarios import Scenario
 
 
 def wilson(p: float, n: int, z: float = Z90) -> tuple[float, float]:
@@ -59,8 +59,8 @@ class StressJobs:
         self.store.runs.update(run_id, **values)
 
     def _run(self, run_id: str, scenario: Scenario, model: Model, agreements: pd.DataFrame) -> None:
-        from stargate.finance.montecarlo import run
         from stargate.finance.model import not_simulated
+        from stargate.finance.montecarlo import run
 
         done = 0
 

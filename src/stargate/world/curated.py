@@ -4,6 +4,7 @@ validated with pydantic. Errors name the file, the row and the field."""
 from __future__ import annotations
 
 import functools
+import itertools
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -288,7 +289,7 @@ class Delivery(_Strict):
         shares = [value[y] for y in sorted(value)]
         if not shares or any(not 0 <= v <= 1 for v in shares):
             raise ValueError("give shares between 0 and 1 by year")
-        if any(b < a for a, b in zip(shares, shares[1:], strict=False)):
+        if any(b < a for a, b in itertools.pairwise(shares)):
             raise ValueError("shares must not fall from one year to the next")
         return value
 
