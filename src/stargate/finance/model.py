@@ -558,6 +558,8 @@ def _described(
                 "source": "; ".join(x for x in (row["source"], row.get("basis")) if x),
             }  # fmt: skip
     for b in builds:
+        if b["capex_per_gw_p5"] is None or b["capex_per_gw_p5"] != b["capex_per_gw_p5"]:
+            continue  # its own purchase: nothing drawn
         out[f"build:{b['agreement_id']}:{b['builder']}"] = {
             "figure": f"{b['builder']}'s capex per GW for {b['agreement_id']}",
             "p5": b["capex_per_gw_p5"], "p95": b["capex_per_gw_p95"], "source": b["sources"],
