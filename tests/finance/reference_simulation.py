@@ -31,6 +31,7 @@ class One:
         self.backlog = [0.0] * K
         self.ended = [False] * K
         self.delivered = [float(v) for v in model.leg_before]
+        self.built = [float(v) for v in model.leg_before]
         self.sold = [0.0] * n
         self.pot = [float(v) for v in draws.secured[s]]
         self.default_year = [0] * n
@@ -82,6 +83,7 @@ def _step(model: Model, draws: Draws, s: int, st: One, t: int, history: bool) ->
         ocf[i] = (m * revenue[i] - float(model.fixed[t, i])) * dt
     due = [0.0] * K
     delta = [0.0] * K
+    built_now = [0.0] * K
     for k in range(K):
         p, q = int(model.leg_payer[k]), int(model.leg_payee[k])
         active = (bool(draws.keep[s, k]) and not st.ended[k] and st.alive[p]
@@ -96,6 +98,9 @@ def _step(model: Model, draws: Draws, s: int, st: One, t: int, history: bool) ->
             new = max(st.delivered[k], target)
             delta[k] = new - st.delivered[k]
             st.delivered[k] = new
+            built = max(st.built[k], float(model.leg_plan[k, t]))
+            built_now[k] = built - st.built[k]
+            st.built[k] = built
         factor = float(draws.factor[s, k])
         price = float(draws.capex_per_gw[s]) if model.leg_per_gw[k] else 1.0
         if mode == RATE:
@@ -114,10 +119,11 @@ def _step(model: Model, draws: Draws, s: int, st: One, t: int, history: bool) ->
     for b in range(B):
         k0, i = int(model.build_leg[b]), int(model.build_builder[b])
         if model.build_financed[b] < 0:
-            capex_b[b] = float(draws.build_capex[s, b]) * float(model.build_gw[b]) * delta[k0]
+            capex_b[b] = (float(draws.build_capex[s, b]) * float(model.build_gw[b])
+                          * built_now[k0])  # fmt: skip
         if draws.keep[s, k0] and st.alive[i]:
             lease_b[b] = (float(model.build_lease[b]) * float(model.build_gw[b])
-                          * st.delivered[k0] * dt)  # fmt: skip
+                          * st.built[k0] * dt)  # fmt: skip
     rolled, ds, growth, growth_debt = [0.0] * n, [0.0] * n, [0.0] * n, [0.0] * n
     sales_cap, equity_cap, debt_cap = [0.0] * n, [0.0] * n, [0.0] * n
     for i in range(n):

@@ -7,8 +7,9 @@ Each period (a year or a quarter), for every scenario and entity (``docs/methods
 2. **Contracts.** Each agreement leg that binds (:mod:`.contracts`) falls due: on its schedule,
    at its rate times the capacity delivered, or as capacity is delivered, capped by what is left
    of its contract value; a vendor spends ``1 − contract_margin`` of what it is owed delivering
-   it. Builders pay the capex of what they deliver, borrow ``debt_share`` of it as project debt,
-   and pay rent on the sites (:class:`stargate.world.curated.Build`).
+   it. Builders pay the capex of what they build on the plan (chips ordered, sites leased, even
+   when power comes late), borrow ``debt_share`` of it as project debt, and pay rent on the
+   sites (:class:`stargate.world.curated.Build`).
 3. **Means and obligations.** ``e = cash + max(OCF, 0) + project debt + asset sales, equity and
    debt it could raise``; ``el = debt service + capex + rent + delivery costs + max(−OCF, 0)``.
 4. **Deferral.** A tenant short of means defers or cuts its contract payments
@@ -86,7 +87,8 @@ class State:
     cut: Array  # (S, K)
     backlog: Array  # (S, K) deferred, due next period
     ended: NDArray[np.bool_]  # (S, K)
-    delivered: Array  # (S, K) share of capacity delivered
+    delivered: Array  # (S, K) share of capacity delivered (running, paid for by the tenant)
+    built: Array  # (S, K) share of capacity its builders have built (on the plan)
     sold: Array  # (S, n) share of holdings sold
     pot: Array  # (S, n) secured funding left
     default_year: NDArray[np.int64]
@@ -118,7 +120,8 @@ def start(model: Model, draws: Draws) -> State:
         service=np.zeros((S, n, M)), principal=np.zeros((S, n, M)), new_debt=zeros.copy(),
         paid=np.zeros((S, K)), cut=np.zeros((S, K)), backlog=np.zeros((S, K)),
         ended=np.zeros((S, K), bool),
-        delivered=np.repeat(model.leg_before[None, :], S, axis=0), sold=zeros.copy(),
+        delivered=np.repeat(model.leg_before[None, :], S, axis=0),
+        built=np.repeat(model.leg_before[None, :], S, axis=0), sold=zeros.copy(),
         pot=draws.secured.copy(), default_year=np.zeros((S, n), np.int64), loss=zeros.copy(),
         writedown=zeros.copy(), unpaid=np.zeros(S), stranded=np.zeros(S), received=zeros.copy(),
         received_pair=np.zeros((S, len(set(_revenue_pairs(model))))), shortfall=zeros.copy(),
@@ -279,6 +282,11 @@ def step(
                          state.delivered)  # fmt: skip
     delta = delivered - state.delivered
     state.delivered = delivered
+    # builders build on the plan (chips ordered, sites leased), whatever the delay in power
+    built = np.where(active & path[None, :], np.maximum(state.built, model.leg_plan[:, t]),
+                     state.built)  # fmt: skip
+    built_now = built - state.built
+    state.built = built
     price = np.where(model.leg_per_gw[None, :], draws.capex_per_gw[:, None], 1.0)
     base = np.where(
         model.leg_mode == RATE,
@@ -299,8 +307,8 @@ def step(
     b_leg = model.build_leg
     own = model.build_financed >= 0
     capex_b = np.where(own, 0.0, np.nan_to_num(draws.build_capex) * model.build_gw
-                       * delta[:, b_leg]) if len(b_leg) else np.zeros((S, 0))  # fmt: skip
-    lease_b = (model.build_lease * model.build_gw * delivered[:, b_leg] * dt
+                       * built_now[:, b_leg]) if len(b_leg) else np.zeros((S, 0))  # fmt: skip
+    lease_b = (model.build_lease * model.build_gw * built[:, b_leg] * dt
                * draws.keep[:, b_leg] * alive[:, model.build_builder]) if len(b_leg) else \
         np.zeros((S, 0))  # fmt: skip
     # 3. means and obligations; lenders roll part of the principal falling due
