@@ -5,7 +5,8 @@ Two places say an amount is uncertain:
 - the ledger: a resolved claim about the same payers, payee and kind of money (USD, a total)
   whose state is ``range`` or ``disputed``, or whose interval is wider than 10% of its value (an
   "up to" figure, an estimate): its mixture (:mod:`stargate.finance.secured`), divided by its
-  display value, scales the agreement's payments;
+  display value, scales the payments of the agreement it is about (the one between those
+  parties whose amount is closest to the claim's value, within a factor 1.5);
 - the curated ``estimates`` (an amount the sources give as an estimate or a range): uniform
   between its low and high ends, as a share of the curated amount.
 
@@ -15,6 +16,7 @@ parameter, ``amount:AGREEMENT``, drawn from its own stream (see :mod:`stargate.f
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from stargate.finance.contracts import payers_of
@@ -23,6 +25,7 @@ from stargate.world.world import World
 
 AMOUNT_KINDS = frozenset({"investment", "contract", "purchase", "lease", "loan", "commitment"})
 WIDE = 0.10  # an interval wider than this share of its value is an uncertain figure
+SAME = 1.5  # a claim is about an agreement whose amount is within this factor of its value
 
 
 @dataclass(frozen=True)
@@ -54,27 +57,31 @@ def amounts(world: World) -> tuple[Amount, ...]:
         piece = Piece(float(row["low_usd"]) / amount, float(row["high_usd"]) / amount, 1.0)
         found[agreement] = Amount(f"amount:{agreement}", agreement, (piece,),
                                   f"curated estimate ({row['sources']})")  # fmt: skip
-    for a in world.agreements.to_dict("records"):
-        payers = set(payers_of(a["payers"]))
-        for r in world.resolved_values:
-            p = r.proposition
-            if (p.unit != "USD" or p.kind not in AMOUNT_KINDS or p.period not in (None, "total")
-                    or set(p.subjects) != payers or p.object_id != a["payee"]):  # fmt: skip
-                continue
-            pieces = pieces_of(r)
-            if not pieces:
-                continue
-            total = sum(x.weight for x in pieces)
-            figure = tuple(Piece(x.low, x.high, x.weight / total) for x in pieces)
-            display = float(r.value) if r.value is not None else median((figure,))
-            low, high = min(x.low for x in figure), max(x.high for x in figure)
-            if display <= 0 or (r.state not in ("range", "disputed") and
-                                high - low <= WIDE * display):  # fmt: skip
-                continue
-            scaled = tuple(Piece(x.low / display, x.high / display, x.weight) for x in figure)
-            claims = ",".join(r.supporting + r.dissenting)
-            found[str(a["id"])] = Amount(f"amount:{a['id']}", str(a["id"]), scaled,
-                                         f"resolved claims ({claims}), {r.state}")  # fmt: skip
+    agreements = world.agreements.to_dict("records")
+    for r in world.resolved_values:
+        p = r.proposition
+        if p.unit != "USD" or p.kind not in AMOUNT_KINDS or p.period not in (None, "total"):
+            continue
+        pieces = pieces_of(r)
+        if not pieces:
+            continue
+        total = sum(x.weight for x in pieces)
+        figure = tuple(Piece(x.low, x.high, x.weight / total) for x in pieces)
+        display = float(r.value) if r.value is not None else median((figure,))
+        low, high = min(x.low for x in figure), max(x.high for x in figure)
+        if display <= 0 or (r.state not in ("range", "disputed") and
+                            high - low <= WIDE * display):  # fmt: skip
+            continue
+        about = [a for a in agreements
+                 if set(payers_of(a["payers"])) == set(p.subjects) and a["payee"] == p.object_id
+                 and 1 / SAME <= float(a["amount_usd"]) / display <= SAME]  # fmt: skip
+        if not about:
+            continue
+        a = min(about, key=lambda x: abs(math.log(float(x["amount_usd"]) / display)))
+        scaled = tuple(Piece(x.low / display, x.high / display, x.weight) for x in figure)
+        claims = ",".join(r.supporting + r.dissenting)
+        found[str(a["id"])] = Amount(f"amount:{a['id']}", str(a["id"]), scaled,
+                                     f"resolved claims ({claims}), {r.state}")  # fmt: skip
     order = {str(a): k for k, a in enumerate(world.agreements["id"])}
     return tuple(sorted(found.values(), key=lambda x: order.get(x.agreement, len(order))))
 
