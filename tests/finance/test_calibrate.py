@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -53,7 +52,7 @@ def test_default_probability_from_a_cds_spread_by_hand() -> None:
 
 
 def test_rows_set_every_anchor_beside_the_model() -> None:
-    world = replace(curated_world(), as_of=date(2026, 12, 1))
+    world = curated_world(date(2026, 12, 1))
     rows, result = calibrate(world, scenarios=400, seed=3)
     assert len(rows) == len(world.anchors)
     assert result.five_year == 2031
@@ -72,7 +71,7 @@ def test_rows_set_every_anchor_beside_the_model() -> None:
 
 def test_openai_burn_in_the_reference_run_is_its_latest_plan() -> None:
     """The reference run's burn for 2026-2028 within ±30% of the Feb-2026 plan (25/57/85)."""
-    world = replace(curated_world(), as_of=date(2026, 12, 1))
+    world = curated_world(date(2026, 12, 1))
     books = operations_by_year(build_model(world, load_scenario("baseline")))["openai"]
     for year, plan in ((2026, 25e9), (2027, 57e9), (2028, 85e9)):
         assert 0.7 <= books[year]["burn"] / plan <= 1.3, year

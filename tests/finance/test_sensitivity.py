@@ -3,7 +3,6 @@ carries the variance; inputs without a spread do not appear."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 from stargate.finance.model import build_model
@@ -46,7 +45,7 @@ def test_the_input_that_decides_the_default_has_the_full_swing() -> None:
 
 
 def test_tornado_and_sobol_on_the_demo_world_are_ranked_and_bounded() -> None:
-    world = replace(curated_world(), as_of=date(2026, 12, 1))
+    world = curated_world(date(2026, 12, 1))
     model = build_model(world, load_scenario("bubble-bursts"))
     table = tornado(model, 60, 2)
     assert set(table["target"]) == {"openai", "oracle", "coreweave", "softbank"}

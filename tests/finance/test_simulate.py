@@ -219,9 +219,8 @@ def test_status_decides_whether_an_agreement_binds() -> None:
 
 @pytest.fixture(scope="module")
 def demo() -> World:
-    from dataclasses import replace
 
-    return replace(curated_world(), as_of=AS_OF)
+    return curated_world(AS_OF)
 
 
 def test_history_is_not_drawn_and_nobody_defaults_before_the_as_of_date(demo: World) -> None:
@@ -248,9 +247,8 @@ def test_each_parameter_draws_from_its_own_stream(demo: World) -> None:
                       finances=_bundled().finances, sources={**_bundled().sources,
                                                               "test": SOURCE},
                       economics=_bundled().economics, anchors=_bundled().anchors)  # fmt: skip
-    from dataclasses import replace
 
-    bigger = build_model(replace(build_world(list(_gazetteer()), curated), as_of=AS_OF),
+    bigger = build_model(build_world(list(_gazetteer()), curated, as_of=AS_OF),
                          load_scenario("baseline"))  # fmt: skip
     first, second = standard(model, 50, 7), standard(bigger, 50, 7)
     assert set(second) - set(first) == {"status:extra-deal"}
@@ -277,10 +275,9 @@ def _gazetteer() -> list[Entity]:
 def test_more_demand_never_raises_system_losses(low: float, high: float) -> None:
     """Mean system losses (every creditor's and outside lenders') over common random numbers
     never rise with the AI-demand level."""
-    from dataclasses import replace
 
     low, high = sorted((low, high))
-    world = replace(curated_world(), as_of=AS_OF)
+    world = curated_world(AS_OF)
     base = load_scenario("baseline")
     losses = []
     for level in (low, high):

@@ -22,10 +22,11 @@ from stargate.cli import (
     extract,
     ledger,
     publish,
+    review,
     stress,
     web,
     world,
-)  # fmt: skip
+)
 from stargate.cli.common import fail
 from stargate.errors import StargateError
 
@@ -60,7 +61,8 @@ def app(context: click.Context, db: str | None) -> None:
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
 
-for _module in (ledger, extract, world, calculators, clear, stress, calibrate, web, publish):
+for _module in (ledger, extract, world, review, calculators, clear, stress, calibrate, web,
+                publish):  # fmt: skip
     for _command in _module.COMMANDS:
         app.add_command(_command)
 

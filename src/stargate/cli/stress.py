@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
-from stargate.cli.common import emit_json, err, fail, json_option, load_world, out, stderr_console
+from stargate.cli.common import (
+    as_of_option,
+    emit_json,
+    err,
+    fail,
+    json_option,
+    load_world,
+    out,
+    stderr_console,
+)
 
 
 def _list_scenarios(as_json_: bool) -> None:
@@ -62,14 +72,14 @@ def _show(report: dict[str, Any]) -> None:
               + " / ".join(f"{total[k] / 1e9:,.1f}" for k in ("mean", "p50", "p95")))  # fmt: skip
 
 
-def _explain(scenario: str, entity: str, as_json_: bool) -> None:
+def _explain(scenario: str, entity: str, as_of: datetime | None, as_json_: bool) -> None:
     from rich.table import Table
 
     from stargate.finance.explain import waterfall
     from stargate.finance.model import build_model
     from stargate.finance.scenarios import load_scenario
 
-    model = build_model(load_world(), load_scenario(scenario))
+    model = build_model(load_world(as_of), load_scenario(scenario))
     report = waterfall(model, entity)
     if as_json_:
         emit_json(report)
@@ -122,18 +132,20 @@ def _explain(scenario: str, entity: str, as_json_: bool) -> None:
     "out, shortfall, the year it defaulted) instead of running the Monte Carlo.",
 )  # fmt: skip
 @click.option("--list", "list_", is_flag=True, help="List the built-in scenarios.")
+@as_of_option
 @json_option
 def stress(
     scenario: str, count: int | None, seed: int | None, workers: int | None,
     cluster: str | None, processes: int | None, chunk: int, out_path: Path | None,
-    sensitivity: bool, entity: str | None, list_: bool, as_json_: bool,
+    sensitivity: bool, entity: str | None, list_: bool, as_of: datetime | None,
+    as_json_: bool,
 ) -> None:  # fmt: skip
     """Simulate the money under a scenario: defaults, losses, unpaid, stranded GW."""
     if list_:
         _list_scenarios(as_json_)
         return
     if entity is not None:
-        _explain(scenario, entity, as_json_)
+        _explain(scenario, entity, as_of, as_json_)
         return
     if sum(x is not None for x in (workers, cluster, processes)) > 1:
         fail("choose one of --workers, --cluster and --processes")
@@ -144,7 +156,7 @@ def stress(
     from stargate.finance.montecarlo import run
     from stargate.finance.scenarios import load_scenario
 
-    world = load_world()
+    world = load_world(as_of)
     chosen = load_scenario(scenario)
     model = build_model(world, chosen)
     backend, n = "local", 1

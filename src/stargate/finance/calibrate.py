@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from stargate.finance.contracts import REVENUE_KINDS
+from stargate.finance.contracts import REVENUE_KINDS, keys
 from stargate.finance.draws import median_draws
 from stargate.finance.model import Model, build_model, records
 from stargate.finance.montecarlo import StressResult, run
@@ -89,7 +89,7 @@ def rows(world: World, result: StressResult, model: Model) -> list[dict[str, Any
             "id": a["id"], "entity": entity, "measure": measure, "anchor": anchor,
             "model": model_value, "ratio": ratio, "within_tolerance": within,
             "reason": "" if within else str(a["reason"] or "no reason written"),
-            "sources": [s for s in str(a["sources"]).split(",") if s],
+            "sources": [s for s in keys(a["sources"]).split(",") if s],
             "date": a["date"], "tolerance": [float(a["ratio_low"]), float(a["ratio_high"])],
         }  # fmt: skip
         if measure == "pd_5y":

@@ -36,10 +36,20 @@ SCHEDULED, RATE, ON_DELIVERY = 0, 1, 2
 
 
 def condition_rules(conditions: object) -> set[str]:
-    """The ``rule`` names of an agreement's conditions (the World writes ``rule: text; ...``)."""
-    if not isinstance(conditions, str):
-        return set()
-    return set(re.findall(r"(?:^|; )([a-z_]+): ", conditions))
+    """The rule names of an agreement's conditions (the World lists them; an older World wrote
+    ``rule: text; ...``)."""
+    if isinstance(conditions, list | tuple | np.ndarray):
+        return {str(rule) for rule in conditions}
+    if isinstance(conditions, str):
+        return set(re.findall(r"(?:^|; )([a-z_]+): ", conditions))
+    return set()
+
+
+def keys(value: object) -> str:
+    """Source keys as text, whether the World lists them or joins them with commas."""
+    if isinstance(value, list | tuple | np.ndarray):
+        return ",".join(str(v) for v in value)
+    return "" if value is None else str(value)
 
 
 def payers_of(value: object) -> list[str]:

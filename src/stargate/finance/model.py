@@ -28,6 +28,7 @@ from stargate.finance.contracts import (
     build_queue,
     condition_rules,
     delivery_paths,
+    keys,
     payers_of,
     share_in,
 )  # fmt: skip
@@ -305,6 +306,8 @@ def build_model(world: World, scenario: Scenario, as_of: date | None = None) -> 
     for a in agreements:
         payers = payers_of(a["payers"])
         rules = condition_rules(a["conditions"])
+        if probability.get(a["id"], binding(a["latest_status"], scenario.contracts.binding)) <= 0:
+            continue  # never binds (on ice, cancelled, denied, or a rule says so): out of the run
         schedule = world.payments[world.payments["agreement_id"] == a["id"]]
         capacity = float(a["capacity_gw"]) if a["capacity_gw"] == a["capacity_gw"] and \
             a["capacity_gw"] else 0.0  # fmt: skip
@@ -354,6 +357,7 @@ def build_model(world: World, scenario: Scenario, as_of: date | None = None) -> 
         first_leg.setdefault(leg["agreement"], k)
     builds = records(world.builds)
     build_leg, build_builder, build_gw, capex_mu, capex_sigma, financed = [], [], [], [], [], []
+    builds = [b for b in builds if str(b["agreement_id"]) in first_leg]  # in the World, binding
     for b in builds:
         k0 = first_leg[str(b["agreement_id"])]
         builder = index[str(b["builder"])]
@@ -562,7 +566,8 @@ def _described(
             continue  # its own purchase: nothing drawn
         out[f"build:{b['agreement_id']}:{b['builder']}"] = {
             "figure": f"{b['builder']}'s capex per GW for {b['agreement_id']}",
-            "p5": b["capex_per_gw_p5"], "p95": b["capex_per_gw_p95"], "source": b["sources"],
+            "p5": b["capex_per_gw_p5"], "p95": b["capex_per_gw_p95"],
+            "source": keys(b["sources"]),
         }  # fmt: skip
     for leg in legs:
         status = f"status:{leg['agreement']}"

@@ -41,10 +41,11 @@ from stargate.finance.capital import add_debt, attribute
 from stargate.finance.contracts import ON_DELIVERY, RATE, REVENUE_KINDS, SCHEDULED, defer, one_hot
 from stargate.finance.draws import Draws, median_draws
 from stargate.finance.methods import solver
-from stargate.finance.model import Model
+from stargate.finance.model import Model, build_model
 from stargate.finance.network import network
 
 Array = NDArray[np.float64]
+__all__ = ["Outcome", "build_model", "simulate", "step"]  # build_model: the model is built here too
 
 
 @dataclass(frozen=True)

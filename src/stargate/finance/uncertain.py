@@ -2,13 +2,13 @@
 
 Two places say an amount is uncertain:
 
-- the ledger: a resolved claim about the same payers, payee and kind of money (USD, a total)
-  whose state is ``range`` or ``disputed``, or whose interval is wider than 10% of its value (an
-  "up to" figure, an estimate): its mixture (:mod:`stargate.finance.secured`), divided by its
-  display value, scales the payments of the agreement it is about (the one between those
-  parties whose amount is closest to the claim's value, within a factor 1.5);
-- the curated ``estimates`` (an amount the sources give as an estimate or a range): uniform
-  between its low and high ends, as a share of the curated amount.
+- the World's agreement itself: its amount resolved from the ledger's claims comes with a low
+  and a high end (``amount_low_usd``, ``amount_high_usd``) and a state; a ``range`` or a
+  ``disputed`` figure, or any interval wider than 10% of the amount (an "up to", an estimate),
+  is drawn uniformly within it, as a share of the amount, and the agreement's payments scaled
+  alike;
+- the curated ``estimates`` (an amount the sources give as an estimate or a range, that the
+  ledger states as one figure): uniform between its low and high ends, likewise.
 
 The ledger's evidence wins over a curated estimate of the same agreement. Each amount is one
 parameter, ``amount:AGREEMENT``, drawn from its own stream (see :mod:`stargate.finance.draws`).
@@ -16,16 +16,13 @@ parameter, ``amount:AGREEMENT``, drawn from its own stream (see :mod:`stargate.f
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-from stargate.finance.contracts import payers_of
-from stargate.finance.secured import Figure, Piece, median, pieces_of
+from stargate.finance.contracts import keys
+from stargate.finance.secured import Figure, Piece
 from stargate.world.world import World
 
-AMOUNT_KINDS = frozenset({"investment", "contract", "purchase", "lease", "loan", "commitment"})
 WIDE = 0.10  # an interval wider than this share of its value is an uncertain figure
-SAME = 1.5  # a claim is about an agreement whose amount is within this factor of its value
 
 
 @dataclass(frozen=True)
@@ -46,46 +43,40 @@ class Amount:
         return max(p.high for p in self.figure)
 
 
+def _number(value: object) -> float | None:
+    if value is None:
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    return None if number != number else number
+
+
 def amounts(world: World) -> tuple[Amount, ...]:
-    """The uncertain amounts of the World's agreements (curated file order)."""
+    """The uncertain amounts of the World's agreements (in the World's order)."""
     found: dict[str, Amount] = {}
+    agreements = world.agreements.to_dict("records")
+    amount_of = {str(a["id"]): float(a["amount_usd"]) for a in agreements}
     for row in world.estimates.to_dict("records"):
         agreement = str(row["agreement_id"])
-        amount = _amount(world, agreement)
+        amount = amount_of.get(agreement, 0.0)
         if amount <= 0:
             continue
         piece = Piece(float(row["low_usd"]) / amount, float(row["high_usd"]) / amount, 1.0)
         found[agreement] = Amount(f"amount:{agreement}", agreement, (piece,),
-                                  f"curated estimate ({row['sources']})")  # fmt: skip
-    agreements = world.agreements.to_dict("records")
-    for r in world.resolved_values:
-        p = r.proposition
-        if p.unit != "USD" or p.kind not in AMOUNT_KINDS or p.period not in (None, "total"):
+                                  f"curated estimate ({keys(row['sources'])})")  # fmt: skip
+    for a in agreements:
+        amount = float(a["amount_usd"])
+        low, high = _number(a.get("amount_low_usd")), _number(a.get("amount_high_usd"))
+        state = str(a.get("amount_state") or "")
+        if amount <= 0 or low is None or high is None or high <= low:
             continue
-        pieces = pieces_of(r)
-        if not pieces:
+        if state not in ("range", "disputed") and high - low <= WIDE * amount:
             continue
-        total = sum(x.weight for x in pieces)
-        figure = tuple(Piece(x.low, x.high, x.weight / total) for x in pieces)
-        display = float(r.value) if r.value is not None else median((figure,))
-        low, high = min(x.low for x in figure), max(x.high for x in figure)
-        if display <= 0 or (r.state not in ("range", "disputed") and
-                            high - low <= WIDE * display):  # fmt: skip
-            continue
-        about = [a for a in agreements
-                 if set(payers_of(a["payers"])) == set(p.subjects) and a["payee"] == p.object_id
-                 and 1 / SAME <= float(a["amount_usd"]) / display <= SAME]  # fmt: skip
-        if not about:
-            continue
-        a = min(about, key=lambda x: abs(math.log(float(x["amount_usd"]) / display)))
-        scaled = tuple(Piece(x.low / display, x.high / display, x.weight) for x in figure)
-        claims = ",".join(r.supporting + r.dissenting)
-        found[str(a["id"])] = Amount(f"amount:{a['id']}", str(a["id"]), scaled,
-                                     f"resolved claims ({claims}), {r.state}")  # fmt: skip
+        agreement = str(a["id"])
+        found[agreement] = Amount(
+            f"amount:{agreement}",
+            agreement,
+            (Piece(low / amount, high / amount, 1.0),),
+            f"the World's amount, {state or 'a range'} {low:,.0f}-{high:,.0f} USD (ledger claims)",
+        )
     order = {str(a): k for k, a in enumerate(world.agreements["id"])}
     return tuple(sorted(found.values(), key=lambda x: order.get(x.agreement, len(order))))
-
-
-def _amount(world: World, agreement: str) -> float:
-    rows = world.agreements[world.agreements["id"] == agreement]
-    return float(rows["amount_usd"].iloc[0]) if len(rows) else 0.0

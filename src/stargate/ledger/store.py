@@ -21,19 +21,24 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from stargate.ledger import database, tables
 from stargate.ledger.access import Tokens
 from stargate.ledger.clock import now
+from stargate.ledger.deals import Deals
 from stargate.ledger.errors import DatabaseError, StoreError
 from stargate.ledger.records import (
+    CODED_KINDS,
     Claim,
     ClaimKind,
     ClaimLink,
     ClaimReview,
     ClaimStatus,
+    ConditionRule,
+    DealStatus,
     Entity,
     EntityType,
     Judgement,
     Polarity,
     Rank,
     Relation,
+    SiteStatus,
     Source,
     SourceKind,
     SourceType,
@@ -81,6 +86,7 @@ class Store:
         self._writer = database.writer(engine)
         self.tokens = Tokens(self)
         self.runs = StressRuns(self)
+        self.deals = Deals(self)
 
     @classmethod
     def open(cls, db: str | None = None, *, migrate: bool = True) -> Store:
@@ -165,6 +171,7 @@ class Store:
                 if text is None:
                     raise StoreError(f"claim refers to unknown source {claim.source_id}")
                 _check_quote(claim, text)
+                _check_value(claim)
             added = _insert_claims(connection, claims)
             if added:
                 for link in links:
@@ -459,6 +466,7 @@ class Store:
             select(func.count()).where(t.claims.c.retracted_at.is_not(None)).scalar_subquery(),
             select(func.count()).where(t.claim_links.c.deleted_at.is_not(None)).scalar_subquery(),
             select(func.count()).where(t.judgements.c.deleted_at.is_not(None)).scalar_subquery(),
+            select(func.count()).where(t.deal_claims.c.deleted_at.is_not(None)).scalar_subquery(),
         ]
         with self.engine.connect() as connection:
             row = connection.execute(select(*counts, *stamps)).one()
@@ -508,8 +516,27 @@ def _check_claim(claim: Claim, source: Source) -> None:
     if claim.source_id != source.id:
         raise StoreError(f"claim belongs to source {claim.source_id}, not {source.id}")
     _check_quote(claim, source.text)
+    _check_value(claim)
+
+
+def _check_value(claim: Claim) -> None:
+    """A claim carries a quantity, or a coded value for the coded kinds (a status, a site, a
+    condition), from their closed lists."""
     if not 0.0 <= claim.confidence <= 1.0:
         raise StoreError(f"confidence {claim.confidence} is outside [0, 1]")
+    coded: dict[ClaimKind, set[str]] = {
+        ClaimKind.STATUS: {*DealStatus, *SiteStatus},
+        ClaimKind.CONDITION: set(ConditionRule),
+    }
+    if claim.kind in CODED_KINDS:
+        if not claim.value:
+            raise StoreError(f"a {claim.kind} claim needs a value")
+        allowed = coded.get(claim.kind)
+        if allowed is not None and claim.value not in allowed:
+            known = ", ".join(sorted(allowed))
+            raise StoreError(f"unknown {claim.kind} {claim.value!r}; known: {known}")
+    elif claim.quantity is None:
+        raise StoreError(f"a {claim.kind} claim needs an amount")
 
 
 def _insert_entities(connection: Connection, entities: Iterable[Entity]) -> int:
@@ -598,10 +625,12 @@ def _insert_claims(connection: Connection, claims: Sequence[Claim]) -> int:
                 object_id=claim.object_id,
                 co_subject_ids=list(claim.co_subject_ids) or None,
                 kind=str(claim.kind),
-                amount=q.amount,
-                amount_max=q.amount_max,
-                bound=str(q.bound),
-                unit=q.unit,
+                amount=q.amount if q else None,
+                amount_max=q.amount_max if q else None,
+                bound=str(q.bound) if q else None,
+                unit=q.unit if q else None,
+                value=claim.value,
+                stated_at=claim.stated_at,
                 period=claim.period,
                 valid_from=claim.valid_from,
                 valid_to=claim.valid_to,
@@ -675,15 +704,22 @@ def _latest_reviews(connection: Connection) -> dict[str, tuple[str, str | None]]
 
 
 def _stored_claim(row: Row[Any], review: tuple[str, str | None] | None) -> StoredClaim:
-    claim = Claim(
-        source_id=row.source_id,
-        kind=ClaimKind(row.kind),
-        quantity=Quantity(
+    quantity = (
+        None
+        if row.amount is None
+        else Quantity(
             amount=Decimal(row.amount),
             unit=row.unit,
             bound=Bound(row.bound),
             amount_max=row.amount_max,
-        ),
+        )
+    )
+    claim = Claim(
+        source_id=row.source_id,
+        kind=ClaimKind(row.kind),
+        quantity=quantity,
+        value=row.value,
+        stated_at=row.stated_at,
         quote=row.quote,
         start=row.start,
         end=row.end,

@@ -6,12 +6,14 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from stargate.jsonable import jsonable
 from stargate.ledger.records import Source, StoredClaim
 from stargate.ledger.store import Store
-from stargate.world.world import World, from_ledger
+from stargate.world.curated import bundled
+from stargate.world.world import Evidence, World, build_world, with_bundled_curation
 
 CONTEXT_CHARS = 240
 MEMO_LIMIT = 2048  # rendered responses kept per snapshot
@@ -42,9 +44,12 @@ class Snapshot:
         c = stored.claim
         source = self.sources.get(c.source_id)
         row: dict[str, Any] = {
-            "id": stored.id, "kind": str(c.kind), "amount": jsonable(c.quantity.amount),
-            "amount_max": jsonable(c.quantity.amount_max), "unit": c.quantity.unit,
-            "bound": str(c.quantity.bound), "period": c.period, "status": str(c.status),
+            "id": stored.id, "kind": str(c.kind),
+            "amount": jsonable(c.quantity.amount) if c.quantity else None,
+            "amount_max": jsonable(c.quantity.amount_max) if c.quantity else None,
+            "unit": c.quantity.unit if c.quantity else None, "value": c.value,
+            "bound": str(c.quantity.bound) if c.quantity else None, "period": c.period,
+            "status": str(c.status), "stated_at": c.stated_at,
             "polarity": str(c.polarity), "subjects": list(c.subjects),
             "subject_names": [self.name(s) for s in c.subjects], "object": c.object_id,
             "object_name": self.name(c.object_id), "speaker": c.speaker, "quote": c.quote,
@@ -62,11 +67,15 @@ class Snapshot:
         return row
 
 
-def build(store: Store, at: tuple[int, ...]) -> Snapshot:
+def build(store: Store, at: tuple[int, ...], as_of: date | None = None) -> Snapshot:
     sources = {s.id: s for s in store.sources()}
     stored = store.claims()
     canonical = store.canonical_ids()
-    world = from_ledger(store.entities(), sources, stored, store.claim_links(), canonical)
+    evidence = Evidence(
+        entities=store.entities(), sources=sources, claims=stored, links=store.claim_links(),
+        canonical=canonical, deals=store.deals.all(), deal_links=store.deals.links(),
+    )  # fmt: skip
+    world = build_world(with_bundled_curation(evidence), bundled(), as_of=as_of)
     names = dict(zip(world.entities["id"], world.entities["name"], strict=True))
     return Snapshot(at, world, {c.id: c for c in stored}, sources, canonical, names)
 
@@ -76,8 +85,9 @@ class Snapshots:
     seconds (other processes' writes show within that), and this process's own writes call
     :meth:`invalidate` so they show at once."""
 
-    def __init__(self, store: Store, ttl: float = 1.0) -> None:
+    def __init__(self, store: Store, ttl: float = 1.0, as_of: date | None = None) -> None:
         self.store = store
+        self.as_of = as_of
         self.ttl = ttl
         self._lock = threading.Lock()
         self._current: Snapshot | None = None
@@ -93,6 +103,6 @@ class Snapshots:
         with self._lock:
             at = self.store.version()
             if self._current is None or self._current.version != at:
-                self._current = build(self.store, at)
+                self._current = build(self.store, at, self.as_of)
             self._checked = time.monotonic()
             return self._current
