@@ -27,6 +27,7 @@ from stargate.world.curated import (
     Interval,
     Prior,
     SourceEntry,
+    StatusChange,
 )  # fmt: skip
 from stargate.world.world import World, build_world, curated_world
 
@@ -34,6 +35,7 @@ from .reference_simulation import simulate_one
 
 SOURCE = SourceEntry(key="test", publisher="test", title="hand-built", date="2026",
                      address="https://example.org", quality="P")  # fmt: skip
+SIGNED = [StatusChange(date="2024", status="signed")]  # hand-built deals bind
 BEFORE = date(2024, 6, 1)  # an as-of date before the hand-built horizons: no history
 AS_OF = date(2026, 12, 1)  # the date the demo figures below were measured at
 FIELDS = ("loss_usd", "writedown_usd", "unpaid_usd", "stranded_gw", "received_usd",
@@ -57,9 +59,10 @@ def chain_world(lab_margin: float = 1.0, years: int = 3, lab: Finance | None = N
     agreements = (
         Agreement(id="lab-cloud", name="compute", kind="contract", payer=["lab"], payee="cloud",
                   amount_usd=8 * years, annual_usd=8, start="2025", years=years, capacity_gw=1,
-                  sources=["test"]),
+                  sources=["test"], status=SIGNED),
         Agreement(id="cloud-vendor", name="chips", kind="purchase", payer=["cloud"], payee="vendor",
-                  amount_usd=18, annual_usd=6, start="2025", years=3, sources=["test"]),
+                  amount_usd=18, annual_usd=6, start="2025", years=3, sources=["test"],
+                  status=SIGNED),
     )  # fmt: skip
     curated = Curated(
         agreements=agreements, sites=(),
@@ -150,7 +153,7 @@ def builder_world(cloud_cash: float) -> World:
                 Entity("cloud", "Cloud", EntityType.COMPANY, role="cloud")]  # fmt: skip
     deal = Agreement(id="rent", name="capacity", kind="contract", payer=["lab"], payee="cloud",
                      amount_usd=30, annual_usd=10, start="2025", years=3, capacity_gw=1,
-                     sources=["test"])  # fmt: skip
+                     sources=["test"], status=SIGNED)  # fmt: skip
     capex = Prior(p5=20, p95=20, dist="lognormal", basis="assumption: hand-built")
     build = Build(agreement="rent", builder="cloud", capex_usd_per_gw=capex,
                   lease_usd_per_gw_year=1, debt_share=0.5, debt_years=2, spread=0.1,
@@ -184,17 +187,11 @@ def test_a_tenants_failure_reaches_the_builder_through_its_debt() -> None:
 
 
 def test_status_decides_whether_an_agreement_binds() -> None:
-    statuses = {
-        "signed": 1.0,
-        "completed": 1.0,
-        "announced": 0.7,
-        "letter_of_intent": 0.35,
-        "in_talks": 0.2,
-        "on_ice": 0.0,
-        "cancelled": 0.0,
-        "denied": 0.0,
-        None: 1.0,
-    }
+    """Signed and completed deals bind; announced ones with 0.7, letters of intent 0.35, talks
+    0.2 (the World calls a curated deal without a status announced); deals on ice, cancelled or
+    denied never bind and leave the run; a funding rule's probability overrides the status."""
+    statuses = ["signed", "completed", "announced", "letter_of_intent", "in_talks", "on_ice",
+                "cancelled", "denied", None]  # fmt: skip
     entities = [Entity("a", "A", EntityType.COMPANY, role="lab"),
                 Entity("b", "B", EntityType.COMPANY, role="cloud")]  # fmt: skip
     agreements = tuple(
@@ -210,7 +207,8 @@ def test_status_decides_whether_an_agreement_binds() -> None:
         demand={"shocks": []}, funding=[{"agreement": "deal-0", "probability": 0.25}]
     )  # a funding rule overrides the status
     model = build_model(world, scenario, as_of=BEFORE)
-    expected = [0.25, *list(statuses.values())[1:]]
+    assert model.leg_agreement == ("deal-0", "deal-1", "deal-2", "deal-3", "deal-4", "deal-8")
+    expected = [0.25, 1.0, 0.7, 0.35, 0.2, 0.7]
     assert model.leg_probability.tolist() == pytest.approx(expected)
     keep = draw(model, 20_000, seed=3).keep.mean(axis=0)
     assert keep == pytest.approx(expected, abs=0.015)
@@ -239,35 +237,23 @@ def test_history_is_not_drawn_and_nobody_defaults_before_the_as_of_date(demo: Wo
 def test_each_parameter_draws_from_its_own_stream(demo: World) -> None:
     """Adding an agreement adds parameters and leaves every other draw unchanged (common random
     numbers between Worlds); another chunk of the run gets other numbers."""
-    model = build_model(demo, load_scenario("baseline"))
-    extra = Agreement(id="extra-deal", name="x", kind="contract", payer=["xai"], payee="oracle",
-                      amount_usd=5e9, annual_usd=1e9, start="2027", years=5, sources=["test"],
-                      status=[{"date": "2026", "status": "announced"}])  # fmt: skip
-    curated = Curated(agreements=(*_bundled().agreements, extra), sites=_bundled().sites,
-                      finances=_bundled().finances, sources={**_bundled().sources,
-                                                              "test": SOURCE},
-                      economics=_bundled().economics, anchors=_bundled().anchors)  # fmt: skip
+    import pandas as pd
 
-    bigger = build_model(build_world(list(_gazetteer()), curated, as_of=AS_OF),
-                         load_scenario("baseline"))  # fmt: skip
+    model = build_model(demo, load_scenario("baseline"))
+    row = demo.agreements[demo.agreements["id"] == "openai-amd"].iloc[0].to_dict()
+    row.update(id="extra-deal", payers=["xai"], payee="oracle", capacity_gw=float("nan"))
+    payment = {"agreement_id": "extra-deal", "payer": "xai", "payee": "oracle",
+               "kind": "contract", "year": 2027, "amount_usd": 1e9}  # fmt: skip
+    tables = dict(demo.tables)
+    tables["agreements"] = pd.concat([demo.agreements, pd.DataFrame([row])], ignore_index=True)
+    tables["payments"] = pd.concat([demo.payments, pd.DataFrame([payment])], ignore_index=True)
+    bigger = build_model(World(tables, demo.resolved_values, demo.as_of), load_scenario("baseline"))
     first, second = standard(model, 50, 7), standard(bigger, 50, 7)
     assert set(second) - set(first) == {"status:extra-deal"}
     for param, values in first.items():
         assert np.array_equal(values, second[param]), param
     other_chunk = standard(model, 50, 7, chunk=1)
     assert not np.array_equal(first["demand"], other_chunk["demand"])
-
-
-def _bundled() -> Curated:
-    from stargate.world.curated import bundled
-
-    return bundled()
-
-
-def _gazetteer() -> list[Entity]:
-    from stargate.evidence.entities import load_gazetteer
-
-    return load_gazetteer()
 
 
 @settings(max_examples=12, deadline=None, derandomize=True)
