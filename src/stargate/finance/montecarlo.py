@@ -33,7 +33,7 @@ QUANTILES = (0.05, 0.5, 0.95)
 ENTITY_FIGURES = (
     "loss_p50_usd", "loss_p95_usd", "loss_mean_usd", "writedown_mean_usd",
     "funding_shortfall_mean_usd", "equity_raised_mean_usd", "debt_raised_mean_usd",
-    "asset_sales_mean_usd", "cut_mean_usd", "dilution_mean",
+    "asset_sales_mean_usd", "cut_mean_usd", "dilution_mean", "received_mean_usd",
 )  # fmt: skip
 SUMMED = ("writedown", "shortfall", "equity", "debt", "sales", "cut", "dilution")
 
@@ -220,7 +220,7 @@ def _summarise(
         "funding_shortfall_mean_usd": sums["shortfall"],
         "equity_raised_mean_usd": sums["equity"], "debt_raised_mean_usd": sums["debt"],
         "asset_sales_mean_usd": sums["sales"], "cut_mean_usd": sums["cut"],
-        "dilution_mean": sums["dilution"],
+        "dilution_mean": sums["dilution"], "received_mean_usd": totals.received / scenarios,
     })  # fmt: skip
     default_by_year = pd.DataFrame({
         "entity": np.repeat(model.nodes, len(model.years)),
