@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from stargate.finance.model import build_model
 from stargate.finance.montecarlo import run
 from stargate.finance.scenarios import load_scenario
-from stargate.finance.model import build_model
 from stargate.world.world import World
 
 
