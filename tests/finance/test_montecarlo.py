@@ -68,7 +68,12 @@ def test_summaries_agree_with_the_per_scenario_rows(
             assert by_year.loc[(name, year), "p_default_by_year"] == pytest.approx(expected)
         loss = rows[f"loss_usd.{name}"].to_numpy()
         assert entities.loc[name, "loss_p95_usd"] == pytest.approx(np.quantile(loss, 0.95))
+        for figure, column in (("equity_raised_mean_usd", "equity_raised_usd"),
+                               ("debt_raised_mean_usd", "debt_raised_usd"),
+                               ("dilution_mean", "dilution")):  # fmt: skip
+            assert entities.loc[name, figure] == pytest.approx(rows[f"{column}.{name}"].mean())
     totals = result.totals.set_index("quantity")
+    assert totals.loc["total_loss_usd", "mean"] == pytest.approx(rows["total_loss_usd"].mean())
     assert totals.loc["stranded_gw", "p50"] == pytest.approx(rows["stranded_gw"].median())
     assert totals.loc["unpaid_usd", "mean"] == pytest.approx(rows["unpaid_usd"].mean())
     # cumulative by year, ending at the overall probability

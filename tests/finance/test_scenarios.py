@@ -106,3 +106,26 @@ def test_rules_inherited_through_two_parents_count_once() -> None:
     softbank = [r.secured_from_claims for r in rules if r.entity == "softbank"]
     assert softbank == ["default", "low"]  # baseline's once, then softbank-short's (last wins)
     assert len(rules) == len(set(rules))
+
+
+def test_the_bubble_bursting_is_worse_than_the_baseline() -> None:
+    """For OpenAI, Oracle, CoreWeave and SoftBank, bubble-bursts defaults at least as often as
+    the baseline, and total losses (what defaulters still owe, beyond the horizon too) are
+    higher; softbank-short is worse for SoftBank (its name says so)."""
+    from datetime import date
+
+    from stargate.finance.model import build_model
+    from stargate.finance.montecarlo import run
+
+    world = curated_world(date(2026, 12, 1))
+    results = {}
+    for name in ("baseline", "bubble-bursts", "softbank-short"):
+        model = build_model(world, load_scenario(name))
+        results[name] = run(model, world.agreements, name=name, scenarios=1_500, seed=4).to_json()
+    base, burst = results["baseline"], results["bubble-bursts"]
+    for entity in ("openai", "oracle", "coreweave", "softbank"):
+        assert burst["entities"][entity]["p_default"] >= base["entities"][entity]["p_default"]
+        assert 0 < base["entities"][entity]["p_default_5y"] < 1  # never exactly 0 or 1
+    assert burst["total_loss_usd"]["mean"] > 2 * base["total_loss_usd"]["mean"]
+    assert (results["softbank-short"]["entities"]["softbank"]["p_default"]
+            > base["entities"]["softbank"]["p_default"])  # fmt: skip

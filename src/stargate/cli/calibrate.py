@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import click
 
-from stargate.cli.common import emit_json, err, json_option, load_world, out
+from stargate.cli.common import as_of_option, emit_json, err, json_option, load_world, out
 
 
 @click.command()
@@ -14,15 +16,19 @@ from stargate.cli.common import emit_json, err, json_option, load_world, out
               show_default=True, help="Scenarios to draw.")  # fmt: skip
 @click.option("--seed", type=click.IntRange(min=0), default=42, show_default=True)
 @click.option("--processes", type=click.IntRange(min=1), help="Run on a local pool of N processes.")
+@as_of_option
 @json_option
-def calibrate(scenario: str, count: int, seed: int, processes: int | None, as_json_: bool) -> None:
+def calibrate(
+    scenario: str, count: int, seed: int, processes: int | None, as_of: datetime | None,
+    as_json_: bool,
+) -> None:  # fmt: skip
     """Set each calibration anchor (CDS-implied default probabilities, reported plans) beside
     the model: anchor, model, ratio, within tolerance, and the reason for each gap beyond it."""
     from rich.table import Table
 
     from stargate.finance.calibrate import calibrate as run_calibration
 
-    world = load_world()
+    world = load_world(as_of)
     backend, workers = ("processes", processes) if processes else ("local", 1)
     with err.status(f"calibrate: {count:,} scenarios of {scenario}"):
         rows, result = run_calibration(world, scenario, count, seed, backend, workers)

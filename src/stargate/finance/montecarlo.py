@@ -52,6 +52,8 @@ class ChunkResult:
     unpaid_usd: NDArray[np.float64]  # (S,)
     stranded_gw: NDArray[np.float64]  # (S,)
     total_loss_usd: NDArray[np.float64]  # (S,) system losses, lenders' included
+    equity_raised_usd: NDArray[np.float64]  # (S, n) new equity
+    debt_raised_usd: NDArray[np.float64]  # (S, n) new debt
 
 
 def run_chunk(
@@ -87,6 +89,8 @@ def run_chunk(
         unpaid_usd=out.unpaid_usd,
         stranded_gw=out.stranded_gw,
         total_loss_usd=out.total_loss_usd,
+        equity_raised_usd=out.equity_raised_usd,
+        debt_raised_usd=out.debt_raised_usd,
     )
 
 
@@ -289,10 +293,15 @@ class _ParquetSink:
             "scenario": pa.array(np.arange(self.offset, self.offset + S, dtype=np.int64)),
             "unpaid_usd": pa.array(chunk.unpaid_usd),
             "stranded_gw": pa.array(chunk.stranded_gw),
+            "total_loss_usd": pa.array(chunk.total_loss_usd),
         }
+        diluted = dilution(self.model, chunk.equity_raised_usd)
         for i, name in enumerate(self.model.nodes):
             columns[f"default_year.{name}"] = pa.array(chunk.default_year[:, i])
             columns[f"loss_usd.{name}"] = pa.array(chunk.loss_usd[:, i])
+            columns[f"equity_raised_usd.{name}"] = pa.array(chunk.equity_raised_usd[:, i])
+            columns[f"debt_raised_usd.{name}"] = pa.array(chunk.debt_raised_usd[:, i])
+            columns[f"dilution.{name}"] = pa.array(diluted[:, i])
         table = pa.table(columns)
         if self.writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -217,6 +217,27 @@ def _clear(model: Model, L: Array, e: Array, el: Array) -> Any:
     return solver(model.method)(network(L, e, el), model.conventions)
 
 
+def _settle(
+    model: Model, wiring: Wiring, pair: Array, e: Array, el: Array, owes: Array, owed_in: Array
+) -> tuple[Array, Array, NDArray[np.bool_]]:
+    """(recovery rate, external payments, defaulted), each (S, n). A scenario in which every
+    entity can pay everything at face value (net worth at full payment not below zero) clears
+    at full payment under every method (it is the greatest clearing vector, and no cascade
+    starts), so only the others go to the solver."""
+    S, n = e.shape
+    ratio, external = np.ones((S, n)), el.copy()
+    defaulted = np.zeros((S, n), bool)
+    short = np.flatnonzero((e + owed_in - owes < 0).any(axis=1))
+    if short.size:
+        L = np.zeros((short.size, n * n))
+        L[:, wiring.pairs] = pair[short]
+        result = _clear(model, L.reshape(short.size, n, n), e[short], el[short])
+        ratio[short] = np.asarray(result.recovery_rate).reshape(short.size, n)
+        external[short] = np.asarray(result.external_payments).reshape(short.size, n)
+        defaulted[short] = np.asarray(result.defaulted).reshape(short.size, n)
+    return ratio, external, defaulted
+
+
 def target_share(model: Model, draws: Draws, t: int, history: bool) -> Array:
     """(S, K) planned share running in period ``t``, slipped by the delay and the queue after
     the as-of date (never below what history delivered)."""
@@ -372,12 +393,8 @@ def step(
         ratio, external = np.ones((S, n)), el
         defaulted = np.zeros((S, n), bool)
     else:
-        L = np.zeros((S, n * n))
-        L[:, wiring.pairs] = pair
-        result = _clear(model, L.reshape(S, n, n), e, el)
-        ratio = np.asarray(result.recovery_rate).reshape(S, n)
-        external = np.asarray(result.external_payments).reshape(S, n)
-        defaulted = np.asarray(result.defaulted).reshape(S, n) & alive & ~outside
+        ratio, external, defaulted = _settle(model, wiring, pair, e, el, owes, owed_in)
+        defaulted &= alive & ~outside
     paid_pair = pair * ratio[:, wiring.pair_payer]
     short_pair = pair - paid_pair
     paid_leg = np.where(wiring.equity[None, :], 0.0, due * ratio[:, payer])
