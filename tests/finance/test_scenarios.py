@@ -39,8 +39,12 @@ def test_bubble_bursts_combines_its_parents() -> None:
     scenario = load_scenario("bubble-bursts")
     assert [s.name for s in scenario.demand.shocks] == ["AI revenue -50% from 2027"]
     targets = {r.agreement or r.entity for r in scenario.funding}
-    assert targets == {"softbank", "nvidia-coreweave-backstop", "nvidia-anthropic",
-                       "nvidia-coreweave-equity"}  # fmt: skip
+    assert {"softbank", "nvidia-coreweave-backstop", "nvidia-anthropic",
+            "nvidia-coreweave-equity", "coreweave-nvidia-gpus"} <= targets  # fmt: skip
+    stopped = [
+        r.probability for r in scenario.funding if r.agreement == "nvidia-coreweave-backstop"
+    ]
+    assert stopped == [1, 0]  # the baseline binds it, nvidia-steps-back (later) drops it
     assert (scenario.delivery.delay_years.p5, scenario.delivery.delay_years.p95) == (1, 3)
     assert scenario.clearing.method == "rogers_veraart"
     assert scenario.years == list(range(2026, 2036))
@@ -91,7 +95,7 @@ def test_unknown_names_are_refused(tmp_path: Path) -> None:
     text += "  - {agreement: made-up-deal, probability: 0.5}\n"
     path.write_text(text, encoding="utf-8")
     roles, agreements = world_names()
-    with pytest.raises(ScenarioError, match=r"field 'funding\.1\.agreement': unknown agreement"):
+    with pytest.raises(ScenarioError, match=r"field 'funding\.13\.agreement': unknown agreement"):
         check_against(load_scenario(path), roles, agreements)
     loop = tmp_path / "loop.yaml"
     loop.write_text(f"name: l\ndescription: d\nextends: {loop}\n", encoding="utf-8")

@@ -36,6 +36,7 @@ from stargate.finance.economics import decay, lognormal, long_run, normal
 from stargate.finance.network import Conventions
 from stargate.finance.scenarios import Scenario, ScenarioError, check_against, members
 from stargate.finance.uncertain import Amount, amounts
+from stargate.world.curated import bundled
 from stargate.world.world import World
 
 Array = NDArray[np.float64]
@@ -231,7 +232,10 @@ def build_model(world: World, scenario: Scenario, as_of: date | None = None) -> 
     agreements = records(world.agreements)
     finances = {str(row["entity"]): row for row in records(world.finances)}
     roles = dict(zip(world.entities["id"], world.entities["role"], strict=True))
-    check_against(scenario, roles, {str(a["id"]) for a in agreements})
+    # a rule may name a curated deal the World does not hold yet as of its date: nothing to act
+    # on then; a name unknown to the curated data too is an error
+    known = {str(a["id"]) for a in agreements} | {a.id for a in bundled().agreements}
+    check_against(scenario, roles, known)
     per_year = {"year": 1, "quarter": 4}[scenario.period]
     names = set(finances)
     for a in agreements:
