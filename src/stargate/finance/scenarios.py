@@ -1,10 +1,12 @@
 """Stress scenarios: YAML files validated with clear errors, and the built-in scenarios.
 
 A scenario sets the horizon and period, how many Monte Carlo scenarios to draw and from which
-seed, and overrides the World's priors: demand (revenue growth by entity or group, and named
-shocks such as "-50% from 2027"), funding (which backers keep paying, under which conditions),
-the resolution of disputed claims, capex per GW, delivery of GW, interest rates, and the clearing
-method with its conventions. ``extends`` builds on another scenario: mappings merge key by key,
+seed, and how the World's economics are stressed: demand (the common AI-demand level, and named
+shocks such as "-50% from 2027"), the capital market (the funding climate, access by entity),
+contracts (how an agreement's status binds it, deferral and renegotiation, loss given default),
+funding (which backers keep paying, under which conditions), the resolution of disputed claims,
+capex per GW, delivery of GW, interest rates, and the clearing method with its conventions.
+``extends`` builds on another scenario: mappings merge key by key,
 ``shocks`` and ``funding`` lists add up, everything else is replaced.
 
 Groups name entities by their gazetteer role: ``labs`` (lab), ``clouds`` (cloud), ``chips``,
@@ -25,6 +27,7 @@ from pydantic import (
     Field,
     ValidationError,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 
@@ -70,8 +73,82 @@ class Shock(_Strict):
 
 
 class Demand(_Strict):
-    growth: dict[str, Interval] = {}
+    """``level``: the common AI-demand factor, a multiplier on the long-run revenue of every
+    entity in proportion to its ``demand_beta`` (90% interval of a lognormal; 1 = the plans)."""
+
+    level: Interval = Interval(p5=1.0, p95=1.0)
     shocks: tuple[Shock, ...] = ()
+
+    @model_validator(mode="after")
+    def _positive(self) -> Demand:
+        if self.level.p5 <= 0:
+            raise ValueError("level must be positive (a multiplier)")
+        return self
+
+
+class Capital(_Strict):
+    """The funding market. Each period's climate is ``shift + ρ z + sqrt(1 − ρ²) η_t``, with
+    ``z`` the demand level in units of its spread, ``ρ`` ``demand_correlation`` and ``η`` an
+    AR(1) with yearly ``persistence``; access to new money and the value of sellable holdings
+    are multiplied by ``exp(sensitivity × climate)``. ``access`` and ``assets`` multiply an
+    entity's (or a group's) access and sellable holdings; new debt amortises over
+    ``new_debt_years``. ``rollover``: the share of principal falling due on debt tranches that
+    lenders refinance in a neutral climate (times the climate's multiplier, at most all)."""
+
+    sensitivity: float = Field(default=0.6, ge=0, le=5)
+    persistence: float = Field(default=0.6, ge=0, lt=1)
+    demand_correlation: float = Field(default=0.5, ge=-1, le=1)
+    shift: float = Field(default=0.0, ge=-5, le=5)
+    new_debt_years: int = Field(default=5, ge=1, le=30)
+    rollover: float = Field(default=0.9, ge=0, le=1)
+    access: dict[str, float] = {}
+    assets: dict[str, float] = {}
+
+    @field_validator("access", "assets")
+    @classmethod
+    def _multipliers(cls, value: dict[str, float]) -> dict[str, float]:
+        for key, factor in value.items():
+            if factor < 0:
+                raise ValueError(f"{key}: a multiplier cannot be negative")
+        return value
+
+
+STATUS_BINDING = {
+    "signed": 1.0, "building": 1.0, "operational": 1.0, "completed": 1.0, "announced": 0.7,
+    "letter_of_intent": 0.35, "in_talks": 0.2, "on_ice": 0.0, "cancelled": 0.0, "denied": 0.0,
+    "unknown": 1.0,
+}  # fmt: skip
+
+
+class Deferral(_Strict):
+    """A tenant that cannot meet a period's obligations first defers up to ``max_share`` of its
+    contract, lease and purchase payments (pro rata); ``cancel_share`` of what it defers is cut
+    for good (the vendor's loss), the rest falls due the next period."""
+
+    max_share: float = Field(default=0.5, ge=0, le=1)
+    cancel_share: float = Field(default=0.3, ge=0, le=1)
+
+
+class Contracts(_Strict):
+    """``binding``: the probability an agreement goes ahead, by its latest status in the World
+    (``unknown`` for an agreement without one); a funding rule's ``probability`` overrides it.
+    ``loss_given_default``: the share of a defaulter's remaining contract value its creditors
+    lose (and of its outstanding debt, its lenders)."""
+
+    binding: dict[str, float] = STATUS_BINDING
+    deferral: Deferral = Deferral()
+    loss_given_default: float = Field(default=0.6, ge=0, le=1)
+
+    @field_validator("binding")
+    @classmethod
+    def _statuses(cls, value: dict[str, float]) -> dict[str, float]:
+        known = set(STATUS_BINDING)
+        for key, probability in value.items():
+            if key not in known:
+                raise ValueError(f"unknown status {key!r}; choose from {', '.join(known)}")
+            if not 0 <= probability <= 1:
+                raise ValueError(f"{key}: a probability is between 0 and 1")
+        return {**STATUS_BINDING, **value}
 
 
 class FundingRule(_Strict):
@@ -121,10 +198,12 @@ class Scenario(_Strict):
     scenarios: int = Field(default=10_000, ge=1, le=100_000_000)
     seed: int = Field(default=42, ge=0)
     demand: Demand = Demand()
+    capital: Capital = Capital()
+    contracts: Contracts = Contracts()
     funding: tuple[FundingRule, ...] = ()
     capex_per_gw_usd: Interval | None = None
     delivery: Delivery = Delivery()
-    interest_rate: Interval = Interval(p5=0.05, p95=0.09)
+    interest_rate: Interval = Interval(p5=0.03, p95=0.06)  # the base rate; spreads by entity
     disputed: Literal["mixture", "low", "high", "display"] = "mixture"
     clearing: Clearing = Clearing()
     notes: tuple[str, ...] = ()  # where each number comes from, or that it is an assumption
@@ -166,7 +245,11 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _raw(name_or_path: str | Path, seen: tuple[str, ...] = ()) -> tuple[dict[str, Any], str]:
+def _chain(
+    name_or_path: str | Path, seen: tuple[str, ...] = ()
+) -> tuple[list[tuple[str, dict[str, Any]]], str]:
+    """Every scenario file behind this one, ancestors first, each once, with its own fields
+    (what it states itself, ``extends`` removed)."""
     path = Path(name_or_path)
     if not path.suffix and str(name_or_path) in builtin_scenarios():
         path = scenario_dir() / f"{name_or_path}.yaml"
@@ -178,17 +261,28 @@ def _raw(name_or_path: str | Path, seen: tuple[str, ...] = ()) -> tuple[dict[str
     if not isinstance(data, dict):
         raise ScenarioError(f"{where}: a scenario is a mapping of fields")
     parents = data.pop("extends", None)
-    if parents is not None:
-        merged: dict[str, Any] = {}
-        for parent in [parents] if isinstance(parents, str) else list(parents):
-            if parent in seen:
-                raise ScenarioError(f"{where}: field 'extends': {parent!r} extends itself")
-            base, _ = _raw(parent, (*seen, str(parent)))
-            for own in ("name", "description", "notes"):
-                base.pop(own, None)
-            merged = _merge(merged, base)
-        data = _merge(merged, data)
-    return data, where
+    chain: list[tuple[str, dict[str, Any]]] = []
+    for parent in [] if parents is None else [parents] if isinstance(parents, str) else parents:
+        if parent in seen:
+            raise ScenarioError(f"{where}: field 'extends': {parent!r} extends itself")
+        inherited, _ = _chain(parent, (*seen, str(parent)))
+        chain += [item for item in inherited if item[0] not in {name for name, _ in chain}]
+    return [*chain, (str(path.resolve()), data)], where
+
+
+def _raw(name_or_path: str | Path) -> tuple[dict[str, Any], str]:
+    """The scenario's fields: its ancestors' own fields merged in order (each ancestor once,
+    so a change one parent makes is not undone by another parent's copy of their common
+    base), then its own; ancestors' names, descriptions and notes are not inherited."""
+    chain, where = _chain(name_or_path)
+    merged: dict[str, Any] = {}
+    for k, (_, own) in enumerate(chain):
+        fields = dict(own)
+        if k < len(chain) - 1:
+            for key in ("name", "description", "notes"):
+                fields.pop(key, None)
+        merged = _merge(merged, fields)
+    return merged, where
 
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
@@ -213,11 +307,12 @@ def check_against(
     def known(target: str) -> bool:
         return target in entities or target in GROUPS
 
-    for key in scenario.demand.growth:
-        if not known(key):
-            raise ScenarioError(
-                f"{scenario.name}: field 'demand.growth.{key}': unknown entity or group"
-            )
+    for section in ("access", "assets"):
+        for key in getattr(scenario.capital, section):
+            if not known(key):
+                raise ScenarioError(
+                    f"{scenario.name}: field 'capital.{section}.{key}': unknown entity or group"
+                )
     for index, shock in enumerate(scenario.demand.shocks):
         if not known(shock.applies_to):
             field = f"demand.shocks.{index}.applies_to"
