@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stargate.evidence.documents import (
@@ -167,6 +167,7 @@ def test_normalisation_is_idempotent(text: str) -> None:
     assert normalise_text(once) == once
 
 
+@settings(deadline=None)  # the first example loads the language model
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1))
 def test_any_text_file_either_reads_or_fails_cleanly(text: str) -> None:
     if not normalise_text(text).strip():

@@ -33,7 +33,7 @@ from stargate.evidence.mentions import (
 )
 from stargate.evidence.quantities import Mention, find_quantities
 from stargate.ledger.records import Claim, ClaimKind, ClaimStatus, EntityType, Polarity, Source
-from stargate.units import Bound, Quantity
+from stargate.units import Bound, Quantity, in_domain
 
 EXTRACTOR: Final = "stargate-rules"
 VERSION: Final = "1.0"
@@ -624,7 +624,7 @@ class _Document:
         return extra
 
     def extract(self) -> Extraction:
-        self.mentions = find_quantities(self.text, language=self.language)
+        self.mentions = in_domain(find_quantities, self.text, language=self.language)
         self._mention_starts = [m.start for m in self.mentions]
         drafts = [d for q in self.mentions if (d := self._draft(q)) is not None]
         drafts += self._reciprocal(drafts)
