@@ -772,6 +772,7 @@ def claim_rows(doc: str, extraction: Extraction, gazetteer: Gazetteer) -> list[d
     rows = []
     for claim in extraction.claims:
         q = claim.quantity
+        assert q is not None, "the extractor emits quantities only"
         subjects = [n for n in (name(s) for s in claim.subjects) if n]
         rows.append(
             {

@@ -186,9 +186,9 @@ def _extract(extractor: Extractor, source: Source, name: str) -> tuple[Extracted
     kept, dropped = [], set()
     for claim in claims:
         q = claim.quantity
-        reason = domain_error(q.amount, q.unit) or (
+        reason = None if q is None else domain_error(q.amount, q.unit) or (
             None if q.amount_max is None else domain_error(q.amount_max, q.unit, "upper end")
-        )
+        )  # fmt: skip
         if reason is None:
             kept.append(claim)
         else:

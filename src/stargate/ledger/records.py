@@ -73,7 +73,14 @@ class ClaimKind(enum.StrEnum):
     UNIT_COST = "unit_cost"  # money per GW, MW, accelerator or unit
     TERM = "term"  # duration of a deal or an asset's life
     SHARES = "shares"  # a number of shares or warrants
+    STATUS = "status"  # a deal's state from a date on (value: a DealStatus), no quantity
+    SITE = "site"  # where a deal's capacity is (value: a site entity id), no quantity
+    CONDITION = "condition"  # a contractual rule of a deal (value: a ConditionRule)
     OTHER = "other"
+
+
+CODED_KINDS = frozenset({ClaimKind.STATUS, ClaimKind.SITE, ClaimKind.CONDITION})
+"""Kinds whose claim carries a coded ``value`` (quantity optional: a condition may have one)."""
 
 
 class ClaimStatus(enum.StrEnum):
@@ -170,7 +177,7 @@ class Claim:
 
     source_id: str
     kind: ClaimKind
-    quantity: Quantity
+    quantity: Quantity | None
     quote: str
     start: int
     end: int
@@ -188,6 +195,8 @@ class Claim:
     rank: Rank = Rank.NORMAL
     rank_reason: str | None = None
     original_value: str | None = None
+    value: str | None = None
+    stated_at: str | None = None
     created_at: datetime | None = None
     retracted_at: datetime | None = None
 
@@ -199,6 +208,10 @@ class Claim:
         while re-running the same extractor version adds nothing.
         """
         q = self.quantity
+        # coded values and statement dates join the key only when present, so the ids of
+        # claims that have neither stay what they were before those fields existed
+        extra = [f"value={self.value}"] if self.value is not None else []
+        extra += [f"stated_at={self.stated_at}"] if self.stated_at is not None else []
         return content_id(
             self.source_id,
             self.start,
@@ -208,14 +221,15 @@ class Claim:
             *self.co_subject_ids,
             str(self.kind),
             str(self.polarity),
-            _canonical(q.amount),
-            _canonical(q.amount_max),
-            str(q.bound),
-            q.unit,
+            _canonical(q.amount) if q else None,
+            _canonical(q.amount_max) if q else None,
+            str(q.bound) if q else None,
+            q.unit if q else None,
             self.period,
             self.valid_from,
             self.valid_to,
             self.origin,
+            *extra,
         )
 
     @property
@@ -224,8 +238,8 @@ class Claim:
         return ((self.subject_id,) if self.subject_id else ()) + self.co_subject_ids
 
     @property
-    def amount(self) -> Decimal:
-        return self.quantity.amount
+    def amount(self) -> Decimal | None:
+        return None if self.quantity is None else self.quantity.amount
 
     def to_dict(self) -> dict[str, Any]:
         """The claim as JSON data: the one shape the CLI, the web and the exports share."""
@@ -233,7 +247,9 @@ class Claim:
         result: dict[str, Any] = jsonable({
             "source_id": self.source_id, "subject": self.subject_id,
             "subjects": list(self.subjects), "object": self.object_id, "kind": self.kind,
-            "amount": q.amount, "unit": q.unit, "bound": q.bound, "amount_max": q.amount_max,
+            "amount": q.amount if q else None, "unit": q.unit if q else None,
+            "bound": q.bound if q else None, "amount_max": q.amount_max if q else None,
+            "value": self.value, "stated_at": self.stated_at,
             "period": self.period, "valid_from": self.valid_from, "valid_to": self.valid_to,
             "status": self.status, "polarity": self.polarity, "speaker": self.speaker,
             "quote": self.quote, "start": self.start, "end": self.end, "origin": self.origin,
@@ -242,8 +258,8 @@ class Claim:
         return result
 
     @property
-    def bound(self) -> Bound:
-        return self.quantity.bound
+    def bound(self) -> Bound | None:
+        return None if self.quantity is None else self.quantity.bound
 
 
 def _canonical(value: Decimal | None) -> str | None:
@@ -297,5 +313,112 @@ class ClaimReview:
     rank: Rank
     user: str
     reason: str | None = None
+    id: int | None = None
+    created_at: datetime | None = None
+
+
+# -- deals: the agreements the World assembles from claims ---------------------------------
+
+
+class DealKind(enum.StrEnum):
+    """What an agreement is: who pays whom for what."""
+
+    EQUITY = "equity"
+    CONTRACT = "contract"
+    LEASE = "lease"
+    LOAN = "loan"
+    PURCHASE = "purchase"
+    CAPEX_PROGRAMME = "capex_programme"
+
+
+class DealStatus(enum.StrEnum):
+    """An agreement's state. Talks and letters of intent bind no one yet; announced deals bind
+    with a probability; signed, building, operational and completed ones bind; deals on ice,
+    cancelled or denied do not (how the stress model reads them is a scenario setting)."""
+
+    IN_TALKS = "in_talks"
+    LETTER_OF_INTENT = "letter_of_intent"
+    ANNOUNCED = "announced"
+    SIGNED = "signed"
+    BUILDING = "building"
+    OPERATIONAL = "operational"
+    COMPLETED = "completed"
+    ON_ICE = "on_ice"
+    CANCELLED = "cancelled"
+    DENIED = "denied"
+
+
+class ConditionRule(enum.StrEnum):
+    """The closed set of contractual conditions the model knows (``docs/records.md``)."""
+
+    PAY_ON_DELIVERY = "pay_on_delivery"  # payments follow capacity delivery
+    PER_GW_DEPLOYED = "per_gw_deployed"  # a sum per GW as each GW comes online (USD/GW)
+    BINDING_FIRST_GW = "binding_first_gw"  # only the first GW binds; the rest is optional
+    CONDITIONAL_TRANCHE = "conditional_tranche"  # part of the money depends on a condition
+    FUNDED_BY_BRIDGE_LOAN = "funded_by_bridge_loan"  # the payer borrows to pay
+    REMAINDER_FROM_DEBT = "remainder_from_debt"  # beyond the pledges, the project borrows
+    CANCEL_ON_DELIVERY_FAILURE = "cancel_on_delivery_failure"  # the buyer may walk away
+    BACKSTOP_UNSOLD_CAPACITY = "backstop_unsold_capacity"  # a third party buys what is unsold
+    GUARANTEE = "guarantee"  # a third party guarantees the payments
+    RESIDUAL_VALUE_GUARANTEE = "residual_value_guarantee"  # the lessee guarantees asset value
+    FIXED_RATE = "fixed_rate"  # a loan at a fixed rate (percent)
+    FLOATING_RATE = "floating_rate"  # a loan at a floating rate
+    PREPAYMENT = "prepayment"  # money paid ahead of delivery
+    DUE = "due"  # a date by which the money is due
+    EVEN_SPREAD_ASSUMED = "even_spread_assumed"  # no schedule stated: the curators spread it
+
+
+class DealField(enum.StrEnum):
+    """What a claim says about a deal, set by the judgement that attaches it."""
+
+    AMOUNT = "amount"  # total value (money)
+    AMOUNT_ADDED = "amount_added"  # an addition to the total, after the base figure
+    ANNUAL = "annual"  # money per year
+    TERM = "term"  # duration in years
+    PAYMENT = "payment"  # one scheduled payment (its year in the claim's valid time)
+    PART = "part"  # one payer's share of the total
+    CAPACITY = "capacity"  # GW the deal covers
+    CAPACITY_ADDED = "capacity_added"  # GW added to it, after the base figure
+    SITE = "site"
+    CONDITION = "condition"
+    STATUS = "status"
+    EVIDENCE = "evidence"  # about the deal without setting a field (a denial, a mention)
+
+
+@dataclass(frozen=True, slots=True)
+class Deal:
+    """An agreement's identity: declared by a curator or created by accepting a candidate."""
+
+    id: str
+    kind: DealKind
+    name: str
+    user: str
+    origin: str
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DealClaim:
+    """A judgement: claim ``claim_id`` tells deal ``deal_id``'s ``field``."""
+
+    deal_id: str
+    claim_id: str
+    field: DealField
+    user: str
+    id: int | None = None
+    created_at: datetime | None = None
+    deleted_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewDecision:
+    """A person's decision on a review item (accept, reject or edit), kept forever."""
+
+    item_id: str
+    item_type: str
+    action: str
+    user: str
+    reason: str | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
     id: int | None = None
     created_at: datetime | None = None

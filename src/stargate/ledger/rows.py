@@ -16,7 +16,17 @@ from sqlalchemy.exc import IntegrityError
 from stargate.ledger import tables
 from stargate.ledger.clock import now
 from stargate.ledger.errors import StoreError
-from stargate.ledger.records import Claim, ClaimLink, Entity, Source, content_id
+from stargate.ledger.records import (
+    CODED_KINDS,
+    Claim,
+    ClaimKind,
+    ClaimLink,
+    ConditionRule,
+    DealStatus,
+    Entity,
+    Source,
+    content_id,
+)
 from stargate.units import domain_error
 
 
@@ -44,20 +54,38 @@ def check_claim(claim: Claim, source: Source) -> None:
     if claim.source_id != source.id:
         raise StoreError(f"claim belongs to source {claim.source_id}, not {source.id}")
     check_quote(claim, source.text)
-    if not 0.0 <= claim.confidence <= 1.0:
-        raise StoreError(f"confidence {claim.confidence} is outside [0, 1]")
+    check_value(claim)
     check_amounts(claim)
 
 
+def check_value(claim: Claim) -> None:
+    """A claim carries a quantity, or a coded value for the coded kinds (a status, a site, a
+    condition), from their closed lists."""
+    if not 0.0 <= claim.confidence <= 1.0:
+        raise StoreError(f"confidence {claim.confidence} is outside [0, 1]")
+    coded = {ClaimKind.STATUS: DealStatus, ClaimKind.CONDITION: ConditionRule}
+    if claim.kind in CODED_KINDS:
+        if not claim.value:
+            raise StoreError(f"a {claim.kind} claim needs a value")
+        allowed = coded.get(claim.kind)
+        if allowed is not None and claim.value not in set(allowed):
+            raise StoreError(f"unknown {claim.kind} {claim.value!r}; known: {', '.join(allowed)}")
+    elif claim.quantity is None:
+        raise StoreError(f"a {claim.kind} claim needs an amount")
+
+
 def check_amounts(claim: Claim) -> None:
-    """The exact domain check (the database's CHECK is its backstop)."""
+    """The exact domain check (the database's CHECK is its backstop), and text every backend
+    can hold."""
     q = claim.quantity
-    reason = domain_error(q.amount, q.unit) or (
-        None if q.amount_max is None else domain_error(q.amount_max, q.unit, "upper end")
-    )
-    if reason is not None:
-        raise StoreError(f"claim at {claim.start}:{claim.end}: {reason}")
-    check_strings("claim", claim.quote, claim.speaker, claim.origin, claim.period)
+    if q is not None:
+        reason = domain_error(q.amount, q.unit) or (
+            None if q.amount_max is None else domain_error(q.amount_max, q.unit, "upper end")
+        )
+        if reason is not None:
+            raise StoreError(f"claim at {claim.start}:{claim.end}: {reason}")
+    check_strings("claim", claim.quote, claim.speaker, claim.origin, claim.period, claim.value,
+                  claim.stated_at)  # fmt: skip
 
 
 def check_strings(what: str, *values: str | None) -> None:
@@ -181,10 +209,12 @@ def insert_claims(connection: Connection, claims: Sequence[Claim]) -> int:
                 "object_id": claim.object_id,
                 "co_subject_ids": list(claim.co_subject_ids) or None,
                 "kind": str(claim.kind),
-                "amount": q.amount,
-                "amount_max": q.amount_max,
-                "bound": str(q.bound),
-                "unit": q.unit,
+                "amount": q.amount if q else None,
+                "amount_max": q.amount_max if q else None,
+                "bound": str(q.bound) if q else None,
+                "unit": q.unit if q else None,
+                "value": claim.value,
+                "stated_at": claim.stated_at,
                 "period": claim.period,
                 "valid_from": claim.valid_from,
                 "valid_to": claim.valid_to,

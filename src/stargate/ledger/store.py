@@ -20,6 +20,7 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlche
 from stargate.ledger import database, rows, tables
 from stargate.ledger.access import Sessions, Tokens
 from stargate.ledger.clock import now
+from stargate.ledger.deals import Deals
 from stargate.ledger.errors import DatabaseError, StoreError
 from stargate.ledger.records import (
     Claim,
@@ -97,6 +98,7 @@ class Store:
         self.tokens = Tokens(self)
         self.sessions = Sessions(self)
         self.runs = StressRuns(self)
+        self.deals = Deals(self)
 
     @classmethod
     def open(cls, db: str | None = None, *, migrate: bool = True) -> Store:
@@ -218,6 +220,7 @@ class Store:
                 if text is None:
                     raise StoreError(f"claim refers to unknown source {claim.source_id}")
                 rows.check_quote(claim, text)
+                rows.check_value(claim)
             added = rows.insert_claims(connection, claims)
             if added:
                 for link in links:
@@ -431,12 +434,12 @@ class Store:
             conditions.append(c.retracted_at.is_(None))
         with self.engine.connect() as connection:
             reviews = _latest_reviews(connection)
-            rows = connection.execute(
+            result = connection.execute(
                 select(tables.claims).where(*conditions).order_by(c.source_id, c.start, c.id)
             )
             # a row that is no quantity (outside its domain, from before the domain existed:
-            # migration 0005 retracted those) is left out here and listed by flagged_claims()
-            found = [s for row in rows if (s := _readable_claim(row, reviews)) is not None]
+            # migration 0006 retracted those) is left out here and listed by flagged_claims()
+            found = [s for row in result if (s := _readable_claim(row, reviews)) is not None]
         if members is None:
             return found
         # subject, co-subjects (a JSON list, not portable to filter in SQL) or object
@@ -451,12 +454,12 @@ class Store:
         c = tables.claims.c
         flagged = []
         with self.engine.connect() as connection:
-            rows = connection.execute(
-                select(c.id, c.source_id, c.unit, c.amount, c.amount_max, c.retracted_at).order_by(
-                    c.id
-                )
+            result = connection.execute(
+                select(c.id, c.source_id, c.unit, c.amount, c.amount_max, c.retracted_at)
+                .where(c.amount.is_not(None))
+                .order_by(c.id)
             )
-            for row in rows:
+            for row in result:
                 reason = _amount_problem(row.amount, row.unit, "amount") or (
                     None if row.amount_max is None
                     else _amount_problem(row.amount_max, row.unit, "upper end")
@@ -542,6 +545,7 @@ class Store:
             select(func.count()).where(t.claims.c.retracted_at.is_not(None)).scalar_subquery(),
             select(func.count()).where(t.claim_links.c.deleted_at.is_not(None)).scalar_subquery(),
             select(func.count()).where(t.judgements.c.deleted_at.is_not(None)).scalar_subquery(),
+            select(func.count()).where(t.deal_claims.c.deleted_at.is_not(None)).scalar_subquery(),
         ]
         with self.engine.connect() as connection:
             row = connection.execute(select(*counts, *stamps)).one()
@@ -641,15 +645,22 @@ def _readable_claim(
 
 
 def _stored_claim(row: Row[Any], review: tuple[str, str | None] | None) -> StoredClaim:
-    claim = Claim(
-        source_id=row.source_id,
-        kind=ClaimKind(row.kind),
-        quantity=Quantity(
+    quantity = (
+        None
+        if row.amount is None
+        else Quantity(
             amount=Decimal(row.amount),
             unit=row.unit,
             bound=Bound(row.bound),
             amount_max=row.amount_max,
-        ),
+        )
+    )
+    claim = Claim(
+        source_id=row.source_id,
+        kind=ClaimKind(row.kind),
+        quantity=quantity,
+        value=row.value,
+        stated_at=row.stated_at,
         quote=row.quote,
         start=row.start,
         end=row.end,

@@ -32,6 +32,8 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 from stargate.ledger.records import (
     ClaimKind,
     ClaimStatus,
+    DealField,
+    DealKind,
     EntityType,
     Polarity,
     Rank,
@@ -74,7 +76,7 @@ def amount_domain_sql() -> str:
     It compares as double precision, so it is a backstop: the exact check (bounds to the last
     digit, at most 9 decimal places) is :func:`stargate.units.domain_error`, run before every
     write. Retracted claims are exempt, so that a store written before the domain existed keeps
-    its rows (migration 0005 retracts those outside it). A unit missing from the list is held to
+    its rows (migration 0006 retracts those outside it). A unit missing from the list is held to
     the widest bound, ±1e15."""
     groups: dict[tuple[Any, Any], list[str]] = {}
     for code in sorted(UNITS):
@@ -94,7 +96,7 @@ def amount_domain_sql() -> str:
         return f"CASE {' '.join(whens)} ELSE {value} BETWEEN -1e15 AND 1e15 END"
 
     return (
-        f"retracted_at IS NOT NULL OR (({within('amount')}) "
+        f"retracted_at IS NOT NULL OR ((amount IS NULL OR ({within('amount')})) "
         f"AND (amount_max IS NULL OR ({within('amount_max')})))"
     )
 
@@ -184,10 +186,12 @@ claims = Table(
     Column("object_id", ForeignKey("entities.id"), index=True),
     Column("co_subject_ids", JSON, comment="other organisations acting jointly with the subject"),
     Column("kind", String(32), nullable=False, index=True),
-    Column("amount", ExactDecimal, nullable=False),
+    Column("amount", ExactDecimal, comment="null for coded claims (a status, a site)"),
     Column("amount_max", ExactDecimal),
-    Column("bound", String(16), nullable=False),
-    Column("unit", String(16), nullable=False),
+    Column("bound", String(16)),
+    Column("unit", String(16)),
+    Column("value", Text, comment="coded value: a deal status, a site id, a condition rule"),
+    Column("stated_at", String(32), comment="when it was said (prefix date), if not published"),
     Column("period", String(32), comment="total, per_year, over_N_years, ..."),
     Column("valid_from", String(32)),
     Column("valid_to", String(32)),
@@ -211,6 +215,10 @@ claims = Table(
     _one_of("rank", Rank),
     CheckConstraint("confidence >= 0 AND confidence <= 1", name="confidence"),
     CheckConstraint('"start" >= 0 AND "end" >= "start"', name="span"),
+    CheckConstraint(
+        "(amount IS NOT NULL AND unit IS NOT NULL AND bound IS NOT NULL) OR value IS NOT NULL",
+        name="quantity_or_value",
+    ),
     CheckConstraint(amount_domain_sql(), name="amount_domain"),
 )
 Index("ix_claims_origin", claims.c.origin)
@@ -279,6 +287,49 @@ stress_runs = Table(
     Column("error", Text),
     Column("result", JSON, comment="the `stargate stress --json` object"),
     CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
+)
+
+deals = Table(
+    "deals",
+    metadata,
+    Column("id", String(128), primary_key=True, comment="curated id, or minted on acceptance"),
+    Column("kind", String(32), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("user", Text, nullable=False, comment="the curator or reviewer who declared it"),
+    Column("origin", Text, nullable=False, comment="curated file and version, or review item"),
+    Column("created_at", UTC_NOW, nullable=False),
+    _one_of("kind", DealKind),
+    comment="agreements' identities; their figures come from the claims attached to them",
+)
+
+deal_claims = Table(
+    "deal_claims",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("deal_id", ForeignKey("deals.id"), nullable=False, index=True),
+    Column("claim_id", ForeignKey("claims.id"), nullable=False, index=True),
+    Column("field", String(32), nullable=False, comment="what the claim tells about the deal"),
+    Column("user", Text, nullable=False),
+    Column("created_at", UTC_NOW, nullable=False),
+    Column("deleted_at", UTC_NOW),
+    _one_of("field", DealField),
+    comment="judgements attaching claims to deals (soft-deleted, never edited)",
+)
+
+review_decisions = Table(
+    "review_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("item_id", String(64), nullable=False, index=True),
+    Column("item_type", String(16), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("reason", Text),
+    Column("payload", JSON, nullable=False, comment="what was decided (deal, claims, edits)"),
+    Column("user", Text, nullable=False),
+    Column("created_at", UTC_NOW, nullable=False),
+    CheckConstraint("item_type IN ('candidate', 'revision', 'status')", name="item_type"),
+    CheckConstraint("action IN ('accept', 'reject', 'edit')", name="action"),
+    comment="people's decisions on review items, append-only",
 )
 
 sessions = Table(

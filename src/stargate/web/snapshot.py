@@ -42,9 +42,12 @@ class Snapshot:
         c = stored.claim
         source = self.sources.get(c.source_id)
         row: dict[str, Any] = {
-            "id": stored.id, "kind": str(c.kind), "amount": jsonable(c.quantity.amount),
-            "amount_max": jsonable(c.quantity.amount_max), "unit": c.quantity.unit,
-            "bound": str(c.quantity.bound), "period": c.period, "status": str(c.status),
+            "id": stored.id, "kind": str(c.kind),
+            "amount": jsonable(c.quantity.amount) if c.quantity else None,
+            "amount_max": jsonable(c.quantity.amount_max) if c.quantity else None,
+            "unit": c.quantity.unit if c.quantity else None, "value": c.value,
+            "bound": str(c.quantity.bound) if c.quantity else None, "period": c.period,
+            "status": str(c.status), "stated_at": c.stated_at,
             "polarity": str(c.polarity), "subjects": list(c.subjects),
             "subject_names": [self.name(s) for s in c.subjects], "object": c.object_id,
             "object_name": self.name(c.object_id), "speaker": c.speaker, "quote": c.quote,

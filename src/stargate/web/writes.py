@@ -112,6 +112,8 @@ def correct(request: Request, claim_id: str, body: CorrectionBody, user: str) ->
     if stored is None:
         raise HTTPException(404, f"unknown claim {claim_id!r}")
     old = stored.claim
+    if old.quantity is None:
+        raise HTTPException(422, f"claim {claim_id} has no amount to correct (a {old.kind})")
     try:
         quantity = Quantity(
             Decimal(body.amount.strip()), body.unit or old.quantity.unit, old.quantity.bound,

@@ -22,6 +22,20 @@ https://www.wikidata.org/wiki/Help:Ranking and https://github.com/opensanctions/
 8. Every resolved value lists its supporting and dissenting claims and the rule version.
 
 The display value of a disputed proposition is the median of the heaviest component.
+
+Rule ``resolve-2`` (the default) keeps 1–8 and changes three things:
+
+- *Copies* are claims with the same normalised quote **and** the same figure (or a ``same_as``
+  link): two facts in one quote stay two facts (CoreWeave's "$4B more, on top of $11.9B").
+- *Several*: when the claims that disagree all come from one excerpt, they are distinct facts
+  stated together (a base and an addition), not a dispute: state ``several``, every figure kept
+  as a component.
+- *Revisions*: a cluster of agreeing claims is dated by the latest statement date of its claims
+  (``stated_at``, else the source's publication date). When clusters disagree and the latest one
+  is dated strictly after every other, and its claims are announced or completed or come from a
+  source at least as reliable as the others, it **revises** them: state ``revised``, value the
+  latest figure, the earlier clusters kept as dated components (weight 0) and listed in
+  ``revised``, not as dissent. Undated clusters neither revise nor are revised.
 """
 
 from __future__ import annotations
@@ -44,7 +58,10 @@ from stargate.ledger.records import (
 )
 from stargate.units import Bound
 
-RULE_VERSION: Final = "resolve-1"
+RULE_V1: Final = "resolve-1"
+RULE_V2: Final = "resolve-2"
+RULES: Final = (RULE_V1, RULE_V2)
+RULE_VERSION: Final = RULE_V2  # the default
 EXACT_TOLERANCE: Final = Decimal("0.015")
 APPROX_TOLERANCE: Final = Decimal("0.10")
 NARROW: Final = Decimal("0.05")  # an intersection within ±5% of its middle is "consistent"
@@ -79,13 +96,15 @@ class Proposition:
 
 @dataclass(frozen=True, slots=True)
 class Component:
-    """One side of a mixture: an interval (None = open) and its weight; a denial has no value."""
+    """One side of a mixture: an interval (None = open) and its weight; a denial has no value.
+    ``dated`` is the latest statement date of its claims (rule ``resolve-2``)."""
 
     low: Decimal | None
     high: Decimal | None
     weight: float
     claims: tuple[str, ...]
     denial: bool = False
+    dated: str | None = None
 
     @property
     def middle(self) -> Decimal | None:
@@ -97,7 +116,7 @@ class Component:
 @dataclass(frozen=True, slots=True)
 class Resolved:
     proposition: Proposition
-    state: str  # single | consistent | range | disputed | denied
+    state: str  # single | consistent | range | disputed | denied | several | revised
     low: Decimal | None
     high: Decimal | None
     value: Decimal | None
@@ -105,10 +124,13 @@ class Resolved:
     supporting: tuple[str, ...]
     dissenting: tuple[str, ...]
     rule_version: str = field(default=RULE_VERSION)
+    revised: tuple[str, ...] = ()  # claims an later figure replaced (resolve-2)
 
 
 def interval(claim: StoredClaim) -> tuple[Decimal | None, Decimal | None]:
     q = claim.claim.quantity
+    if q is None:
+        raise ValueError(f"claim {claim.id} has no quantity to resolve")
     if q.amount_max is not None and q.amount_max != q.amount and q.bound is not Bound.AT_MOST:
         return q.amount, q.amount_max
     if q.bound is Bound.AT_LEAST:
@@ -137,7 +159,16 @@ def proposition(claim: StoredClaim, canonical: Mapping[str, str]) -> Proposition
 
     subjects = tuple(sorted({canon(s) or s for s in c.subjects}))
     slot = c.valid_from[:4] if c.valid_from else None
-    return Proposition(subjects, canon(c.object_id), str(c.kind), c.quantity.unit, c.period, slot)
+    unit = c.quantity.unit if c.quantity is not None else ""
+    return Proposition(subjects, canon(c.object_id), str(c.kind), unit, c.period, slot)
+
+
+def statement_date(claim: StoredClaim, sources: Mapping[str, Source]) -> str | None:
+    """When the claim was said: its ``stated_at``, else its source's publication date."""
+    if claim.claim.stated_at:
+        return claim.claim.stated_at
+    source = sources.get(claim.claim.source_id)
+    return source.published_at if source is not None else None
 
 
 def _weight(claim: StoredClaim, sources: Mapping[str, Source]) -> float:
@@ -164,16 +195,22 @@ def resolve(
     links: Sequence[ClaimLink] = (),
     canonical: Mapping[str, str] | None = None,
     sources: Mapping[str, Source] | None = None,
+    rule: str = RULE_VERSION,
 ) -> list[Resolved]:
-    """Resolve every proposition; the result does not depend on the order of ``claims``."""
+    """Resolve every proposition with ``rule`` (``resolve-1`` or ``resolve-2``); the result does
+    not depend on the order of ``claims``, and adding copies of claims changes nothing."""
+    if rule not in RULES:
+        raise ValueError(f"unknown resolution rule {rule!r}; choose one of {', '.join(RULES)}")
     canonical = canonical or {}
     sources = sources or {}
-    groups: dict[Proposition, list[StoredClaim]] = defaultdict(list)
+    groups: dict[Proposition, dict[str, StoredClaim]] = defaultdict(dict)
     for claim in live_claims(claims, links):
-        groups[proposition(claim, canonical)].append(claim)
+        if claim.claim.quantity is None:
+            continue  # coded claims (statuses, sites, conditions) are read by the deals
+        groups[proposition(claim, canonical)][claim.id] = claim
     same_as = _same_as(links)
     return [
-        _resolve_group(key, sorted(group, key=lambda c: c.id), same_as, sources)
+        _resolve_group(key, sorted(group.values(), key=lambda c: c.id), same_as, sources, rule)
         for key, group in sorted(groups.items(), key=lambda item: _order(item[0]))
     ]
 
@@ -199,23 +236,37 @@ def _same_as(links: Iterable[ClaimLink]) -> dict[str, str]:
     return {x: root(x) for x in parent}
 
 
+def _copy_token(claim: StoredClaim, same_as: Mapping[str, str], rule: str) -> str:
+    """Claims with the same token are copies of one statement and count once."""
+    if claim.id in same_as:
+        return same_as[claim.id]
+    c = claim.claim
+    token = f"quote:{c.polarity}:{' '.join(c.quote.split())}"
+    if rule == RULE_V2 and c.quantity is not None:
+        q = c.quantity
+        token += f":{_figure(q.amount)}:{_figure(q.amount_max)}:{q.bound}"
+    return token
+
+
+def _figure(value: Decimal | None) -> str:
+    return "" if value is None else format(value.normalize(), "f")
+
+
 def _resolve_group(
     key: Proposition,
     group: list[StoredClaim],
     same_as: Mapping[str, str],
     sources: Mapping[str, Source],
+    rule: str = RULE_VERSION,
 ) -> Resolved:
     preferred = [c for c in group if c.effective_rank is Rank.PREFERRED]
     if preferred:
         group = preferred
-    # copies count once: same_as links and identical quotes
+    # copies count once: same_as links and identical quotes (resolve-2: and figures)
     seen: set[str] = set()
     unique: list[StoredClaim] = []
     for claim in group:
-        token = (
-            same_as.get(claim.id)
-            or f"quote:{claim.claim.polarity}:{' '.join(claim.claim.quote.split())}"
-        )
+        token = _copy_token(claim, same_as, rule)
         if token not in seen:
             seen.add(token)
             unique.append(claim)
@@ -225,8 +276,12 @@ def _resolve_group(
     dissenting = tuple(c.id for c in denying)
     if not asserting:
         denial = Component(None, None, 1.0, dissenting, denial=True)
-        return Resolved(key, "denied", None, None, None, (denial,), (), dissenting)
+        return Resolved(key, "denied", None, None, None, (denial,), (), dissenting, rule)
     clusters = _clusters(asserting, sources)
+    if rule == RULE_V2 and len(clusters) > 1:
+        special = _several_or_revised(key, clusters, asserting, denying, sources)
+        if special is not None:
+            return special
     if denying:
         weight = sum(
             _weight(c, sources) * _independent(denying, sources) / len(denying) for c in denying
@@ -240,13 +295,64 @@ def _resolve_group(
         only = components[0]
         state = "single" if len(asserting) == 1 else _narrowness(only.low, only.high)
         return Resolved(key, state, only.low, only.high, _display(only, asserting), components,
-                        supporting, dissenting)  # fmt: skip
+                        supporting, dissenting, rule)  # fmt: skip
     valued = [c for c in components if not c.denial]
     heaviest = max(valued, key=lambda c: (c.weight, -(c.middle or 0)))
     low = min((c.low for c in valued if c.low is not None), default=None)
     high = None if any(c.high is None for c in valued) else max(c.high for c in valued if c.high)
     return Resolved(key, "disputed", low, high, _display(heaviest, asserting), components,
-                    supporting, dissenting)  # fmt: skip
+                    supporting, dissenting, rule)  # fmt: skip
+
+
+def _several_or_revised(
+    key: Proposition,
+    clusters: list[Component],
+    asserting: list[StoredClaim],
+    denying: list[StoredClaim],
+    sources: Mapping[str, Source],
+) -> Resolved | None:
+    """Rule ``resolve-2``'s two readings of disagreeing clusters that are not a dispute."""
+    by_id = {c.id: c for c in asserting}
+    excerpts = {(by_id[i].claim.source_id, by_id[i].claim.start, by_id[i].claim.end)
+                for cluster in clusters for i in cluster.claims}  # fmt: skip
+    supporting = tuple(c.id for c in asserting)
+    dissenting = tuple(c.id for c in denying)
+    if len(excerpts) == 1 and not denying:
+        parts = tuple(Component(c.low, c.high, 1.0, c.claims) for c in clusters)
+        low = min((c.low for c in parts if c.low is not None), default=None)
+        high = None if any(c.high is None for c in parts) else max(c.high for c in parts if c.high)
+        return Resolved(key, "several", low, high, None, parts, supporting, dissenting, RULE_V2)
+    dated = [
+        replace_dated(c, max((d for i in c.claims if (d := statement_date(by_id[i], sources))),
+                             default=None))
+        for c in clusters
+    ]  # fmt: skip
+    latest = max(dated, key=lambda c: c.dated or "")
+    others = [c for c in dated if c is not latest]
+    if latest.dated is None or any(c.dated is None or c.dated >= latest.dated for c in others):
+        return None
+    newest = [by_id[i] for i in latest.claims]
+    older = [by_id[i] for c in others for i in c.claims]
+    firm = all(c.claim.status in {ClaimStatus.ANNOUNCED, ClaimStatus.COMPLETED} for c in newest)
+    reliable = min(_weight(c, sources) / STATUS_WEIGHT.get(c.claim.status, 0.5) for c in newest)
+    if not firm and reliable < max(
+        _weight(c, sources) / STATUS_WEIGHT.get(c.claim.status, 0.5) for c in older
+    ):
+        return None
+    components = (
+        Component(latest.low, latest.high, 1.0, latest.claims, dated=latest.dated),
+        *(Component(c.low, c.high, 0.0, c.claims, dated=c.dated)
+          for c in sorted(others, key=lambda c: c.dated or "", reverse=True)),
+    )  # fmt: skip
+    state_supporting = tuple(c.id for c in newest)
+    return Resolved(key, "revised", latest.low, latest.high, _display(latest, newest),
+                    components, state_supporting, dissenting, RULE_V2,
+                    revised=tuple(c.id for c in older))  # fmt: skip
+
+
+def replace_dated(component: Component, dated: str | None) -> Component:
+    return Component(component.low, component.high, component.weight, component.claims,
+                     component.denial, dated)  # fmt: skip
 
 
 def _clusters(claims: list[StoredClaim], sources: Mapping[str, Source]) -> list[Component]:
@@ -286,8 +392,9 @@ def _narrowness(low: Decimal | None, high: Decimal | None) -> str:
 
 def _display(component: Component, claims: list[StoredClaim]) -> Decimal | None:
     """The stated figure closest to the component's middle (a real number someone said)."""
-    members = [c for c in claims if c.id in component.claims]
+    members = [c for c in claims if c.id in component.claims and c.claim.quantity is not None]
     middle = component.middle
     if not members or middle is None:
         return middle
-    return min((c.claim.quantity.amount for c in members), key=lambda a: (abs(a - middle), a))
+    amounts = [c.claim.quantity.amount for c in members if c.claim.quantity is not None]
+    return min(amounts, key=lambda a: (abs(a - middle), a))

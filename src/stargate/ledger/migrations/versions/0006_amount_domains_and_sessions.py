@@ -1,11 +1,11 @@
 """amount domains as CHECK constraints (live claims outside them retracted first), sessions
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 
 Claims written before the amount domain existed (``stargate.units.DOMAINS``) may hold amounts
 outside it (a 4,500-digit figure, 1e999999): such a live claim is retracted, never deleted or
-edited, with a review row (rank deprecated) by ``migration 0005`` that gives the reason. Then the
+edited, with a review row (rank deprecated) by ``migration 0006`` that gives the reason. Then the
 claims table gets the CHECK (retracted rows exempt) and the sessions table is created.
 """
 
@@ -17,36 +17,36 @@ from decimal import Decimal, InvalidOperation
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
-USER = "migration 0005"
+USER = "migration 0006"
 
 # tables.amount_domain_sql() as of this revision (a test holds the two equal; a change of the
 # domains needs a new migration).
 AMOUNT_DOMAIN = (
-    "retracted_at IS NOT NULL OR ((CASE WHEN unit IN ('AED', 'CAD', 'CHF', 'CNY', 'EUR', "
-    "'GBP', 'JPY', 'SAR', 'USD') THEN CAST(amount AS DOUBLE PRECISION) BETWEEN "
-    "-1000000000000000 AND 1000000000000000 WHEN unit IN ('GPU', 'chips', 'count', 'shares') "
-    "THEN CAST(amount AS DOUBLE PRECISION) BETWEEN 0 AND 1000000000000 WHEN unit IN ('GW') "
-    "THEN CAST(amount AS DOUBLE PRECISION) BETWEEN 0 AND 10000 WHEN unit IN ('GWh') THEN "
-    "CAST(amount AS DOUBLE PRECISION) BETWEEN 0 AND 100000000 WHEN unit IN ('MW') THEN "
-    "CAST(amount AS DOUBLE PRECISION) BETWEEN 0 AND 10000000 WHEN unit IN ('MWh') THEN "
-    "CAST(amount AS DOUBLE PRECISION) BETWEEN 0 AND 100000000000 WHEN unit IN ('TWh') THEN "
-    "CAST(amount AS DOUBLE PRECISION) BETWEEN 0 AND 100000 WHEN unit IN ('W') THEN "
-    "CAST(amount AS DOUBLE PRECISION) BETWEEN 0 AND 10000000000000 WHEN unit IN ('Wh') THEN "
-    "CAST(amount AS DOUBLE PRECISION) BETWEEN 0 AND 100000000000000000 WHEN unit IN ('days') "
-    "THEN CAST(amount AS DOUBLE PRECISION) BETWEEN 0 AND 365000 WHEN unit IN ('kW') THEN "
-    "CAST(amount AS DOUBLE PRECISION) BETWEEN 0 AND 10000000000 WHEN unit IN ('kWh') THEN "
-    "CAST(amount AS DOUBLE PRECISION) BETWEEN 0 AND 100000000000000 WHEN unit IN ('months') "
-    "THEN CAST(amount AS DOUBLE PRECISION) BETWEEN 0 AND 12000 WHEN unit IN ('percent') THEN "
-    "CAST(amount AS DOUBLE PRECISION) BETWEEN -10000 AND 10000 WHEN unit IN ('ratio') THEN "
-    "CAST(amount AS DOUBLE PRECISION) BETWEEN -100 AND 100 WHEN unit IN ('years') THEN "
-    "CAST(amount AS DOUBLE PRECISION) BETWEEN 0 AND 1000 WHEN unit LIKE '%/%' THEN "
-    "CAST(amount AS DOUBLE PRECISION) BETWEEN 0 AND 1000000000000000 ELSE CAST(amount AS "
-    "DOUBLE PRECISION) BETWEEN -1e15 AND 1e15 END) AND (amount_max IS NULL OR (CASE WHEN "
+    "retracted_at IS NOT NULL OR ((amount IS NULL OR (CASE WHEN unit IN ('AED', 'CAD', "
+    "'CHF', 'CNY', 'EUR', 'GBP', 'JPY', 'SAR', 'USD') THEN CAST(amount AS DOUBLE PRECISION) "
+    "BETWEEN -1000000000000000 AND 1000000000000000 WHEN unit IN ('GPU', 'chips', 'count', "
+    "'shares') THEN CAST(amount AS DOUBLE PRECISION) BETWEEN 0 AND 1000000000000 WHEN unit "
+    "IN ('GW') THEN CAST(amount AS DOUBLE PRECISION) BETWEEN 0 AND 10000 WHEN unit IN "
+    "('GWh') THEN CAST(amount AS DOUBLE PRECISION) BETWEEN 0 AND 100000000 WHEN unit IN "
+    "('MW') THEN CAST(amount AS DOUBLE PRECISION) BETWEEN 0 AND 10000000 WHEN unit IN "
+    "('MWh') THEN CAST(amount AS DOUBLE PRECISION) BETWEEN 0 AND 100000000000 WHEN unit IN "
+    "('TWh') THEN CAST(amount AS DOUBLE PRECISION) BETWEEN 0 AND 100000 WHEN unit IN ('W') "
+    "THEN CAST(amount AS DOUBLE PRECISION) BETWEEN 0 AND 10000000000000 WHEN unit IN ('Wh') "
+    "THEN CAST(amount AS DOUBLE PRECISION) BETWEEN 0 AND 100000000000000000 WHEN unit IN "
+    "('days') THEN CAST(amount AS DOUBLE PRECISION) BETWEEN 0 AND 365000 WHEN unit IN ('kW') "
+    "THEN CAST(amount AS DOUBLE PRECISION) BETWEEN 0 AND 10000000000 WHEN unit IN ('kWh') "
+    "THEN CAST(amount AS DOUBLE PRECISION) BETWEEN 0 AND 100000000000000 WHEN unit IN "
+    "('months') THEN CAST(amount AS DOUBLE PRECISION) BETWEEN 0 AND 12000 WHEN unit IN "
+    "('percent') THEN CAST(amount AS DOUBLE PRECISION) BETWEEN -10000 AND 10000 WHEN unit IN "
+    "('ratio') THEN CAST(amount AS DOUBLE PRECISION) BETWEEN -100 AND 100 WHEN unit IN "
+    "('years') THEN CAST(amount AS DOUBLE PRECISION) BETWEEN 0 AND 1000 WHEN unit LIKE '%/%' "
+    "THEN CAST(amount AS DOUBLE PRECISION) BETWEEN 0 AND 1000000000000000 ELSE CAST(amount "
+    "AS DOUBLE PRECISION) BETWEEN -1e15 AND 1e15 END)) AND (amount_max IS NULL OR (CASE WHEN "
     "unit IN ('AED', 'CAD', 'CHF', 'CNY', 'EUR', 'GBP', 'JPY', 'SAR', 'USD') THEN "
     "CAST(amount_max AS DOUBLE PRECISION) BETWEEN -1000000000000000 AND 1000000000000000 "
     "WHEN unit IN ('GPU', 'chips', 'count', 'shares') THEN CAST(amount_max AS DOUBLE "
@@ -87,7 +87,10 @@ def _reason(amount: object, unit: str, what: str) -> str | None:
 def _retract_out_of_domain() -> int:
     bind = op.get_bind()
     rows = bind.execute(
-        sa.text("SELECT id, unit, amount, amount_max FROM claims WHERE retracted_at IS NULL")
+        sa.text(
+            "SELECT id, unit, amount, amount_max FROM claims "
+            "WHERE retracted_at IS NULL AND amount IS NOT NULL"
+        )
     ).all()
     stamp = datetime.now(UTC)
     retracted = 0
