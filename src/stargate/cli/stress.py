@@ -9,6 +9,8 @@ import click
 
 from stargate.cli.common import emit_json, err, fail, json_option, load_world, out, stderr_console
 
+MAX_SCENARIOS = 10_000_000  # stargate.finance.scenarios.MAX_SCENARIOS (a test holds them equal)
+
 
 def _list_scenarios(as_json_: bool) -> None:
     from rich.table import Table
@@ -61,7 +63,10 @@ def _show(report: dict[str, Any]) -> None:
 
 @click.command()
 @click.argument("scenario", required=False, default="baseline", metavar="[SCENARIO_NAME_OR_FILE]")
-@click.option("--scenarios", "count", type=click.IntRange(min=1), help="Scenarios to draw.")
+@click.option(
+    "--scenarios", "count", type=click.IntRange(min=1, max=MAX_SCENARIOS),
+    help="Scenarios to draw (at most 10,000,000: each keeps its losses by entity in memory).",
+)  # fmt: skip
 @click.option("--seed", type=click.IntRange(min=0), help="Seed of the run (default: the file's).")
 @click.option(
     "--workers", type=click.IntRange(min=1), help="Start a local Dask cluster of N processes."
