@@ -268,9 +268,10 @@ def _parent(parent: Any, child: Path, where: str) -> Path:
     """The file an ``extends`` entry names: a built-in scenario, or a ``.yaml`` file in the
     child's folder (relative to it); anything else is refused without being read."""
     if not isinstance(parent, str) or not parent.strip():
+        got = "an empty name" if isinstance(parent, str) else type(parent).__name__
         raise ScenarioError(
             f"{where}: field 'extends': give a scenario name or file name, or a list of them "
-            f"(got {type(parent).__name__})"
+            f"(got {got})"
         )
     if parent in builtin_scenarios():
         return scenario_dir() / f"{parent}.yaml"
@@ -300,7 +301,7 @@ class _Resolver:
             return self.done[key]
         if key in chain:
             raise ScenarioError(f"{where}: field 'extends': {path.name!r} extends itself")
-        if len(chain) >= MAX_EXTENDS_DEPTH:
+        if len(chain) > MAX_EXTENDS_DEPTH:
             raise ScenarioError(
                 f"{where}: field 'extends': more than {MAX_EXTENDS_DEPTH} levels of extends"
             )
