@@ -107,8 +107,8 @@ def test_amounts_outside_their_domain_are_refused_with_a_reason(
         Quantity(Decimal(amount), unit)
     assert message in str(caught.value)
     assert len(str(caught.value)) < 200
+    low = Decimal(1) if unit == "USD/share" else Decimal(0)
     with pytest.raises(AmountDomainError, match="upper end"):
-        low = Decimal(1) if unit == "USD/share" else Decimal(0)
         Quantity(low, unit, amount_max=Decimal(amount))
 
 
