@@ -73,6 +73,7 @@ def test_power_round_trips_exactly(amount: Decimal) -> None:
 
 # -- the domain of every amount (issue 15, item 1) ------------------------------------------------
 
+
 def test_every_dimension_has_a_domain() -> None:
     assert set(DOMAINS) == set(Dimension)
     assert unit_bounds("USD") == (Decimal("-1e15"), Decimal("1e15"))
