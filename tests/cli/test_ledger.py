@@ -42,14 +42,19 @@ def test_init_loads_gazetteer_and_corpus_and_is_idempotent(store_url: str) -> No
     report = json.loads(stdout)
     assert report["entities_added"] > 30
     assert [d["outcome"] for d in report["documents"]] == ["added"] * len(bundled_corpus())
+    assert report["curated"]["claims_added"] > 200
+    assert report["curated"]["deals_added"] > 40
     code, stdout, _ = run(store_url, "init", "--json")
     again = json.loads(stdout)
     assert again["entities_added"] == 0
     assert {d["outcome"] for d in again["documents"]} == {"unchanged"}
+    assert {again["curated"][k] for k in ("sources_added", "claims_added", "deals_added",
+                                          "links_added")} == {0}  # fmt: skip
     code, stdout, _ = run(store_url, "summary", "--json")
     summary = json.loads(stdout)
-    assert summary["sources"] == 5
-    assert summary["sources_by_language"] == {"fr": 5}
+    curated_documents = report["curated"]["sources_added"]
+    assert summary["sources"] == 5 + curated_documents
+    assert summary["sources_by_language"] == {"fr": 5, "en": curated_documents}
     code, stdout, _ = run(store_url, "summary")
     assert code == 0
     assert "sources" in stdout

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pytest
 
@@ -258,14 +260,15 @@ def test_site_capex_is_priced_per_gigawatt() -> None:
 def test_funding_paid_per_gw_deployed_follows_delivery_but_builds_nothing() -> None:
     from stargate.finance.simulate import condition_rules
 
-    assert condition_rules("per_gw_deployed: about $10B per GW; pay_on_delivery: at operation") == {
+    assert condition_rules(["per_gw_deployed", "pay_on_delivery"]) == {
         "per_gw_deployed", "pay_on_delivery"}  # fmt: skip
     assert condition_rules(None) == set()
-    model = build_model(curated_world(), load_scenario("power-crunch"))
+    # the World of December 2025, before Nvidia's letter of intent went on ice (January 2026)
+    model = build_model(curated_world(date(2025, 12, 1)), load_scenario("power-crunch"))
     assert model.leg_wait is not None
     legs = dict(zip(model.leg_agreement, zip(model.leg_linked, model.leg_wait, strict=True),
                     strict=True))  # fmt: skip
     assert legs["nvidia-openai-loi"] == (True, 0)  # slips with the delay, waits in no queue
     assert legs["openai-broadcom"][0]
     assert legs["openai-broadcom"][1] > 0
-    assert not legs["softbank-openai-2025"][0]  # plain equity pays on its schedule
+    assert not legs["blue-owl-abilene-equity"][0]  # plain equity pays on its schedule

@@ -44,7 +44,7 @@ def test_overview_headlines_come_from_the_world(client: TestClient) -> None:
     data = client.get("/api/overview").json()
     assert set(data) >= {"stargate", "capacity", "disputed", "graph", "flows_by_year", "timeline"}
     assert data["stargate"]["announced_usd"] == 500e9
-    assert data["stargate"]["committed_usd"] == 52e9
+    assert data["stargate"]["committed_usd"] == 45e9  # 19 + 19 + 7 (Oracle and MGX together)
     softbank = next(s for s in data["stargate"]["secured"] if s["subjects"] == ["softbank"])
     assert softbank["state"] == "disputed"  # a range, never a pick
     assert (softbank["low_usd"], softbank["high_usd"]) == (0.0, 10e9)
@@ -58,9 +58,11 @@ def test_overview_headlines_come_from_the_world(client: TestClient) -> None:
     assert timeline == sorted(timeline, key=lambda r: (r["date"], r["url"]))
     phases = {r["phase"] for r in timeline}
     assert {"announcement", "scale-back", "progress"} <= phases
-    on_ice = {r["url"]: r for r in timeline if r["status"] == "on_ice"}  # closed status set
-    assert on_ice["/agreements/stargate-jv"]["date"] == "2026-02"
-    assert on_ice["/agreements/stargate-jv"]["phase"] == "scale-back"
+    stalled = next(
+        r for r in timeline if r["status"] == "on_ice" and r["url"] == "/agreements/stargate-jv"
+    )
+    assert stalled["date"] == "2026-02"
+    assert stalled["phase"] == "scale-back"
 
 
 def test_an_entity_shows_its_disputed_number_with_both_sides(client: TestClient) -> None:
@@ -88,23 +90,23 @@ def test_a_claim_links_to_its_quote_in_its_source(client: TestClient) -> None:
 
 
 def test_lists_paginate(client: TestClient) -> None:
-    first = client.get("/api/claims", params={"size": 5}).json()
-    assert len(first["items"]) == 5
-    assert first["page"] == 1
-    assert first["next_page"] == 2
-    assert first["total"] == 37
-    assert first["pages"] == 8
-    last = client.get("/api/claims", params={"size": 5, "page": 8}).json()
-    assert len(last["items"]) == 2
+    first = client.get("/api/claims", params={"size": 50}).json()
+    total = first["total"]
+    assert total > 200  # the seeds' extracted claims and the curators' claims
+    pages = -(-total // 50)
+    assert len(first["items"]) == 50
+    assert (first["page"], first["next_page"], first["pages"]) == (1, 2, pages)
+    last = client.get("/api/claims", params={"size": 50, "page": pages}).json()
+    assert len(last["items"]) == total - 50 * (pages - 1)
     assert last["next_page"] is None
-    beyond = client.get("/api/claims", params={"size": 5, "page": 9}).json()
+    beyond = client.get("/api/claims", params={"size": 50, "page": pages + 1}).json()
     assert beyond["items"] == []
     ids = {
         c["id"]
-        for p in range(1, 9)
-        for c in client.get("/api/claims", params={"size": 5, "page": p}).json()["items"]
+        for p in range(1, pages + 1)
+        for c in client.get("/api/claims", params={"size": 50, "page": p}).json()["items"]
     }
-    assert len(ids) == 37
+    assert len(ids) == total
 
 
 @pytest.mark.parametrize(
@@ -204,6 +206,6 @@ def test_every_headline_number_links_somewhere(client: TestClient) -> None:
     site = client.get("/api/sites/abilene-site").json()
     assert site["site"]["operational_gw"] == 0.6
     assert site["site"]["owner"] == "crusoe"
-    assert {s["key"] for s in site["sources"]} == set(site["site"]["sources"])
+    assert {s["id"] for s in site["sources"]} == set(site["site"]["sources"])
     assert all(s["address"].startswith("https://") for s in site["sources"])
     assert "oracle-abilene-lease" in {a["id"] for a in site["agreements"]}

@@ -34,7 +34,7 @@ def money_graph(agreements: pd.DataFrame) -> nx.DiGraph:
     for row in _rows(agreements):
         if not row["payee"]:
             continue
-        payers = str(row["payers"]).split(",")
+        payers = list(row["payers"])
         for payer in payers:
             amount = float(row["amount_usd"]) / len(payers)
             if graph.has_edge(payer, row["payee"]):
@@ -71,7 +71,7 @@ def circular_shares(agreements: pd.DataFrame) -> dict[str, dict[str, Any]]:
     for row in _rows(agreements):
         if row["kind"] not in REVENUE or not row["payee"]:
             continue
-        payers = str(row["payers"]).split(",")
+        payers = list(row["payers"])
         for payer in payers:
             by_customer = revenue.setdefault(str(row["payee"]), {})
             by_customer[payer] = by_customer.get(payer, 0.0) + float(row["amount_usd"]) / len(

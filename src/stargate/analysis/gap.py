@@ -20,6 +20,8 @@ FINANCING = frozenset({"equity", "loan"})
 
 
 def _quantiles(prior: Lognormal, gw: float, minus: float = 0.0) -> dict[str, float]:
+    if gw <= 0:  # no power stated: nothing to price
+        return {"p5": -minus, "p50": -minus, "p95": -minus}
     scaled = prior.scaled(gw * 1e9)
     return {k: v - minus for k, v in scaled.quantiles().items()}
 
@@ -28,7 +30,7 @@ def _secured(world: World, parties: list[str]) -> list[dict[str, Any]]:
     rows = world.resolved
     found = []
     for row in rows[rows["kind"] == "funding_secured"].to_dict("records"):
-        subjects = set(str(row["subjects"]).split(","))
+        subjects = set(row["subjects"])
         if subjects & set(parties):
             found.append({
                 "subjects": sorted(subjects), "state": row["state"], "low_usd": row["low"],
@@ -49,7 +51,7 @@ def project_gap(world: World, project: str = "stargate") -> dict[str, Any]:
     gw = float(pledges["capacity_gw"].max()) if pledges["capacity_gw"].notna().any() else 0.0
     rows = world.resolved
     mask = [
-        project in str(subjects).split(",") and kind in {"investment", "commitment", "capex"}
+        project in subjects and kind in {"investment", "commitment", "capex"}
         and unit == "USD"
         for subjects, kind, unit in zip(rows["subjects"], rows["kind"], rows["unit"], strict=True)
     ]  # fmt: skip
@@ -71,11 +73,11 @@ def site_gaps(world: World) -> list[dict[str, Any]]:
     result = []
     agreements = world.agreements
     for site_id, rows in world.sites.groupby("site_id", sort=True):
-        gw = float(rows["power_gw"].max())
+        gw = float(rows["power_gw"].max()) if rows["power_gw"].notna().any() else 0.0
         financing = agreements[(agreements["site"] == site_id) & agreements["kind"].isin(FINANCING)]
         by_party: dict[str, float] = {}
         for row in financing.to_dict("records"):
-            for payer in str(row["payers"]).split(","):
+            for payer in row["payers"]:
                 by_party[payer] = by_party.get(payer, 0.0) + float(row["amount_usd"])
         total = sum(by_party.values())
         result.append({

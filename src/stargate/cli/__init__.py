@@ -14,7 +14,17 @@ from typing import Any
 import click
 
 from stargate import __version__
-from stargate.cli import calculators, clear, extract, ledger, publish, stress, web, world
+from stargate.cli import (
+    calculators,
+    clear,
+    extract,
+    ledger,
+    publish,
+    review,
+    stress,
+    web,
+    world,
+)
 from stargate.cli.common import fail
 from stargate.errors import StargateError
 
@@ -49,7 +59,7 @@ def app(context: click.Context, db: str | None) -> None:
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
 
-for _module in (ledger, extract, world, calculators, clear, stress, web, publish):
+for _module in (ledger, extract, world, review, calculators, clear, stress, web, publish):
     for _command in _module.COMMANDS:
         app.add_command(_command)
 

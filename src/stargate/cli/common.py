@@ -11,6 +11,7 @@ import json
 import re
 import sys
 from collections.abc import Callable
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
@@ -75,11 +76,38 @@ def open_store() -> Store:
     return Store.open(database())
 
 
-def load_world() -> World:
-    """The World resolved from the store named by ``--db``."""
+def as_of_option(function: F) -> F:
+    """``--as-of DATE``: the World as the evidence stated up to that date makes it."""
+    return click.option(
+        "--as-of",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        help="The World as of this date (YYYY-MM-DD; default: today): evidence stated later is "
+        "left out.",
+    )(function)
+
+
+def rule_option(function: F) -> F:
+    """``--rule``: the resolution rule (versioned; both stay selectable)."""
+    return click.option(
+        "--rule",
+        type=click.Choice(["resolve-1", "resolve-2"]),
+        default="resolve-2",
+        show_default=True,
+        help="Resolution rule: resolve-2 reads later figures as revisions; resolve-1 does not.",
+    )(function)
+
+
+def day(value: datetime | None) -> date | None:
+    """The date of a ``--as-of`` value."""
+    return None if value is None else value.date()
+
+
+def load_world(as_of: datetime | date | None = None, rule: str = "resolve-2") -> World:
+    """The World resolved from the store named by ``--db``, as of a date (default today)."""
     from stargate.world.world import load
 
-    return load(database())
+    when = as_of.date() if isinstance(as_of, datetime) else as_of
+    return load(database(), as_of=when, rule=rule)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

@@ -53,6 +53,11 @@ def _extractor(store: Store, enabled: bool) -> Any:
 @click.command()
 @click.option("--corpus/--no-corpus", default=True, help="Load the bundled seed corpus.")
 @click.option(
+    "--curated/--no-curated",
+    default=True,
+    help="Load the bundled curated dataset into the ledger (claims by the curators).",
+)
+@click.option(
     "--gazetteer",
     "gazetteers",
     multiple=True,
@@ -62,8 +67,11 @@ def _extractor(store: Store, enabled: bool) -> Any:
 )
 @_EXTRACT
 @json_option
-def init(corpus: bool, gazetteers: tuple[Path, ...], extract: bool, as_json_: bool) -> None:
-    """Create or migrate the store, load the gazetteer and the bundled corpus."""
+def init(
+    corpus: bool, curated: bool, gazetteers: tuple[Path, ...], extract: bool, as_json_: bool
+) -> None:
+    """Create or migrate the store, load the gazetteer, the bundled corpus and the curated
+    dataset (idempotent: running it again adds only what is new)."""
     from stargate.evidence.entities import load_gazetteer
     from stargate.evidence.ingest import Outcome, bundled_corpus, ingest
 
@@ -74,11 +82,18 @@ def init(corpus: bool, gazetteers: tuple[Path, ...], extract: bool, as_json_: bo
         added_entities = store.add_entities(entities)
         extractor = _extractor(store, extract) if corpus else None
         results = ingest(store, bundled_corpus(), extractor=extractor) if corpus else []
-        report = {
+        report: dict[str, Any] = {
             "store": store.url,
             "entities_added": added_entities,
             "documents": [asdict(r) for r in results],
         }
+        if curated:
+            from stargate.world.curated import bundled
+            from stargate.world.curation import load_into
+            from stargate.world.review import attach_corroborations
+
+            report["curated"] = asdict(load_into(store, bundled()))
+            report["curated"]["corroborations_attached"] = attach_corroborations(store)
     if as_json_:
         emit_json(report)
     else:
@@ -86,6 +101,10 @@ def init(corpus: bool, gazetteers: tuple[Path, ...], extract: bool, as_json_: bo
         out.print(f"entities added: {added_entities}")
         for result in results:
             _print_result(result)
+        if "curated" in report:
+            c = report["curated"]
+            out.print(f"curated data {c['version']}: {c['claims_added']} claims, "
+                      f"{c['deals_added']} agreements added", markup=False)  # fmt: skip
     if any(r.outcome is Outcome.FAILED for r in results):
         sys.exit(1)
 
@@ -100,12 +119,27 @@ def init(corpus: bool, gazetteers: tuple[Path, ...], extract: bool, as_json_: bo
     help="Size limit of one file, in bytes.",
 )
 @_EXTRACT
+@click.option(
+    "--impact", is_flag=True,
+    help="Show what the new documents change: candidate agreements, revisions, status changes, "
+    "and each entity's P(default) and mean loss before and after, if they were accepted.",
+)  # fmt: skip
+@click.option("--scenario", default="baseline", show_default=True, help="Scenario for --impact.")
+@click.option(
+    "--scenarios", "count", type=click.IntRange(1, 1_000_000), default=2_000, show_default=True,
+    help="Monte Carlo scenarios for --impact.",
+)  # fmt: skip
+@click.option("--seed", type=click.IntRange(min=0), help="Seed for --impact (default: the file's).")
 @json_option
-def ingest_command(paths: tuple[Path, ...], max_bytes: int, extract: bool, as_json_: bool) -> None:
+def ingest_command(
+    paths: tuple[Path, ...], max_bytes: int, extract: bool, impact: bool, scenario: str,
+    count: int, seed: int | None, as_json_: bool,
+) -> None:  # fmt: skip
     """Add documents (.txt, .md, .html files or directories) to the store.
 
     Each file is one transaction; a bad file gets one error line and the others still go in.
-    Exits 1 when any file failed.
+    Claims that repeat an agreement's known figure are attached to it; the rest wait in
+    `stargate review`. Exits 1 when any file failed.
     """
     from rich.progress import (
         BarColumn,
@@ -140,7 +174,17 @@ def ingest_command(paths: tuple[Path, ...], max_bytes: int, extract: bool, as_js
                 store, files, max_bytes=max_bytes, on_result=report,
                 extractor=_extractor(store, extract),
             )  # fmt: skip
-    if as_json_:
+        from stargate.cli.review import follow_up
+
+        impact_report = follow_up(store, results, impact, scenario, count, seed)
+    if impact:
+        if as_json_:
+            emit_json({"documents": [asdict(r) for r in results], **impact_report})
+        else:
+            from stargate.cli.review import print_impact
+
+            print_impact(impact_report)
+    elif as_json_:
         emit_json([asdict(r) for r in results])
     else:
         counts = {o: sum(r.outcome is o for r in results) for o in Outcome}

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
-from stargate.cli.common import emit_json, err, fail, json_option, load_world, out, stderr_console
+from stargate.cli.common import (
+    as_of_option,
+    emit_json,
+    err,
+    fail,
+    json_option,
+    load_world,
+    out,
+    stderr_console,
+)
 
 MAX_SCENARIOS = 10_000_000  # stargate.finance.scenarios.MAX_SCENARIOS (a test holds them equal)
 
@@ -87,11 +97,12 @@ def _show(report: dict[str, Any]) -> None:
     "CoreWeave and SoftBank the most (one at a time, p5 vs p95, same random numbers).",
 )  # fmt: skip
 @click.option("--list", "list_", is_flag=True, help="List the built-in scenarios.")
+@as_of_option
 @json_option
 def stress(
     scenario: str, count: int | None, seed: int | None, workers: int | None,
     cluster: str | None, processes: int | None, chunk: int, out_path: Path | None,
-    sensitivity: bool, list_: bool, as_json_: bool,
+    sensitivity: bool, list_: bool, as_of: datetime | None, as_json_: bool,
 ) -> None:  # fmt: skip
     """Simulate the money under a scenario: defaults, losses, unpaid, stranded GW."""
     if list_:
@@ -106,7 +117,7 @@ def stress(
     from stargate.finance.scenarios import load_scenario
     from stargate.finance.simulate import build_model, not_simulated
 
-    world = load_world()
+    world = load_world(as_of)
     chosen = load_scenario(scenario)
     model = build_model(world, chosen)
     backend, n = "local", 1
@@ -129,6 +140,7 @@ def stress(
         except OSError as error:
             fail(f"cannot run: {error}")
     report = result.to_json()
+    report["as_of"] = world.as_of.isoformat()
     report["not_simulated"] = not_simulated(chosen)
     if report["not_simulated"]:
         err.print(

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import click
 
-from stargate.cli.common import database, emit_json, err, json_option, open_store, out
+from stargate.cli.common import (
+    as_of_option,
+    database,
+    day,
+    emit_json,
+    err,
+    json_option,
+    open_store,
+    out,
+)
 
 
 @click.command()
@@ -14,7 +25,8 @@ from stargate.cli.common import database, emit_json, err, json_option, open_stor
     "--max-stress-scenarios", type=click.IntRange(min=1), default=200_000, show_default=True,
     help="The most scenarios one run started from the dashboard may ask for.",
 )  # fmt: skip
-def serve(host: str, port: int, max_stress_scenarios: int) -> None:
+@as_of_option
+def serve(host: str, port: int, max_stress_scenarios: int, as_of: datetime | None) -> None:
     """Serve the dashboard (binds to loopback unless told otherwise)."""
     import uvicorn
 
@@ -22,7 +34,7 @@ def serve(host: str, port: int, max_stress_scenarios: int) -> None:
     from stargate.web.app import create_app
     from stargate.web.context import Settings
 
-    settings = Settings(db=database(), max_stress_scenarios=max_stress_scenarios)
+    settings = Settings(db=database(), max_stress_scenarios=max_stress_scenarios, as_of=day(as_of))
     web_app = create_app(settings)
     if missing := assets.missing():
         err.print(f"[yellow]warning:[/yellow] charts are off, not built: {', '.join(missing)} "

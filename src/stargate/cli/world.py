@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
-from stargate.cli.common import emit_json, fail, json_option, load_world, open_store, out
+from stargate.cli.common import (
+    as_of_option,
+    day,
+    emit_json,
+    fail,
+    json_option,
+    load_world,
+    open_store,
+    out,
+    rule_option,
+)
 
 
 @click.command("explain")
 @click.argument("query", metavar="ENTITY_OR_AGREEMENT")
+@as_of_option
+@rule_option
 @json_option
-def explain_command(query: str, as_json_: bool) -> None:
+def explain_command(query: str, as_of: datetime | None, rule: str, as_json_: bool) -> None:
     """Every resolved number about an entity ("SoftBank") or a pair ("Oracle-OpenAI"): its
     state (single, consistent, range, disputed as a weighted mixture, denied), and the claims
     behind it with source, speaker, status and the exact quote."""
@@ -22,7 +35,7 @@ def explain_command(query: str, as_json_: bool) -> None:
     from stargate.world.explain import explain, explanation_json
 
     with open_store() as store:
-        data = explanation_json(explain(store, query), store)
+        data = explanation_json(explain(store, query, as_of=day(as_of), rule=rule), store)
     if as_json_:
         emit_json(data)
         return
@@ -59,14 +72,16 @@ def world() -> None:
 
 
 @world.command("show")
+@as_of_option
+@rule_option
 @json_option
-def world_show(as_json_: bool) -> None:
+def world_show(as_of: datetime | None, rule: str, as_json_: bool) -> None:
     """Summarise the World: table sizes, agreements and sites."""
     from rich.table import Table
 
     from stargate.jsonable import jsonable
 
-    w = load_world()
+    w = load_world(as_of, rule)
     if as_json_:
         from stargate.publish.world import to_json
 
@@ -107,11 +122,13 @@ def world_show(as_json_: bool) -> None:
     required=True,
     help="File to write (a folder for csv).",
 )
-def world_export(fmt: str, out_path: Path) -> None:
+@as_of_option
+@rule_option
+def world_export(fmt: str, out_path: Path, as_of: datetime | None, rule: str) -> None:
     """Export the World."""
     from stargate.publish.world import export
 
-    for path in export(load_world(), fmt, out_path):
+    for path in export(load_world(as_of, rule), fmt, out_path):
         out.print(f"wrote {path}", markup=False)
 
 

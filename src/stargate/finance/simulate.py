@@ -32,7 +32,6 @@ loops lives in the tests and must agree with this one.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,11 +51,15 @@ CAPACITY_KINDS = frozenset({"contract", "lease", "purchase"})
 DELIVERY_RULES = frozenset({"per_gw_deployed", "pay_on_delivery"})
 
 
+NOT_BINDING = frozenset({"on_ice", "cancelled", "denied"})
+"""Agreement statuses the simulation leaves out: nobody pays under them."""
+
+
 def condition_rules(conditions: object) -> set[str]:
-    """The ``rule`` names of an agreement's conditions (the World writes ``rule: text; ...``)."""
-    if not isinstance(conditions, str):
-        return set()
-    return set(re.findall(r"(?:^|; )([a-z_]+): ", conditions))
+    """The rule names of an agreement's conditions (the World lists them)."""
+    if isinstance(conditions, list | tuple):
+        return {str(rule) for rule in conditions}
+    return set()
 
 
 @dataclass(frozen=True)
@@ -157,15 +160,17 @@ def site_capex_legs(
 
 def build_model(world: World, scenario: Scenario) -> Model:
     """Arrays for the simulation; entities are those in agreements or finances."""
-    agreements = world.agreements.to_dict("records")
+    agreements = [
+        a for a in world.agreements.to_dict("records") if a["latest_status"] not in NOT_BINDING
+    ]
     finances = {row["entity"]: row for row in world.finances.to_dict("records")}
     priors = world.priors
     roles = dict(zip(world.entities["id"], world.entities["role"], strict=True))
-    check_against(scenario, roles, {str(a["id"]) for a in agreements})
+    check_against(scenario, roles, {str(i) for i in world.agreements["id"]})
     per_year = {"year": 1, "quarter": 4}[scenario.period]
     names = set(finances)
     for a in agreements:
-        names |= set(str(a["payers"]).split(","))
+        names |= set(a["payers"])
         if a["payee"]:
             names.add(a["payee"])
     nodes = tuple(sorted(names))
@@ -212,7 +217,7 @@ def build_model(world: World, scenario: Scenario) -> Model:
 
     legs: list[dict[str, Any]] = []
     for a in agreements:
-        payers = str(a["payers"]).split(",")
+        payers = list(a["payers"])
         rules = condition_rules(a["conditions"])
         schedule = world.payments[world.payments["agreement_id"] == a["id"]]
         capacity = (

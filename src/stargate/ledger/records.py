@@ -348,6 +348,15 @@ class DealStatus(enum.StrEnum):
     DENIED = "denied"
 
 
+class SiteStatus(enum.StrEnum):
+    """A site's state at a date (a status claim about a site entity)."""
+
+    ANNOUNCED = "announced"
+    PLANNED = "planned"
+    UNDER_CONSTRUCTION = "under_construction"
+    OPERATIONAL = "operational"
+
+
 class ConditionRule(enum.StrEnum):
     """The closed set of contractual conditions the model knows (``docs/records.md``)."""
 

@@ -24,6 +24,7 @@ from stargate.ledger.records import (
     ConditionRule,
     DealStatus,
     Entity,
+    SiteStatus,
     Source,
     content_id,
 )
@@ -63,13 +64,17 @@ def check_value(claim: Claim) -> None:
     condition), from their closed lists."""
     if not 0.0 <= claim.confidence <= 1.0:
         raise StoreError(f"confidence {claim.confidence} is outside [0, 1]")
-    coded = {ClaimKind.STATUS: DealStatus, ClaimKind.CONDITION: ConditionRule}
+    coded: dict[ClaimKind, set[str]] = {
+        ClaimKind.STATUS: {*DealStatus, *SiteStatus},
+        ClaimKind.CONDITION: set(ConditionRule),
+    }
     if claim.kind in CODED_KINDS:
         if not claim.value:
             raise StoreError(f"a {claim.kind} claim needs a value")
         allowed = coded.get(claim.kind)
-        if allowed is not None and claim.value not in set(allowed):
-            raise StoreError(f"unknown {claim.kind} {claim.value!r}; known: {', '.join(allowed)}")
+        if allowed is not None and claim.value not in allowed:
+            known = ", ".join(sorted(allowed))
+            raise StoreError(f"unknown {claim.kind} {claim.value!r}; known: {known}")
     elif claim.quantity is None:
         raise StoreError(f"a {claim.kind} claim needs an amount")
 

@@ -16,8 +16,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from stargate import __version__
 from stargate.errors import StargateError
+from stargate.jsonable import jsonable
 from stargate.ledger.dump import dump_sqlite, public_tables
 from stargate.ledger.store import Store
 from stargate.world.world import SCHEMA, World
@@ -50,6 +53,21 @@ def _metadata(world: World) -> dict[str, Any]:
     }
 
 
+def flat(frame: pd.DataFrame) -> pd.DataFrame:
+    """List and mapping cells as JSON text (SQLite and CSV hold scalars)."""
+    copy = frame.copy()
+    for column in copy.columns:
+        if copy[column].map(lambda v: isinstance(v, list | dict | tuple)).any():
+            copy[column] = copy[column].map(
+                lambda v: (
+                    json.dumps(jsonable(v), ensure_ascii=False)
+                    if isinstance(v, list | dict | tuple)
+                    else v
+                )
+            )
+    return copy
+
+
 def publish(store: Store, world: World, out: Path, *, force: bool = False) -> dict[str, Any]:
     """Write ``out`` (SQLite) and ``out.metadata.json``; returns the row counts written."""
     if out.exists() and not force:
@@ -64,7 +82,7 @@ def publish(store: Store, world: World, out: Path, *, force: bool = False) -> di
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
         facts = {"title": meta["title"], "license": LICENSE, "stargate_version": __version__,
                  "exported_at": stamp, "store": store.url}  # fmt: skip
-        frames = {f"world_{name}": frame for name, frame in world.tables.items()}
+        frames = {f"world_{name}": flat(frame) for name, frame in world.tables.items()}
         counts = dump_sqlite(store, tmp, frames, facts)
         os.replace(tmp, out)
     except Exception as error:

@@ -13,6 +13,7 @@ import networkx as nx
 from stargate.analysis.circularity import money_graph
 from stargate.errors import StargateError
 from stargate.jsonable import jsonable
+from stargate.publish.sqlite import flat
 from stargate.world.world import SCHEMA, World
 
 FORMATS = ("json", "csv", "graphml", "ftm")
@@ -37,7 +38,7 @@ def export(world: World, fmt: str, out: Path) -> list[Path]:
         out.mkdir(parents=True, exist_ok=True)
         written = []
         for name, frame in world.tables.items():
-            frame.to_csv(out / f"{name}.csv", index=False)
+            flat(frame).to_csv(out / f"{name}.csv", index=False)
             written.append(out / f"{name}.csv")
         schema_rows = [{"table": t, **asdict(c)} for t, columns in SCHEMA.items() for c in columns]
         (out / "schema.json").write_text(json.dumps(schema_rows, indent=1), encoding="utf-8")
@@ -61,7 +62,7 @@ def export(world: World, fmt: str, out: Path) -> list[Path]:
         for row in world.agreements.to_dict("records"):
             props: dict[str, list[Any]] = {
                 "name": [row["name"]], "amount": [row["amount_usd"]], "currency": ["USD"],
-                "payer": str(row["payers"]).split(","), "publisher": str(row["sources"]).split(","),
+                "payer": list(row["payers"]), "publisher": list(row["sources"]),
             }  # fmt: skip
             if row["payee"]:
                 props["beneficiary"] = [row["payee"]]

@@ -102,7 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """The dashboard over one store (migrated on start)."""
     settings = settings or Settings()
     store = Store.open(settings.db)
-    snapshots = Snapshots(store)
+    snapshots = Snapshots(store, as_of=settings.as_of)
     state = Web(settings, store, snapshots, StressJobs(store, snapshots), templates())
 
     @asynccontextmanager

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ class Settings:
     max_body_bytes: int = 256 * 1024
     max_stress_scenarios: int = 200_000
     session_hours: float = 12.0
+    as_of: date | None = None  # the World as of this date (None: today, each time it is read)
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
 
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from stargate.jsonable import jsonable
 from stargate.ledger.records import Source, StoredClaim
 from stargate.ledger.store import Store
-from stargate.world.world import World, from_ledger
+from stargate.world.curated import bundled
+from stargate.world.world import Evidence, World, build_world, with_bundled_curation
 
 CONTEXT_CHARS = 240
 MEMO_LIMIT = 2048  # rendered responses kept per snapshot
@@ -65,11 +67,15 @@ class Snapshot:
         return row
 
 
-def build(store: Store, at: tuple[int, ...]) -> Snapshot:
+def build(store: Store, at: tuple[int, ...], as_of: date | None = None) -> Snapshot:
     sources = {s.id: s for s in store.sources()}
     stored = store.claims()
     canonical = store.canonical_ids()
-    world = from_ledger(store.entities(), sources, stored, store.claim_links(), canonical)
+    evidence = Evidence(
+        entities=store.entities(), sources=sources, claims=stored, links=store.claim_links(),
+        canonical=canonical, deals=store.deals.all(), deal_links=store.deals.links(),
+    )  # fmt: skip
+    world = build_world(with_bundled_curation(evidence), bundled(), as_of=as_of)
     names = dict(zip(world.entities["id"], world.entities["name"], strict=True))
     return Snapshot(at, world, {c.id: c for c in stored}, sources, canonical, names)
 
@@ -79,8 +85,9 @@ class Snapshots:
     seconds (other processes' writes show within that), and this process's own writes call
     :meth:`invalidate` so they show at once."""
 
-    def __init__(self, store: Store, ttl: float = 1.0) -> None:
+    def __init__(self, store: Store, ttl: float = 1.0, as_of: date | None = None) -> None:
         self.store = store
+        self.as_of = as_of
         self.ttl = ttl
         self._lock = threading.Lock()
         self._current: Snapshot | None = None
@@ -96,6 +103,6 @@ class Snapshots:
         with self._lock:
             at = self.store.version()
             if self._current is None or self._current.version != at:
-                self._current = build(self.store, at)
+                self._current = build(self.store, at, self.as_of)
             self._checked = time.monotonic()
             return self._current

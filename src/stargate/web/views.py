@@ -47,7 +47,16 @@ def paginate(items: list[Any], page: int, size: int) -> dict[str, Any]:
 
 
 def _split(value: Any) -> list[str]:
+    """A list column's items (lists stay lists; a comma-joined string is split)."""
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value if v]
     return [part for part in str(value or "").split(",") if part]
+
+
+def _max(values: Any) -> float:
+    """The largest stated figure (0 when none is stated)."""
+    stated = values.dropna()
+    return float(stated.max()) if len(stated) else 0.0
 
 
 # -- overview -----------------------------------------------------------------------------------
@@ -62,12 +71,14 @@ def _capacity(world: Any) -> dict[str, Any]:
         rows = rows.sort_values("date")
         latest = rows.iloc[-1]
         operational = rows[rows["status"] == "operational"]["power_gw"]
+        building = (
+            latest["status"] == "under_construction" and latest["power_gw"] == latest["power_gw"]
+        )
         state = {
             "site_id": site_id, "name": latest["name"], "owner": latest["owner"],
-            "announced_gw": float(rows["power_gw"].max()),
-            "operational_gw": float(operational.max()) if len(operational) else 0.0,
-            "under_construction_gw": float(latest["power_gw"])
-            if latest["status"] == "under_construction" else 0.0,
+            "announced_gw": _max(rows["power_gw"]),
+            "operational_gw": _max(operational),
+            "under_construction_gw": float(latest["power_gw"]) if building else 0.0,
             "latest_status": latest["status"], "latest_date": latest["date"],
         }  # fmt: skip
         for key in totals:
@@ -107,7 +118,9 @@ def _graph(snapshot: Snapshot) -> dict[str, Any]:
 
 def _flows(world: Any) -> dict[str, list[dict[str, Any]]]:
     by_year: dict[str, list[dict[str, Any]]] = {}
-    payments = world.payments.groupby(["year", "payer", "payee"], dropna=False)["amount_usd"].sum()
+    payments = world.payments.groupby(["year", "payer", "payee"], dropna=False, observed=True)[
+        "amount_usd"
+    ].sum()
     for (year, payer, payee), amount in payments.items():
         if not payee or (isinstance(payee, float) and math.isnan(payee)):
             continue
@@ -117,8 +130,7 @@ def _flows(world: Any) -> dict[str, list[dict[str, Any]]]:
     return by_year
 
 
-SCALE_BACKS = frozenset({"stalled", "on_ice", "cancelled", "scaled_back", "withdrawn",
-                         "blue_owl_withdrew", "replaced_by_equity"})  # fmt: skip
+SCALE_BACKS = frozenset({"on_ice", "cancelled"})
 
 
 def _phase(status: str, polarity: str = "asserts") -> str:
@@ -127,7 +139,7 @@ def _phase(status: str, polarity: str = "asserts") -> str:
         return "denial or dispute"
     if status in SCALE_BACKS:
         return "scale-back"
-    if status in {"announced", "reported", "planned", "in_talks", "expanded", "reaffirmed"}:
+    if status in {"announced", "reported", "planned", "in_talks", "letter_of_intent"}:
         return "announcement"
     return "progress"
 
@@ -136,16 +148,18 @@ def _timeline(snapshot: Snapshot) -> list[dict[str, Any]]:
     """Dated events: each agreement's status changes (curated) and each claim whose source is
     dated, oldest first."""
     rows = []
-    for a in records(snapshot.world.agreements):
-        for change in str(a["status"] or "").split("; "):
-            date, _, status = change.partition(" ")
-            if not status:
-                continue
-            rows.append({
-                "date": date, "phase": _phase(status), "status": status, "kind": a["kind"],
-                "label": f"{a['name']}: {status.replace('_', ' ')}",
-                "amount_usd": a["amount_usd"], "url": f"/agreements/{a['id']}",
-            })  # fmt: skip
+    world = snapshot.world
+    agreements = {a["id"]: a for a in records(world.agreements)}
+    for change in records(world.agreement_status):
+        a = agreements[change["agreement_id"]]
+        status = str(change["status"])
+        if not change["date"]:
+            continue
+        rows.append({
+            "date": change["date"], "phase": _phase(status), "status": status, "kind": a["kind"],
+            "label": f"{a['name']}: {status.replace('_', ' ')}",
+            "amount_usd": a["amount_usd"], "url": f"/agreements/{a['id']}",
+        })  # fmt: skip
     for stored in snapshot.claims.values():
         source = snapshot.sources.get(stored.claim.source_id)
         if source is None or not source.published_at:
@@ -180,7 +194,10 @@ def _disputed(snapshot: Snapshot, limit: int = 8) -> list[dict[str, Any]]:
 def overview(snapshot: Snapshot) -> dict[str, Any]:
     world = snapshot.world
     agreements = world.agreements
-    money = {kind: float(frame["amount_usd"].sum()) for kind, frame in agreements.groupby("kind")}
+    money = {
+        str(kind): float(frame["amount_usd"].sum())
+        for kind, frame in agreements.groupby("kind", observed=True)
+    }
     return cleaned({
         "stargate": project_gap(world),
         "agreements_by_kind_usd": money,
@@ -278,6 +295,7 @@ def _agreement_row(snapshot: Snapshot, row: dict[str, Any]) -> dict[str, Any]:
     return {
         **row, "payers": payers, "payer_names": [snapshot.name(p) for p in payers],
         "payee_name": snapshot.name(row["payee"]), "sources": _split(row["sources"]),
+        "status": row["latest_status"],
     }  # fmt: skip
 
 
@@ -296,19 +314,22 @@ def agreement(snapshot: Snapshot, agreement_id: str) -> dict[str, Any]:
         raise NotFoundError(f"no agreement {agreement_id!r}")
     row = _agreement_row(snapshot, records(found)[0])
     payments = world.payments[world.payments["agreement_id"] == agreement_id]
-    cited = world.sources[world.sources["key"].isin(row["sources"])]
-    payers = {m for p in row["payers"] for m in _members(snapshot, p)}
-    payees = _members(snapshot, row["payee"]) if row["payee"] else set()
-    claims = [
-        snapshot.claim_json(c, context=True) for c in snapshot.claims.values()
-        if payers & set(c.claim.subjects) and (not payees or c.claim.object_id in payees)
-    ]  # fmt: skip
+    cited = world.sources[world.sources["id"].isin(row["sources"])]
+    ids = list(dict.fromkeys(c for ids in (row["claims"] or {}).values() for c in ids))
+
+    def mine(table: Any) -> list[dict[str, Any]]:
+        return records(table[table["agreement_id"] == agreement_id])
+
     return cleaned({
         "agreement": row,
         "payments": records(payments),
+        "parties": mine(world.agreement_parties),
+        "conditions": mine(world.agreement_conditions),
+        "status_history": mine(world.agreement_status),
+        "revisions": mine(world.agreement_revisions),
         "sources": records(cited),
-        "claims": claims,
-        "claims_basis": "ledger claims whose subject is a payer and whose object is the payee",
+        "claims": [_claim(snapshot, c) for c in ids],
+        "claims_basis": "the claims attached to this agreement, field by field",
     })  # fmt: skip
 
 
@@ -346,7 +367,7 @@ def site(snapshot: Snapshot, site_id: str) -> dict[str, Any]:
     if found is None:
         raise NotFoundError(f"no site {site_id!r}")
     world = snapshot.world
-    cited = world.sources[world.sources["key"].isin(found["sources"])]
+    cited = world.sources[world.sources["id"].isin(found["sources"])]
     deals = world.agreements[world.agreements["site"] == site_id]
     return cleaned(
         {

@@ -1,9 +1,18 @@
 """The curated dataset (``world/curated/*.yaml``): agreements, sites, finances and their sources,
-validated with pydantic. Errors name the file, the row and the field."""
+validated with pydantic. Errors name the file, the row and the field.
+
+The YAML is the versioned input (``version.txt``); :mod:`stargate.world.curation` turns it into
+ledger records (claims by a named curator, with their sources and quotes), so the ledger stays
+the one store of record. An agreement row gives the curators' current reading of a deal in
+compact fields (amount, annual payments, term, schedule, capacity, site, conditions, status),
+each cited to the row's first source, and ``figures`` adds dated figures with their own source
+and quote: the seed articles' exact sentences and earlier or later values of a field, which the
+World reads as dated revisions."""
 
 from __future__ import annotations
 
 import functools
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -19,9 +28,20 @@ AgreementStatus = Literal[
     "in_talks", "letter_of_intent", "announced", "signed", "building", "operational",
     "completed", "on_ice", "cancelled", "denied",
 ]  # fmt: skip
-"""An agreement's state: talks and letters of intent bind no one yet; announced deals bind with
-a probability; signed, building, operational and completed ones bind; deals on ice, cancelled or
-denied do not (how the stress model reads them is a scenario setting)."""
+"""An agreement's state (:class:`stargate.ledger.records.DealStatus`)."""
+Rule = Literal[
+    "pay_on_delivery", "per_gw_deployed", "binding_first_gw", "conditional_tranche",
+    "funded_by_bridge_loan", "remainder_from_debt", "cancel_on_delivery_failure",
+    "backstop_unsold_capacity", "guarantee", "residual_value_guarantee", "fixed_rate",
+    "floating_rate", "prepayment", "due", "even_spread_assumed",
+]  # fmt: skip
+"""The closed set of conditions (:class:`stargate.ledger.records.ConditionRule`)."""
+FigureField = Literal[
+    "amount", "amount_added", "annual", "term", "payment", "part", "capacity", "capacity_added",
+    "site", "condition", "status", "evidence",
+]  # fmt: skip
+BoundName = Literal["exact", "at_least", "at_most", "approx"]
+TextStatus = Literal["announced", "reported", "planned", "completed", "disputed", "denied"]
 
 
 class CuratedError(StargateError, ValueError):
@@ -56,10 +76,51 @@ class StatusChange(_Strict):
 
 
 class Condition(_Strict):
-    rule: str
+    rule: Rule
     text: str
-    usd_per_gw: float | None = None
+    usd_per_gw: float | None = Field(default=None, gt=0)
     due: str | None = None
+
+
+class Figure(_Strict):
+    """One dated figure about a deal, with where it was said: a bundled seed article and its
+    exact sentence (``seed`` + ``quote``), or a source key (and optionally the curators' own
+    ``excerpt``; without one, a sentence is written from the figure)."""
+
+    field: FigureField
+    date: str
+    usd: float | None = Field(default=None, gt=0)
+    gw: float | None = Field(default=None, gt=0)
+    years: float | None = Field(default=None, gt=0)
+    value: str | None = None  # a status, a site id, or a condition rule
+    payers: list[str] | None = None  # for a part: who puts it in (several: jointly)
+    year: int | None = Field(default=None, ge=2000, le=2100)  # for a payment
+    start: str | None = None  # for annual payments: first year
+    bound: BoundName = "exact"
+    status: TextStatus = "announced"
+    seed: str | None = None
+    quote: str | None = None
+    source: str | None = None
+    excerpt: str | None = None
+
+    @model_validator(mode="after")
+    def _where_and_what(self) -> Figure:
+        if (self.seed is None) == (self.source is None):
+            raise ValueError("give either seed (with quote) or source")
+        if self.seed is not None and not self.quote:
+            raise ValueError("a seed figure needs the exact quote")
+        numbers = {
+            "amount": "usd", "amount_added": "usd", "annual": "usd", "payment": "usd",
+            "part": "usd", "capacity": "gw", "capacity_added": "gw", "term": "years",
+        }  # fmt: skip
+        needed = numbers.get(self.field)
+        if needed is not None and getattr(self, needed) is None:
+            raise ValueError(f"a {self.field} figure needs {needed}")
+        if self.field in {"site", "condition", "status"} and not self.value:
+            raise ValueError(f"a {self.field} figure needs value")
+        if self.field == "payment" and self.year is None:
+            raise ValueError("a payment figure needs year")
+        return self
 
 
 class Agreement(_Strict):
@@ -69,7 +130,8 @@ class Agreement(_Strict):
     payer: list[str] = Field(min_length=1)
     payee: str | None
     amount_usd: float = Field(gt=0)
-    parts: dict[str, float] | None = None
+    bound: BoundName = "exact"
+    parts: dict[str, float] | None = None  # payer (or "a+b" for a joint part) -> USD
     schedule: list[Payment] | None = None
     annual_usd: float | None = Field(default=None, gt=0)
     start: str | None = None
@@ -79,15 +141,17 @@ class Agreement(_Strict):
     conditions: list[Condition] = []
     status: list[StatusChange] = []
     sources: list[str] = Field(min_length=1)
-    claims: str | None = None
+    figures: list[Figure] = []
     note: str | None = None
 
     @model_validator(mode="after")
     def _schedule_or_rate(self) -> Agreement:
         if self.annual_usd is not None and (self.start is None or self.years is None):
             raise ValueError("annual_usd needs start and years")
-        if self.parts is not None and set(self.parts) != set(self.payer):
-            raise ValueError("parts must name exactly the payers")
+        if self.parts is not None:
+            named = {p for key in self.parts for p in key.split("+")}
+            if named != set(self.payer):
+                raise ValueError("parts must name exactly the payers (a+b for a joint part)")
         return self
 
     def payments(self) -> dict[int, float]:
@@ -113,15 +177,30 @@ class SitePoint(_Strict):
 
 
 class Site(_Strict):
+    """A data-centre site: its parties (None when no source names them), its power over time
+    (each point cited to the first source), and dated ``figures`` with their own quotes
+    (``status`` or ``capacity``)."""
+
     id: str
     name: str
-    owner: str
-    tenant: str
-    offtaker: str
+    owner: str | None = None
+    tenant: str | None = None
+    offtaker: str | None = None
     power_basis: Literal["it", "facility", "unknown"]
-    timeline: list[SitePoint] = Field(min_length=1)
-    sources: list[str] = Field(min_length=1)
+    timeline: list[SitePoint] = []
+    sources: list[str] = []
+    figures: list[Figure] = []
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _cited(self) -> Site:
+        if not self.sources and not self.figures:
+            raise ValueError("a site needs sources or figures")
+        if self.timeline and not self.sources:
+            raise ValueError("a timeline needs sources")
+        if any(f.field not in {"status", "capacity"} for f in self.figures):
+            raise ValueError("a site's figures give a status or a capacity")
+        return self
 
 
 class Finance(_Strict):
@@ -159,6 +238,7 @@ class Curated(_Strict):
     sites: tuple[Site, ...]
     finances: tuple[Finance, ...]
     sources: dict[str, SourceEntry]
+    version: str = "0"
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -204,15 +284,37 @@ def load_curated(folder: Path | None = None, known_entities: set[str] | None = N
                 if key not in sources:
                     where = f"{folder / (file + '.yaml')}: row {index}"
                     raise CuratedError(f"{where}: field 'sources': unknown key {key!r}")
+    for file, rows in (("agreements", agreements), ("sites", sites)):
+        for index, row in enumerate(rows, start=1):
+            for number, figure in enumerate(getattr(row, "figures", []), start=1):
+                if figure.source is not None and figure.source not in sources:
+                    where = f"{folder / (file + '.yaml')}: row {index} ({getattr(row, 'id', '')})"
+                    raise CuratedError(
+                        f"{where}: field 'figures.{number}.source': unknown key {figure.source!r}"
+                    )
     if known_entities is not None:
         for index, a in enumerate(agreements, start=1):
             for party in [*a.payer, *([a.payee] if a.payee else [])]:
                 if party not in known_entities:
                     where = f"{folder / 'agreements.yaml'}: row {index} ({a.id})"
                     raise CuratedError(f"{where}: unknown entity {party!r}")
+        for index, site in enumerate(sites, start=1):
+            for role in ("owner", "tenant", "offtaker"):
+                party = getattr(site, role)
+                if party is not None and party not in known_entities:
+                    where = f"{folder / 'sites.yaml'}: row {index} ({site.id})"
+                    raise CuratedError(f"{where}: field {role!r}: unknown entity {party!r}")
+    version_file = folder / "version.txt"
+    try:
+        version = version_file.read_text(encoding="utf-8").strip()
+    except OSError as error:
+        raise CuratedError(f"{version_file}: cannot read the curated version: {error}") from None
+    if not re.fullmatch(r"[A-Za-z0-9.-]{1,32}", version):
+        raise CuratedError(f"{version_file}: a version is 1 to 32 letters, digits, dots or dashes")
     return Curated(
-        agreements=tuple(agreements), sites=tuple(sites), finances=tuple(finances), sources=sources
-    )
+        agreements=tuple(agreements), sites=tuple(sites), finances=tuple(finances),
+        sources=sources, version=version,
+    )  # fmt: skip
 
 
 @functools.cache

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from stargate.jsonable import jsonable
 from stargate.ledger.errors import StoreError
 from stargate.ledger.records import StoredClaim
 from stargate.ledger.store import Store
-from stargate.world.resolve import Resolved, resolve
+from stargate.world.resolve import RULE_VERSION, Resolved, resolve, statement_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +22,9 @@ class Explanation:
     claims: dict[str, StoredClaim]
 
 
-def explain(store: Store, query: str) -> Explanation:
+def explain(
+    store: Store, query: str, *, as_of: date | None = None, rule: str = RULE_VERSION
+) -> Explanation:
     """Resolve the store and keep the propositions about ``query``: one entity ("SoftBank") or
     two ("Oracle-OpenAI", "Oracle / OpenAI"), matched as subject, co-subject or object."""
     names = [n for n in re.split(r"\s*(?:[-–—/:|,]|\bet\b|\band\b)\s*", query.strip()) if n]
@@ -34,7 +37,13 @@ def explain(store: Store, query: str) -> Explanation:
     canonical = store.canonical_ids()
     claims = store.claims()
     sources = {s.id: s for s in store.sources()}
-    resolved = resolve(claims, store.claim_links(), canonical, sources)
+    if as_of is not None:
+        day = as_of.isoformat()
+        claims = [
+            c for c in claims
+            if (when := statement_date(c, sources)) is None or when[: len(day)] <= day
+        ]  # fmt: skip
+    resolved = resolve(claims, store.claim_links(), canonical, sources, rule)
     wanted = set(entities)
     kept = tuple(
         r for r in resolved

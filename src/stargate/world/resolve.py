@@ -210,7 +210,7 @@ def resolve(
         groups[proposition(claim, canonical)][claim.id] = claim
     same_as = _same_as(links)
     return [
-        _resolve_group(key, sorted(group.values(), key=lambda c: c.id), same_as, sources, rule)
+        resolve_group(key, sorted(group.values(), key=lambda c: c.id), same_as, sources, rule)
         for key, group in sorted(groups.items(), key=lambda item: _order(item[0]))
     ]
 
@@ -252,7 +252,7 @@ def _figure(value: Decimal | None) -> str:
     return "" if value is None else format(value.normalize(), "f")
 
 
-def _resolve_group(
+def resolve_group(
     key: Proposition,
     group: list[StoredClaim],
     same_as: Mapping[str, str],
@@ -289,7 +289,8 @@ def _resolve_group(
         clusters.append(Component(None, None, weight, dissenting, denial=True))
     total = sum(c.weight for c in clusters) or 1.0
     components = tuple(
-        Component(c.low, c.high, round(c.weight / total, 6), c.claims, c.denial) for c in clusters
+        Component(c.low, c.high, round(c.weight / total, 6), c.claims, c.denial, c.dated)
+        for c in clusters
     )
     if len(components) == 1:
         only = components[0]
@@ -322,11 +323,7 @@ def _several_or_revised(
         low = min((c.low for c in parts if c.low is not None), default=None)
         high = None if any(c.high is None for c in parts) else max(c.high for c in parts if c.high)
         return Resolved(key, "several", low, high, None, parts, supporting, dissenting, RULE_V2)
-    dated = [
-        replace_dated(c, max((d for i in c.claims if (d := statement_date(by_id[i], sources))),
-                             default=None))
-        for c in clusters
-    ]  # fmt: skip
+    dated = clusters
     latest = max(dated, key=lambda c: c.dated or "")
     others = [c for c in dated if c is not latest]
     if latest.dated is None or any(c.dated is None or c.dated >= latest.dated for c in others):
@@ -350,11 +347,6 @@ def _several_or_revised(
                     revised=tuple(c.id for c in older))  # fmt: skip
 
 
-def replace_dated(component: Component, dated: str | None) -> Component:
-    return Component(component.low, component.high, component.weight, component.claims,
-                     component.denial, dated)  # fmt: skip
-
-
 def _clusters(claims: list[StoredClaim], sources: Mapping[str, Source]) -> list[Component]:
     """Groups of claims whose intervals share a point (sweep over intervals sorted by start)."""
     spans = sorted(
@@ -369,7 +361,9 @@ def _clusters(claims: list[StoredClaim], sources: Mapping[str, Source]) -> list[
             clusters.append((span, [claim]))
     return [
         Component(span[0], span[1], sum(_weight(c, sources) for c in members) *
-                  _independent(members, sources) / len(members), tuple(c.id for c in members))
+                  _independent(members, sources) / len(members), tuple(c.id for c in members),
+                  dated=max((d for c in members if (d := statement_date(c, sources))),
+                            default=None))
         for span, members in clusters
     ]  # fmt: skip
 

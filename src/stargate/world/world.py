@@ -1,5 +1,11 @@
 """The World: one container of typed tables (pandas DataFrames) whose schema carries units and
-descriptions (PyPSA's idea), rebuilt from the ledger (resolved claims) and the curated data.
+descriptions (PyPSA's idea), rebuilt from the ledger as of a date.
+
+The ledger is the one store of record: the curated dataset enters it as claims by the curators
+(:mod:`stargate.world.curation`), news as extracted claims. Agreements are assembled from the
+claims that judgements attach to deals (:mod:`stargate.world.deals`), sites from the claims about
+site entities, and ``resolved`` is every proposition resolved (:mod:`stargate.world.resolve`).
+Finances and priors are model inputs read from the curated files, each row citing its sources.
 
 ``stargate.load()`` returns the World of the default store. Building it is pure: no logging
 setup, no network, no global random state.
@@ -7,8 +13,9 @@ setup, no network, no global random state.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any, Final
 
@@ -16,121 +23,47 @@ import pandas as pd
 
 from stargate.capacity import CAPEX_ALL_IN_PER_W_IT, CAPEX_SHELL_POWER_PER_W_IT, PUE
 from stargate.evidence.entities import load_gazetteer
-from stargate.ledger.records import ClaimLink, Entity, Source, StoredClaim
+from stargate.ledger.records import (
+    ClaimLink,
+    Deal,
+    DealClaim,
+    DealField,
+    Entity,
+    Rank,
+    Source,
+    StoredClaim,
+)
 from stargate.world.curated import Curated, bundled
-from stargate.world.resolve import Resolved, resolve
+from stargate.world.curation import (
+    curated_records,
+    curated_version,
+    seed_sources,
+    site_entities,
+)
+from stargate.world.deals import AssembledDeal, assemble, attachments
+from stargate.world.resolve import RULE_VERSION, Resolved, live_claims, resolve, statement_date
+from stargate.world.schema import SCHEMA, Column
+from stargate.world.sites import site_rows
 
+__all__ = ["SCHEMA", "Column", "Evidence", "World", "build_world", "curated_world", "load"]
 
-@dataclass(frozen=True, slots=True)
-class Column:
-    name: str
-    dtype: str
-    unit: str
-    description: str
-
-
-def _cols(*rows: tuple[str, str, str, str]) -> tuple[Column, ...]:
-    return tuple(Column(*row) for row in rows)
-
-
-SCHEMA: Final[Mapping[str, tuple[Column, ...]]] = {
-    "entities": _cols(
-        ("id", "str", "", "canonical entity id"),
-        ("name", "str", "", "canonical name"),
-        ("type", "str", "", "company, fund, person, project, site, government, organization"),
-        ("role", "str", "", "lab, cloud, chips, builder, investor, media, other"),
-        ("parent_id", "str", "", "the organisation a person speaks for, or a site's owner"),
-    ),
-    "agreements": _cols(
-        ("id", "str", "", "agreement id (curated)"),
-        ("name", "str", "", "what the agreement is"),
-        ("kind", "str", "", "equity, contract, lease, loan, purchase, capex_programme"),
-        ("payers", "str", "", "who pays, comma-separated entity ids"),
-        ("payee", "str", "", "who is paid (empty for a capex programme)"),
-        ("amount_usd", "float", "USD", "total value"),
-        ("capacity_gw", "float", "GW", "capacity the agreement covers (basis as quoted)"),
-        ("site", "str", "", "site id"),
-        ("conditions", "str", "", "conditions, as `rule: text`"),
-        ("status", "str", "", "status over time, as `date status`"),
-        ("latest_status", "str", "", "the last status"),
-        ("sources", "str", "", "source keys (see the sources table)"),
-        ("claims", "str", "", "claims in the ledger that support it (quotes)"),
-    ),
-    "payments": _cols(
-        ("agreement_id", "str", "", "agreement"),
-        ("payer", "str", "", "paying entity"),
-        ("payee", "str", "", "paid entity"),
-        ("kind", "str", "", "agreement kind"),
-        ("year", "int", "year", "calendar year due"),
-        ("amount_usd", "float", "USD", "amount due that year from this payer"),
-    ),
-    "sites": _cols(
-        ("site_id", "str", "", "site id"),
-        ("name", "str", "", "site name"),
-        ("owner", "str", "", "owner entity"),
-        ("tenant", "str", "", "tenant entity"),
-        ("offtaker", "str", "", "who uses the compute"),
-        ("date", "str", "", "date of this state (prefix date)"),
-        ("power_gw", "float", "GW", "power at that date"),
-        ("power_basis", "str", "", "it, facility, or unknown (as quoted)"),
-        ("status", "str", "", "announced, planned, under_construction, operational"),
-        ("sources", "str", "", "source keys"),
-    ),
-    "finances": _cols(
-        ("entity", "str", "", "entity id"),
-        ("as_of", "str", "", "date of the figures"),
-        ("cash_usd", "float", "USD", "cash and equivalents"),
-        ("revenue_usd", "float", "USD/yr", "revenue, latest year or run-rate"),
-        ("debt_usd", "float", "USD", "debt outstanding"),
-        ("debt_service_usd", "float", "USD/yr", "interest and principal due per year"),
-        ("sources", "str", "", "source keys"),
-        ("assumptions", "str", "", "what is assumed rather than sourced"),
-    ),
-    "priors": _cols(
-        ("param", "str", "", "parameter name"),
-        ("entity", "str", "", "entity it applies to (empty: global)"),
-        ("dist", "str", "", "normal or lognormal"),
-        ("p5", "float", "param units", "5th percentile"),
-        ("p50", "float", "param units", "median"),
-        ("p95", "float", "param units", "95th percentile"),
-        ("units", "str", "", "units"),
-        ("source", "str", "", "where the interval comes from"),
-    ),
-    "resolved": _cols(
-        ("subjects", "str", "", "canonical subjects, comma-separated"),
-        ("object", "str", "", "canonical object"),
-        ("kind", "str", "", "claim kind"),
-        ("unit", "str", "", "unit (ISO 4217 for money)"),
-        ("period", "str", "", "total, per_year, over_N_years"),
-        ("state", "str", "", "single, consistent, range, disputed, denied"),
-        ("value", "float", "unit", "display value (a stated figure)"),
-        ("low", "float", "unit", "lower end (empty: open)"),
-        ("high", "float", "unit", "upper end (empty: open)"),
-        ("components", "int", "", "mixture components (more than 1: disputed)"),
-        ("supporting", "str", "", "supporting claim ids"),
-        ("dissenting", "str", "", "dissenting claim ids"),
-        ("rule_version", "str", "", "resolution rule"),
-    ),
-    "sources": _cols(
-        ("key", "str", "", "source key"),
-        ("publisher", "str", "", "outlet"),
-        ("title", "str", "", "title"),
-        ("date", "str", "", "date"),
-        ("address", "str", "", "web address"),
-        ("quality", "str", "", "P primary, W wire/major, S secondary"),
-    ),
-}
+MIN_CONFIDENCE: Final = 0.5
+"""Extracted claims below this confidence stay out of the World (they wait for review)."""
 
 
 @dataclass(frozen=True)
 class World:
-    """The resolved model: tables by name, each a DataFrame with the columns of ``SCHEMA``."""
+    """The resolved model: tables by name, each a DataFrame with the columns of ``SCHEMA``.
+
+    ``as_of`` is the date the World describes: evidence stated after it is not in it, and the
+    stress simulation starts there (what happened before is history, not a draw). ``deals``
+    keeps each agreement as assembled, with the claims behind every field."""
 
     tables: Mapping[str, pd.DataFrame]
     resolved_values: tuple[Resolved, ...] = field(default=())
     as_of: date = field(default_factory=date.today)
-    """The date the World describes: evidence published after it is not in it, and the stress
-    simulation starts there (what happened before is history, not a draw)."""
+    deals: tuple[AssembledDeal, ...] = field(default=(), repr=False)
+    rule: str = RULE_VERSION
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = object.__getattribute__(self, "tables")
@@ -147,55 +80,187 @@ class World:
 
 
 def _frame(name: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
-    columns = [c.name for c in SCHEMA[name]]
-    return pd.DataFrame(rows, columns=columns)
+    columns = SCHEMA[name]
+    frame = pd.DataFrame(rows, columns=[c.name for c in columns])
+    for column in columns:
+        if column.dtype == "category":
+            frame[column.name] = frame[column.name].astype("category")
+        elif column.dtype == "int" and frame[column.name].notna().all():
+            frame[column.name] = frame[column.name].astype("int64")
+    return frame
 
 
 def _normal_median(p5: float, p95: float) -> float:
     return (p5 + p95) / 2
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """What the World is built from: the ledger's records."""
+
+    entities: Sequence[Entity]
+    sources: Mapping[str, Source]
+    claims: Sequence[StoredClaim]
+    links: Sequence[ClaimLink] = ()
+    canonical: Mapping[str, str] = field(default_factory=dict)
+    deals: Sequence[Deal] = ()
+    deal_links: Sequence[DealClaim] = ()
+
+
+def _version_key(version: str) -> tuple[int | str, ...]:
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"[.-]", version))
+
+
+def counted_claims(evidence: Evidence, as_of: date) -> dict[str, StoredClaim]:
+    """The claims the World counts as of ``as_of``: live (not retracted, deprecated or
+    superseded), stated on or before the date (undated claims count), from the newest curated
+    version of each curated file, and, for extracted claims, confident enough."""
+    newest: dict[str, str] = {}
+    for claim in evidence.claims:
+        version = curated_version(claim.claim.origin)
+        if version is not None:
+            file = claim.claim.origin.rsplit("@", 1)[0]
+            if file not in newest or _version_key(version) > _version_key(newest[file]):
+                newest[file] = version
+    day = as_of.isoformat()
+    kept: dict[str, StoredClaim] = {}
+    for claim in live_claims(evidence.claims, evidence.links):
+        c = claim.claim
+        version = curated_version(c.origin)
+        if version is not None and newest.get(c.origin.rsplit("@", 1)[0]) != version:
+            continue
+        if version is None and c.confidence < MIN_CONFIDENCE:
+            continue
+        when = statement_date(claim, evidence.sources)
+        if when is not None and when[: len(day)] > day:
+            continue
+        kept[claim.id] = claim
+    return kept
+
+
 def build_world(
-    entities: list[Entity],
+    evidence: Evidence | Sequence[Entity],
     curated: Curated,
-    resolved: tuple[Resolved, ...] = (),
+    resolved: Sequence[Resolved] | None = None,
+    *,
+    as_of: date | None = None,
+    rule: str = RULE_VERSION,
 ) -> World:
-    """Assemble the tables from entities, curated data and resolved claims."""
+    """Assemble the tables from the ledger's records (and the curated finances and priors).
+
+    Given entities instead of :class:`Evidence`, the curated dataset's records are built in
+    memory (a hand-made dataset for tests and what-if studies, quoting no seed article), and
+    ``resolved``, when given, replaces the resolution of its claims."""
+    if not isinstance(evidence, Evidence):
+        records = curated_records(curated, {})
+        stored = [StoredClaim(c.id, c, Rank.NORMAL, None) for c in records.claims]
+        given = list(evidence)
+        sites = site_entities(curated, {e.id for e in given})
+        evidence = Evidence(
+            entities=[*given, *sites], sources={s.id: s for s in records.sources},
+            claims=stored, deals=records.deals, deal_links=records.links,
+        )  # fmt: skip
+    world = _build(evidence, curated, as_of or date.today(), rule)
+    if resolved is None:
+        return world
+    tables = dict(world.tables)
+    tables["resolved"] = _frame("resolved", [_resolved_row(r) for r in resolved])
+    return World(tables, tuple(resolved), world.as_of, world.deals, world.rule)
+
+
+def _build(evidence: Evidence, curated: Curated, as_of: date, rule: str) -> World:
+    claims = counted_claims(evidence, as_of)
+    entities = list(evidence.entities) or load_gazetteer()
+    names = {e.id: e.name for e in entities}
+    resolved = tuple(resolve(claims.values(), evidence.links, evidence.canonical,
+                             evidence.sources, rule))  # fmt: skip
+    attached = attachments(evidence.deals, evidence.deal_links, claims)
+    deals = tuple(
+        assemble(deal, attached[deal.id], evidence.sources, evidence.canonical, as_of.year)
+        for deal in evidence.deals if attached.get(deal.id)
+    )  # fmt: skip
     entity_rows = [
-        {"id": e.id, "name": e.name, "type": str(e.type), "role": e.role, "parent_id": e.parent_id}
+        {"id": e.id, "name": e.name, "type": str(e.type), "role": e.role,
+         "parent_id": e.parent_id}
         for e in entities
-    ]
-    agreement_rows, payment_rows = [], []
-    for a in curated.agreements:
-        status = "; ".join(f"{s.date} {s.status}" for s in a.status)
-        agreement_rows.append({
-            "id": a.id, "name": a.name, "kind": a.kind, "payers": ",".join(a.payer),
-            "payee": a.payee, "amount_usd": a.amount_usd, "capacity_gw": a.capacity_gw,
-            "site": a.site, "conditions": "; ".join(f"{c.rule}: {c.text}" for c in a.conditions),
-            "status": status, "latest_status": a.status[-1].status if a.status else None,
-            "sources": ",".join(a.sources), "claims": a.claims,
-        })  # fmt: skip
-        shares = a.parts or {p: a.amount_usd / len(a.payer) for p in a.payer}
-        total = sum(shares.values())
-        for year, amount in sorted(a.payments().items()):
-            for payer, share in shares.items():
-                payment_rows.append({
-                    "agreement_id": a.id, "payer": payer, "payee": a.payee, "kind": a.kind,
-                    "year": year, "amount_usd": amount * share / total,
-                })  # fmt: skip
-    site_rows = [
-        {"site_id": s.id, "name": s.name, "owner": s.owner, "tenant": s.tenant,
-         "offtaker": s.offtaker, "date": p.date, "power_gw": p.gw,
-         "power_basis": s.power_basis, "status": p.status, "sources": ",".join(s.sources)}
-        for s in curated.sites for p in s.timeline
     ]  # fmt: skip
+    sites = site_rows(claims.values(), entities, curated, names, evidence.sources,
+                      evidence.canonical)  # fmt: skip
+    tables = {
+        "entities": _frame("entities", entity_rows),
+        **_agreement_tables(deals),
+        "sites": _frame("sites", sites),
+        **_curated_tables(curated),
+        "resolved": _frame("resolved", [_resolved_row(r) for r in resolved]),
+        "sources": _frame("sources", _source_rows(claims.values(), evidence.sources, curated)),
+    }
+    return World(tables, resolved, as_of, deals, rule)
+
+
+def _agreement_tables(deals: Sequence[AssembledDeal]) -> dict[str, pd.DataFrame]:
+    rows, parties, conditions, statuses, revisions, cited, payments = [], [], [], [], [], [], []
+    for d in deals:
+        amount = d.fields.get(DealField.AMOUNT)
+        rows.append({
+            "id": d.id, "name": d.name, "kind": str(d.kind), "payers": list(d.payers),
+            "payee": d.payee, "amount_usd": d.amount,
+            "amount_low_usd": amount.low if amount else None,
+            "amount_high_usd": amount.high if amount else None,
+            "amount_state": amount.state if amount else None,
+            "annual_usd": d.value(DealField.ANNUAL), "term_years": d.value(DealField.TERM),
+            "start_year": d.start, "capacity_gw": d.value(DealField.CAPACITY), "site": d.site,
+            "conditions": [c.rule for c in d.conditions], "latest_status": d.status,
+            "status_date": d.status_date, "claims": {k: list(v) for k, v in d.cited.items()},
+            "sources": list(d.sources),
+        })  # fmt: skip
+        shares = d.shares()
+        parties += [{"agreement_id": d.id, "entity": p, "role": "payer", "share": shares.get(p)}
+                    for p in d.payers]  # fmt: skip
+        if d.payee:
+            parties.append({"agreement_id": d.id, "entity": d.payee, "role": "payee",
+                            "share": None})  # fmt: skip
+        conditions += [{"agreement_id": d.id, "rule": c.rule, "usd_per_gw": c.usd_per_gw,
+                        "due": c.due, "claims": list(c.claims)} for c in d.conditions]  # fmt: skip
+        statuses += [{"agreement_id": d.id, "date": when, "status": status, "claims": list(ids)}
+                     for when, status, ids in d.status_history]  # fmt: skip
+        for deal_field, value in d.fields.items():
+            for when, figure, ids in value.history:
+                revisions.append({
+                    "agreement_id": d.id, "field": str(deal_field), "date": when,
+                    "value": figure, "current": bool(set(ids) & set(value.claims)),
+                    "claims": list(ids),
+                })  # fmt: skip
+            for when, figure, ids, counted in value.additions:
+                revisions.append({
+                    "agreement_id": d.id, "field": f"{deal_field}_added", "date": when,
+                    "value": figure, "current": counted, "claims": list(ids),
+                })  # fmt: skip
+        cited += [{"agreement_id": d.id, "column": column, "claim_id": claim}
+                  for column, ids in d.cited.items() for claim in ids]  # fmt: skip
+        for year, due in sorted(d.payments().items()):
+            for payer, share in shares.items():
+                payments.append({"agreement_id": d.id, "payer": payer, "payee": d.payee,
+                                 "kind": str(d.kind), "year": year,
+                                 "amount_usd": due * share})  # fmt: skip
+    return {
+        "agreements": _frame("agreements", rows),
+        "agreement_parties": _frame("agreement_parties", parties),
+        "agreement_conditions": _frame("agreement_conditions", conditions),
+        "agreement_status": _frame("agreement_status", statuses),
+        "agreement_revisions": _frame("agreement_revisions", revisions),
+        "agreement_claims": _frame("agreement_claims", cited),
+        "payments": _frame("payments", payments),
+    }
+
+
+def _curated_tables(curated: Curated) -> dict[str, pd.DataFrame]:
     finance_rows, prior_rows = [], []
     for f in curated.finances:
         finance_rows.append({
             "entity": f.entity, "as_of": f.as_of, "cash_usd": f.cash_usd,
             "revenue_usd": f.revenue_usd, "debt_usd": f.debt_usd,
-            "debt_service_usd": f.debt_service_usd, "sources": ",".join(f.sources),
-            "assumptions": "; ".join(f.assumptions),
+            "debt_service_usd": f.debt_service_usd, "sources": list(f.sources),
+            "assumptions": list(f.assumptions),
         })  # fmt: skip
         for param, interval, units, dist in (
             ("revenue_growth", f.revenue_growth, "1/yr", "normal"),
@@ -216,51 +281,83 @@ def build_world(
             "param": param, "entity": None, "dist": "lognormal", "p5": prior.p5, "p50": prior.p50,
             "p95": prior.p95, "units": units, "source": prior.source,
         })  # fmt: skip
-    resolved_rows = [
-        {"subjects": ",".join(r.proposition.subjects), "object": r.proposition.object_id,
-         "kind": r.proposition.kind, "unit": r.proposition.unit, "period": r.proposition.period,
-         "state": r.state, "value": None if r.value is None else float(r.value),
-         "low": None if r.low is None else float(r.low),
-         "high": None if r.high is None else float(r.high), "components": len(r.components),
-         "supporting": ",".join(r.supporting), "dissenting": ",".join(r.dissenting),
-         "rule_version": r.rule_version}
-        for r in resolved
-    ]  # fmt: skip
-    source_rows = [s.model_dump() for s in curated.sources.values()]
-    tables = {
-        "entities": _frame("entities", entity_rows),
-        "agreements": _frame("agreements", agreement_rows),
-        "payments": _frame("payments", payment_rows),
-        "sites": _frame("sites", site_rows),
-        "finances": _frame("finances", finance_rows),
-        "priors": _frame("priors", prior_rows),
-        "resolved": _frame("resolved", resolved_rows),
-        "sources": _frame("sources", source_rows),
-    }
-    return World(tables, tuple(resolved))
+    return {"finances": _frame("finances", finance_rows), "priors": _frame("priors", prior_rows)}
 
 
-def from_ledger(
-    entities: list[Entity],
-    sources: Mapping[str, Source],
-    claims: list[StoredClaim],
-    links: list[ClaimLink],
-    canonical: Mapping[str, str],
-) -> World:
-    """The World from what a store holds (the gazetteer when it has no entities yet)."""
-    resolved = resolve(claims, links, canonical, sources)
-    return build_world(entities or load_gazetteer(), bundled(), tuple(resolved))
+def _resolved_row(r: Resolved) -> dict[str, Any]:
+    def number(value: Any) -> float | None:
+        return None if value is None else float(value)
+
+    return {
+        "subjects": list(r.proposition.subjects), "object": r.proposition.object_id,
+        "kind": r.proposition.kind, "unit": r.proposition.unit, "period": r.proposition.period,
+        "state": r.state, "value": number(r.value), "low": number(r.low), "high": number(r.high),
+        "components": len(r.components), "supporting": list(r.supporting),
+        "dissenting": list(r.dissenting), "revised": list(r.revised),
+        "rule_version": r.rule_version,
+    }  # fmt: skip
 
 
-def load(db: str | None = None) -> World:
-    """The World of a store (default: the embedded store), with the bundled curated data."""
+def _source_rows(
+    claims: Any, sources: Mapping[str, Source], curated: Curated
+) -> list[dict[str, Any]]:
+    used = sorted({c.claim.source_id for c in claims})
+    rows = []
+    for source_id in used:
+        source = sources.get(source_id)
+        if source is None:
+            continue
+        key = source.metadata.get("key")
+        entry = curated.sources.get(key) if key else None
+        rows.append({
+            "id": source_id, "key": key, "publisher": source.publisher, "title": source.title,
+            "date": source.published_at, "address": source.url,
+            "excerpts": "curators" if source.metadata.get("curated") else "article",
+            "quality": entry.quality if entry else None,
+        })  # fmt: skip
+    return rows
+
+
+def with_bundled_curation(evidence: Evidence) -> Evidence:
+    """A store that holds no curated records yet reads the bundled curated dataset as
+    ``stargate init`` would load it (the same records, so the same claim ids); once loaded,
+    the store's own records count."""
+    if any(curated_version(c.claim.origin) for c in evidence.claims):
+        return evidence
+    curated = bundled()
+    seeds = seed_sources()
+    records = curated_records(curated, seeds)
+    sources = {**{s.id: s for s in [*seeds.values(), *records.sources]}, **evidence.sources}
+    known = {e.id for e in evidence.entities} or {e.id for e in load_gazetteer()}
+    entities = list(evidence.entities) or load_gazetteer()
+    stored = [StoredClaim(c.id, c, Rank.NORMAL, None) for c in records.claims]
+    return replace(
+        evidence, entities=[*entities, *site_entities(curated, known)], sources=sources,
+        claims=[*evidence.claims, *stored], deals=[*evidence.deals, *records.deals],
+        deal_links=[*evidence.deal_links, *records.links],
+    )  # fmt: skip
+
+
+def from_store(store: Any, *, as_of: date | None = None, rule: str = RULE_VERSION) -> World:
+    """The World of an open :class:`~stargate.ledger.store.Store`."""
+    evidence = Evidence(
+        entities=store.entities(), sources={s.id: s for s in store.sources()},
+        claims=store.claims(), links=store.claim_links(), canonical=store.canonical_ids(),
+        deals=store.deals.all(), deal_links=store.deals.links(),
+    )  # fmt: skip
+    return build_world(with_bundled_curation(evidence), bundled(), as_of=as_of, rule=rule)
+
+
+def load(db: str | None = None, *, as_of: date | None = None, rule: str = RULE_VERSION) -> World:
+    """The World of a store (default: the embedded store) as of a date (default: today)."""
     from stargate.ledger.store import Store
 
     with Store.open(db) as store:
-        return from_ledger(store.entities(), {s.id: s for s in store.sources()}, store.claims(),
-                           store.claim_links(), store.canonical_ids())  # fmt: skip
+        return from_store(store, as_of=as_of, rule=rule)
 
 
-def curated_world() -> World:
-    """The World from curated data and the gazetteer alone (no store)."""
-    return build_world(load_gazetteer(), bundled())
+def curated_world(as_of: date | None = None) -> World:
+    """The World of the curated dataset and the gazetteer alone (no store): the curated
+    records built in memory, the seeds read from the package."""
+    empty = Evidence(entities=load_gazetteer(), sources={}, claims=[])
+    return build_world(with_bundled_curation(empty), bundled(), as_of=as_of)

@@ -81,9 +81,7 @@ def upgrade() -> None:
         sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint(_one_of("field", _FIELDS), name=op.f("ck_deal_claims_field")),
         sa.ForeignKeyConstraint(["deal_id"], ["deals.id"], name=op.f("fk_deal_claims_deal_id")),
-        sa.ForeignKeyConstraint(
-            ["claim_id"], ["claims.id"], name=op.f("fk_deal_claims_claim_id")
-        ),  # fmt: skip
+        sa.ForeignKeyConstraint(["claim_id"], ["claims.id"], name=op.f("fk_deal_claims_claim_id")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_deal_claims")),
         comment="judgements attaching claims to deals (soft-deleted, never edited)",
     )
@@ -102,10 +100,10 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "item_type IN ('candidate', 'revision', 'status')",
             name=op.f("ck_review_decisions_item_type"),
-        ),  # fmt: skip
+        ),
         sa.CheckConstraint(
             "action IN ('accept', 'reject', 'edit')", name=op.f("ck_review_decisions_action")
-        ),  # fmt: skip
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_review_decisions")),
         comment="people's decisions on review items, append-only",
     )
