@@ -640,7 +640,7 @@ def _readable_claim(
 ) -> StoredClaim | None:
     try:
         return _stored_claim(row, reviews.get(row.id))
-    except (UnitError, InvalidOperation, ValueError):
+    except (UnitError, InvalidOperation):  # the amount is no quantity of its unit
         return None
 
 
