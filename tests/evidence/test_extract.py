@@ -3,8 +3,10 @@ claim (subjects, denials, speakers), the JSONL contract, and bad input."""
 
 from __future__ import annotations
 
+import csv
 import json
-import time
+import random
+import re
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ from stargate.ledger.records import ClaimKind, ClaimStatus, Polarity, Relation, 
 from stargate.ledger.store import Store
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "extraction"
+DEVCORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "devcorpus"
 SEED_GOLD = Path(__file__).resolve().parents[3] / "shared" / "seeds-gold"
 CONTRACT_KEYS = {
     "doc", "subject", "object", "kind", "amount", "unit", "bound", "amount_max", "period",
@@ -117,7 +120,7 @@ def test_extract_prints_the_contract_and_leaves_no_store(tmp_path: Path) -> None
     assert rows
     body = parse_document(path.read_bytes(), suffix=".txt", name="x").text
     for row in rows:
-        assert set(row) == CONTRACT_KEYS
+        assert set(row) >= CONTRACT_KEYS  # the contract's keys stay; new fields may be added
         assert row["doc"] == str(path)
         assert body[row["start"] : row["end"]] == row["quote"]
         assert 0 <= row["confidence"] <= 1
@@ -158,19 +161,30 @@ def test_empty_file_is_an_error_line(tmp_path: Path) -> None:
     assert result.stdout == ""
 
 
+def _prose(size: int) -> str:
+    """Varied English news prose: the development articles' sentences recombined, digits redrawn."""
+    sentences = []
+    for path in sorted(DEVCORPUS.glob("en-*.txt")):
+        body = parse_document(path.read_bytes(), suffix=".txt", name=path.name).text
+        sentences += [x for x in re.split(r"(?<=[.!?])\s+", body) if len(x) > 40]
+    rng = random.Random(3)
+    parts, total = [], 0
+    while total < size:
+        sentence = re.sub(r"\d", lambda _: str(rng.randint(1, 9)), rng.choice(sentences))
+        parts.append(sentence + ("\n\n" if rng.random() < 0.2 else " "))
+        total += len(parts[-1])
+    return "".join(parts)
+
+
 @pytest.mark.slow
-def test_five_megabyte_text() -> None:
-    paragraph = (
-        "OpenAI signed a $38 billion contract with Amazon Web Services over seven years. "
-        "Analysts said the figure was large; shares rose 4% and nothing else happened.\n"
-    )
-    text = paragraph * (5_000_000 // len(paragraph))
+def test_five_megabyte_article() -> None:
+    """A 5 MiB article is read end to end (benchmarks/large_document.py measures its time and
+    memory); its claims quote the text exactly."""
+    text = _prose(5 * 1024 * 1024)
     source = Source(id="big", text=text, language="en")
-    started = time.perf_counter()
     claims = pipeline.extract_source(source, ENTITIES).claims
-    assert time.perf_counter() - started < 120
-    assert len(claims) == 1  # the same fact, restated, is one claim
-    assert claims[0].quantity.amount == 38_000_000_000
+    assert len(claims) > 1000
+    assert all(text[c.start : c.end] == c.quote for c in claims)
 
 
 def test_ingest_stores_claims_candidates_and_denial_links(store: Store) -> None:
@@ -193,3 +207,108 @@ def test_ingest_stores_claims_candidates_and_denial_links(store: Store) -> None:
     assert store.add_claims(newer) == 3
     assert len(store.claims()) == len(claims) + 3
     assert len(store.claim_links()) == len(links)
+
+
+def _split(name: str, language: str) -> list[Path]:
+    with (DEVCORPUS / "split.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return [DEVCORPUS / r["file"] for r in rows if r["split"] == name and r["file"][:2] == language]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_development_corpus_floors(language: str) -> None:
+    """Floors under the figures docs/extraction.md reports for the development split (targets:
+    amount F1 0.90, claim F1 0.80); a rule change that lowers them fails here."""
+    report = evaluate(_split("dev", language), DEVCORPUS / "gold")
+    assert report["documents"] == 20
+    assert report["amount"]["f1"] >= 0.90
+    assert report["claim"]["f1"] >= 0.60
+    assert report["speaker_recall"] >= 0.45
+    assert report["per_language"][language]["documents"] == 20
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind", "amount", "unit", "subject"),
+    [
+        ("Nikkei Asia reported that SoftBank now holds about 11% of OpenAI.", "en",
+         ClaimKind.STAKE, 11, "percent", "softbank"),
+        ("Oracle shares fell 6.5% on Friday, hitting a low of $185.98.", "en",
+         ClaimKind.CHANGE, -6.5, "percent", "oracle"),
+        ("Oracle shares fell 6.5% on Friday, hitting a low of $185.98.", "en",
+         ClaimKind.SHARE_PRICE, 185.98, "USD/share", "oracle"),
+        ("Le cours d'Amazon a chuté de 12 % après l'annonce.", "fr",
+         ClaimKind.CHANGE, -12, "percent", "amazon"),
+        ("Selon UBS, un gigawatt de capacité coûte environ 50 milliards de dollars.", "fr",
+         ClaimKind.UNIT_COST, 5e10, "USD/GW", None),
+        ("Oracle has signed a 15-year lease for the Abilene campus.", "en",
+         ClaimKind.TERM, 15, "years", "oracle"),
+        ("AMD a émis à OpenAI un bon de souscription portant sur 160 millions d'actions.", "fr",
+         ClaimKind.SHARES, 1.6e8, "shares", None),
+        ("Microsoft, which owns 27.5% of OpenAI, declined to comment.", "en",
+         ClaimKind.STAKE, 27.5, "percent", "microsoft"),
+    ],
+)  # fmt: skip
+def test_extended_kinds(
+    text: str, language: str, kind: ClaimKind, amount: float, unit: str, subject: str | None
+) -> None:
+    claims = [c for c in extract(text, language) if c.kind is kind]
+    assert len(claims) == 1, [(c.kind, c.quantity) for c in extract(text, language)]
+    (claim,) = claims
+    assert float(claim.quantity.amount) == pytest.approx(amount)
+    assert claim.quantity.unit == unit
+    if subject is not None:
+        assert claim.subject_id == subject
+    assert not [c for c in extract(text, language) if c.kind is ClaimKind.CAPACITY]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "speaker"),
+    [
+        ("Oracle Corp (ORCL.N) will spend $25 billion on new data centres, said CFO Jane Doe.",
+         "en", "Jane Doe"),
+        ("Oracle said it would spend $25 billion on new data centres this year.", "en", "Oracle"),
+        ("AMD a indiqué que l'accord pourrait rapporter 10 milliards de dollars.", "fr", "AMD"),
+        ("« Nous investirons 20 milliards d'euros », a déclaré Bruno Dupont.", "fr",
+         "Bruno Dupont"),
+        ("According to reports, SoftBank has finalised a $40 billion investment.", "en", None),
+    ],
+)  # fmt: skip
+def test_speakers(text: str, language: str, speaker: str | None) -> None:
+    (claim,) = extract(text, language)
+    assert claim.speaker == speaker
+    assert claim.quote == text  # a ticker's dot does not end the sentence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nous n'avons jamais dit que nous investirions 100 milliards de dollars, a affirmé Nvidia.",
+        "The $100 billion investment by Nvidia is not believed to be final.",
+        "SoftBank se retire du projet de 30 milliards de dollars.",
+        "Amazon denied it would invest $10 billion in the venture.",
+    ],
+)
+def test_denials(text: str) -> None:
+    (claim,) = extract(text)
+    assert claim.status is ClaimStatus.DENIED
+    assert claim.polarity is Polarity.DENIES
+
+
+def test_distinct_facts_with_the_same_figure_stay_apart() -> None:
+    claims = extract(
+        "Microsoft will invest $10 billion in OpenAI. Separately, Amazon will invest $10 billion "
+        "in Anthropic.",
+        "en",
+    )
+    assert sorted(c.subject_id or "" for c in claims) == ["amazon", "microsoft"]
+
+
+def test_confidence_is_calibrated_and_below_the_threshold_goes_to_review() -> None:
+    from stargate.evidence.confidence import REVIEW_THRESHOLD, needs_review, score
+
+    assert 0 < REVIEW_THRESHOLD < 1
+    sure = score({"explicit_unit": True, "subject_parse": True, "kind_cue": True})
+    unsure = score({"vague": True, "headline": True})
+    assert sure >= REVIEW_THRESHOLD > unsure
+    assert needs_review(unsure)
+    assert not needs_review(sure)

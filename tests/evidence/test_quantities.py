@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stargate.evidence.quantities import find_quantities, words_to_number
+from stargate.evidence.quantities import Mention, clean, find_quantities, words_to_number
 from stargate.units import Bound
 
 D = Decimal
@@ -186,10 +187,146 @@ def test_power_round_trip(whole: int, hundredths: int) -> None:
     assert mention.quantity.unit == "GW"
 
 
+ALL = ("money", "power", "energy", "count", "duration", "ratio", "shares", "unit_price")
+KNOWN_UNITS = {"USD", "EUR", "GBP", "JPY", "CNY", "GW", "MW", "kW", "TW", "TWh", "GWh", "MWh",
+               "GPU", "years", "months", "percent", "shares"}  # fmt: skip
+
+
+def in_domain(mention: Mention, text: str) -> None:
+    """The parser's documented domain: spans inside the text, known units (or a currency per
+    share, GW, MW, GPU or unit), ranges in order, and no negative figure but a signed percent."""
+    q = mention.quantity
+    assert 0 <= mention.start < mention.end <= len(text)
+    assert q.unit in KNOWN_UNITS or re.fullmatch(r"[A-Z]{3}/(?:share|GW|MW|GPU|unit)", q.unit)
+    assert q.amount_max is None or q.amount_max >= q.amount
+    if q.amount < 0:
+        assert mention.category == "ratio"
+        assert "-" in clean(text[mention.start : mention.end]).text
+
+
 @given(st.text(max_size=300))
-def test_any_text_gives_spans_inside_it(text: str) -> None:
-    for mention in find_quantities(
-        text, include=("money", "power", "energy", "count", "duration", "ratio")
-    ):
-        assert 0 <= mention.start < mention.end <= len(text)
-        assert mention.quantity.amount >= 0
+def test_any_text_gives_mentions_in_the_domain(text: str) -> None:
+    for mention in find_quantities(text, include=ALL):
+        in_domain(mention, text)
+
+
+NEWS_ALPHABET = st.sampled_from(
+    [*"0123456789 ,.-+%$€()", "GW", " gigawatts", " par action", " a share", " per chip",
+    "-year", " ans", " years", " et demi", " millions d'actions", " million shares", " milliards",
+    " billion", " dollars", " chacun", " each", " un ", " a ", "une centaine de ", "from ",
+    " to ", " à ", "Nvidia ", "chips", " de ", "\u00a0", "\u202f"]
+)  # fmt: skip
+
+
+@given(st.lists(NEWS_ALPHABET, max_size=40).map("".join))
+def test_news_like_fragments_never_crash_and_stay_in_the_domain(text: str) -> None:
+    for mention in find_quantities(text, language="fr", include=ALL):
+        in_domain(mention, text)
+    for mention in find_quantities(text, language="en", include=ALL):
+        in_domain(mention, text)
+
+
+def _fr(value: Decimal) -> str:
+    return f"{value:f}".replace(".", ",").removesuffix(",0")
+
+
+def _en(value: Decimal) -> str:
+    return f"{value:f}".removesuffix(".0")
+
+
+tenths = st.builds(lambda w, t: D(w) + D(t) / 10, st.integers(0, 999), st.integers(0, 9))
+
+
+@given(tenths, st.sampled_from(["fr", "fr-words", "en", "en-words"]), st.sampled_from([1, -1]))
+def test_percentages_round_trip(value: Decimal, style: str, sign: int) -> None:
+    written = _fr(value) if style.startswith("fr") else _en(value)
+    mark = {"fr": " %", "fr-words": " pour cent", "en": "%", "en-words": " per cent"}[style]
+    prefix = "-" if sign < 0 else ""
+    text = f"l'action a varié de {prefix}{written}{mark} lundi"
+    (mention,) = find_quantities(text, language=style[:2], include=("ratio",))
+    assert mention.quantity.amount == sign * value
+    assert mention.quantity.unit == "percent"
+
+
+@given(st.integers(1, 99_999), st.integers(0, 99), st.sampled_from(["fr", "en"]))
+def test_share_prices_round_trip(whole: int, cents: int, language: str) -> None:
+    value = D(whole) + D(cents) / 100
+    text = (
+        f"des bons à {_fr(value)} dollars par action"
+        if language == "fr"
+        else f"warrants at ${_en(value)} a share"
+    )
+    (mention,) = find_quantities(text, language=language, include=ALL)
+    assert (mention.quantity.amount, mention.quantity.unit) == (value, "USD/share")
+
+
+@given(tenths.filter(lambda v: v > 0), st.sampled_from(["fr", "en"]), st.sampled_from(["GW", "MW"]))
+def test_unit_costs_round_trip(value: Decimal, language: str, per: str) -> None:
+    word = {"GW": "gigawatt", "MW": "mégawatt" if language == "fr" else "megawatt"}[per]
+    text = (
+        f"environ {_fr(value)} milliards de dollars par {word}"
+        if language == "fr"
+        else f"about ${_en(value)} billion per {word}"
+    )
+    (mention,) = find_quantities(text, language=language, include=ALL)
+    assert mention.quantity.amount == value * D(10) ** 9
+    assert mention.quantity.unit == f"USD/{per}"
+
+
+@given(st.integers(1, 99), st.booleans(), st.sampled_from(["fr", "en", "en-hyphen"]))
+def test_durations_round_trip(years: int, half: bool, style: str) -> None:
+    text = {
+        "fr": f"un bail de {years} ans{' et demi' if half else ''}",
+        "en": f"a lease of {years} years{' and a half' if half else ''}",
+        "en-hyphen": f"a {years}-year lease",
+    }[style]
+    (mention,) = find_quantities(text, language=style[:2], include=("duration",))
+    expected = D(years) + (D("0.5") if half and style != "en-hyphen" else 0)
+    assert (mention.quantity.amount, mention.quantity.unit) == (expected, "years")
+
+
+@given(tenths.filter(lambda v: v >= 1), st.sampled_from(["fr", "en", "en-brand"]))
+def test_share_counts_round_trip(value: Decimal, style: str) -> None:
+    text = {
+        "fr": f"jusqu'à {_fr(value)} millions d'actions",
+        "en": f"warrants for up to {_en(value)} million shares",
+        "en-brand": f"it sold {_en(value)} million Nvidia shares",
+    }[style]
+    (mention,) = find_quantities(text, language=style[:2], include=ALL)
+    assert (mention.quantity.amount, mention.quantity.unit) == (value * D(10) ** 6, "shares")
+
+
+@given(st.integers(1, 999), st.integers(0, 999), st.sampled_from(["Acme X1 ", "Nvidia GB200 ", ""]))
+def test_counts_with_a_brand_round_trip(thousands: int, units: int, brand: str) -> None:
+    value = thousands * 1000 + units
+    text = f"it will buy {value:,} {brand}chips"
+    (mention,) = find_quantities(text, language="en")
+    assert (mention.quantity.amount, mention.quantity.unit) == (D(value), "GPU")
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "unit", "bound"),
+    [
+        ("un déploiement d'un gigawatt en 2026", D(1), "GW", Bound.EXACT),
+        ("more than a gigawatt of capacity", D(1), "GW", Bound.AT_LEAST),
+        ("the first gigawatt of the campus", D(1), "GW", Bound.EXACT),
+        ("une centaine de milliards de dollars", D("1e11"), "USD", Bound.APPROX),
+        ("a 10-gigawatt campus", D(10), "GW", Bound.EXACT),
+        ("$40B per gigawatt", D("4e10"), "USD/GW", Bound.EXACT),
+        ("$1B each", D("1e9"), "USD/unit", Bound.EXACT),
+        ("a $40,000 GPU", D(40000), "USD/GPU", Bound.EXACT),
+        ("plusieurs gigawatts", D(1), "GW", Bound.APPROX),
+        ("27 billion US dollars", D("2.7e10"), "USD", Bound.EXACT),
+    ],
+)
+def test_new_number_forms(text: str, amount: Decimal, unit: str, bound: Bound) -> None:
+    (mention,) = find_quantities(text, include=ALL)
+    assert (mention.quantity.amount, mention.quantity.unit, mention.quantity.bound) == (
+        amount, unit, bound,
+    )  # fmt: skip
+
+
+def test_duration_ellipses() -> None:
+    text = "Amazon moved depreciation from three years to four in 2020, then to six by 2023."
+    found = [m.quantity.amount for m in find_quantities(text, include=("duration",))]
+    assert found == [3, 4, 6]

@@ -34,6 +34,10 @@ WRITES = [
     ("/claims/{claim}/correct", "form"),
     ("/entities/merge", "form"),
     ("/stress", "form"),
+    ("/api/review/abcdef/accept", "json"),
+    ("/api/review/abcdef/reject", "json"),
+    ("/review/abcdef/accept", "form"),
+    ("/review/abcdef/reject", "form"),
 ]
 BAD_BODIES = [
     ("json", b"{not json"),

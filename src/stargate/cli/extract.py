@@ -54,8 +54,10 @@ def extract(
 ) -> None:
     """Extract quantitative claims from documents without touching the store.
 
-    Prints one JSON object per claim; with --eval, prints precision, recall and F1 at the
-    amount and claim levels and the kind accuracy instead. Exits 1 when a file could not be read.
+    Prints one JSON object per claim; with --eval, prints instead precision, recall and F1 at
+    the amount and claim levels (all documents, per language, per kind), kind and status
+    accuracy, denial and speaker recall, then the whole report as one JSON line. Exits 1 when a
+    file could not be read.
     """
     from rich.markup import escape
 
@@ -69,22 +71,24 @@ def extract(
         entities += load_gazetteer(extra)
     failed = False
     documents: list[tuple[str, list[dict[str, Any]]]] = []
+    languages: dict[str, str | None] = {}
     for path, problem in expand(paths):
         try:
             if problem:
                 raise DocumentError(str(path), problem)
-            rows = pipeline.extract_file(path, entities, max_bytes=max_bytes)
+            language, rows = pipeline.extract_document(path, entities, max_bytes=max_bytes)
         except DocumentError as error:
             err.print(f"[red]error:[/red] {escape(str(error))}")
             failed = True
             continue
         documents.append((str(path), rows))
+        languages[str(path)] = language
         if gold_dir is None:
             for row in rows:
                 sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
     if gold_dir is not None:
         try:
-            report = pipeline.evaluate_rows(documents, gold_dir, entities)
+            report = pipeline.evaluate_rows(documents, gold_dir, entities, languages)
         except (FileNotFoundError, ValueError) as error:
             fail(str(error))
         _print_evaluation(report)
@@ -92,19 +96,40 @@ def extract(
         sys.exit(1)
 
 
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def _prf(scores: dict[str, float]) -> str:
+    return "/".join(_fmt(scores[k]) for k in ("precision", "recall", "f1"))
+
+
 def _print_evaluation(report: dict[str, Any]) -> None:
     from rich.table import Table
 
+    groups = {"all": report} | dict(report["per_language"])
     table = Table(title=f"{report['documents']} documents, {report['predicted']} predicted, "
                         f"{report['gold']} gold claims")  # fmt: skip
-    for column in ("level", "precision", "recall", "F1"):
-        table.add_column(column, justify="right" if column != "level" else "left")
-    for level in ("amount", "claim"):
-        scores = report[level]
-        table.add_row(level, f"{scores['precision']:.3f}", f"{scores['recall']:.3f}",
-                      f"{scores['f1']:.3f}")  # fmt: skip
+    for column in ("set", "docs", "pred", "gold", "amount P/R/F1", "claim P/R/F1", "kind",
+                   "status", "denial R", "speaker R"):  # fmt: skip
+        table.add_column(column, justify="left" if column == "set" else "right")
+    for name, scores in groups.items():
+        table.add_row(
+            name, str(scores["documents"]), str(scores["predicted"]), str(scores["gold"]),
+            _prf(scores["amount"]), _prf(scores["claim"]), _fmt(scores["kind_accuracy"]),
+            _fmt(scores["status_accuracy"]),
+            f"{_fmt(scores['denial_recall'])} of {scores['denials']}",
+            f"{_fmt(scores['speaker_recall'])} of {scores['speakers']}",
+        )  # fmt: skip
     out.print(table)
-    out.print(f"kind accuracy on amount-level matches: {report['kind_accuracy']:.3f}")
+    for name, scores in groups.items():
+        kinds = Table(title=f"per kind ({name})")
+        for column in ("kind", "pred", "gold", "amount P/R/F1", "claim P/R/F1"):
+            kinds.add_column(column, justify="left" if column == "kind" else "right")
+        for kind, row in scores["per_kind"].items():
+            kinds.add_row(kind, str(row["predicted"]), str(row["gold"]), _prf(row["amount"]),
+                          _prf(row["claim"]))  # fmt: skip
+        out.print(kinds)
     sys.stdout.write(json.dumps(report) + "\n")
 
 

@@ -32,15 +32,14 @@ KIND_CUES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
             r"dépenses?\s+d'investissement|capex|capital\s+expenditures?|"
             r"dépenser|dépensera|dépenserait|dépensé|dépense|spend|spending|spent|"
             r"construire|construction|bâtir|build(?:ing)?|upgrader|mettre\s+à\s+niveau|"
-            r"nécessite\s+(?:généralement\s+)?un\s+investissement|requires?\s+(?:an?\s+)?investment|"
-            r"engagement\s+record"
+            r"nécessit\w*\s+(?:\w+\s+)?un\s+investissement|requires?\s+(?:an?\s+)?investment"
         ),
     ),
     (
         "valuation",
         _cue(
             r"valoris\w*|valued|valuation|vaut|worth\s+of\s+the\s+company|"
-            r"capitalisation|market\s+cap\w*|club\s+(?:très\s+)?fermé"
+            r"capitalisation|market\s+cap\w*"
         ),
     ),
     ("loss", _cue(r"pertes?|perdre|perdu|perdra|déficit|brûl\w+|losses|loss|lose|lost|burn\w*")),
@@ -93,15 +92,19 @@ KIND_CUES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
 )
 
 STATUS_DENIED: Final = _cue(
-    r"c'est\s+faux|c'est\s+inexact|dément\w*|démenti|nie|nié|a\s+nié|conteste\s+formellement|"
-    r"not\s+true|untrue|is\s+false|that's\s+false|denied|denies|deny|retir\w+\s+(?:son|sa|leur)\s+offre|"
-    r"withdr[ae]w\w*|abandonn\w+\s+(?:le|son|l')\s+(?:projet|accord)|called\s+off"
+    r"c'est\s+faux|c'est\s+inexact|inexacte?s?|dément\w*|démenti\w*|nie|nient|nié|a\s+nié|"
+    r"conteste\s+formellement|réfut\w*|n'(?:avons|a|ont|avait)\s+jamais\s+(?:dit|annoncé|signé|"
+    r"promis|confirmé)|never\s+(?:said|agreed|signed|committed|confirmed|promised)|"
+    r"not\s+true|untrue|is\s+false|that's\s+false|denied|denies|deny|denying|refut\w*|"
+    r"(?:is|are|was|were)\s+not\s+believed\s+to|se\s+retir\w*|s'est\s+retirée?|retir\w+\s+(?:son|sa|leur)\s+"
+    r"offre|withdr[ae]w\w*|pull(?:s|ed|ing)?\s+out|back(?:s|ed|ing)?\s+out|walk(?:s|ed)?\s+away|"
+    r"abandonn\w+\s+(?:le|son|l'|leur|ce)\s+(?:projet|accord|plan)|renonc\w*|called\s+off|"
+    r"scrapp?\w*|no\s+longer\s+(?:plans?|intends?)"
 )
 STATUS_DISPUTED: Final = _cue(
     r"incertaine?s?|mis\s+en\s+doute|met\s+en\s+doute|mettent\s+en\s+doute|doutes?|sceptic\w*|"
     r"scepticisme|remis\s+en\s+question|remet\s+en\s+question|conteste|contesté\w*|"
-    r"uncertain|doubts?|disput\w+|questioned|skeptic\w*|pas\s+vraiment\s+l'argent|"
-    r"don't\s+actually\s+have\s+the\s+money"
+    r"uncertain|doubts?|disput\w+|questioned|skeptic\w*"
 )
 STATUS_REPORTED: Final = _cue(
     r"selon|d'après|a\s+rapporté|rapporte|rapportent|aurait|auraient|serait|seraient|"
@@ -129,9 +132,14 @@ SPEECH_VERBS: Final = (
     r"a\s+déclaré|déclare|a\s+dit|dit|a\s+indiqué|indique|avait\s+(?:précédemment\s+)?indiqué|"
     r"a\s+affirmé|affirme|a\s+expliqué|explique|a\s+écrit|écrit|a\s+assuré|assure|a\s+averti|"
     r"a\s+estimé|estime|a\s+annoncé|annonce|a\s+confirmé|a\s+précisé|précise|a\s+tweeté|"
-    r"s'est\s+fendu\s+d'un\s+tweet|a\s+rapporté|rapporte|a\s+répondu|répond|a\s+choisi\s+de\s+répondre|"
+    r"a\s+rapporté|rapporte|a\s+répondu|répond|a\s+révélé|révèle|revendique|a\s+souligné|souligne|"
+    r"a\s+ajouté|ajoute|a\s+reconnu|reconnaît|a\s+fait\s+savoir|fait\s+savoir|a\s+communiqué|"
     r"said|says|told|wrote|writes|stated|explained|tweeted|posted|warned|noted|reported|added|"
-    r"claimed|argued|replied|responded"
+    r"claimed|argued|replied|responded|announced|disclosed|revealed|confirmed|estimated|"
+    r"projected|expects|expected|predicted|believes|indicated|cited|says\s+that|said\s+that|"
+    r"indiquant|affirmant|expliquant|déclarant|estimant|assurant|précisant|soulignant|ajoutant|"
+    r"répondre|réagir|rétorquer|répliquer|saying|stating|claiming|writing|noting|arguing|"
+    r"adding|telling|to\s+say|to\s+respond|to\s+reply"
 )
 SOURCE_BEFORE: Final = re.compile(
     r"(?:selon|d'après|according\s+to|cité\s+par|as\s+reported\s+by)\s+(?P<who>[^,.;:«»\"]{2,60})",
@@ -162,6 +170,20 @@ ANAPHORA_PROJECT: Final = _cue(
 ANAPHORA_COMPANY: Final = _cue(
     r"(?:la|cette)\s+(?:société|firme|entreprise|start-up|startup)|l'entreprise|"
     r"the\s+(?:company|firm|startup|group)|(?:elle|il)(?=\s+(?:a|avait|investit|investirait|dispose))"
+)
+AGREEMENT_VERB: Final = re.compile(
+    r"(?:sign|agre|announc|unveil|struck|strik|ink|enter|reach|conclu|sign|annonc|dévoil|"
+    r"concl|accept|approv|approuv|propos|offer|offr)\w*",
+    _I,
+)
+ANAPHOR: Final = re.compile(
+    r"(?:it|they|elle|il|ils|elles|"
+    r"(?:the|this|that|la|le|l'|cette|ce|cet)\s*(?:\w+[\s-]+){0,3}"
+    r"(?:company|firm|group|conglomerate|giant|maker|developer|start-?up|chipmaker|"
+    r"asset-?manager|lab|designer|provider|operator|investor|lender|société|firme|entreprise|"
+    r"groupe|géant|fabricant|constructeur|concepteur|laboratoire|conglomérat|opérateur|"
+    r"fournisseur|investisseur|éditeur|spécialiste|leader|numéro\s+un))",
+    _I,
 )
 BOILERPLATE: Final = re.compile(
     r"^(?:laisser\s+un\s+commentaire|à\s+lire\s+(?:également|aussi)|lire\s+aussi|read\s+more|"

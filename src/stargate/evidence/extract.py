@@ -1,15 +1,18 @@
 """Sentence-level claims from French and English news: who, to whom, what kind, how much, over
 what period, said by whom, with the exact sentence as quote.
 
-One claim per money, power or accelerator-count mention that is not boilerplate. The subject is
-the nearest organisation before the amount in its clause (coordinated organisations join it),
-skipping organisations marked as objects by a preposition and people who are speakers; then
-anaphora ("le projet", "la société"), a first-person quote's speaker, the first organisation
-after the amount, the previous sentence's organisation, and for titles the article's topic.
-Contracts and purchases are oriented by role (a lab pays its cloud, a buyer pays its chip
-vendor). Status and polarity come from cue lexicons (:mod:`.cues`); a denial without a figure
-copies the proposition it denies. Claims repeated within a document merge; headline and list
-restatements of a figure in the body are dropped. Rules are documented in ``docs/extraction.md``.
+One claim per figure that is not boilerplate: money, power, accelerator counts, percentages
+(stakes, shares of, changes), share prices, unit costs, terms and share counts (kinds in
+:mod:`.classify`). The subject is the actor the dependency parse gives the amount's verb
+(:mod:`.syntax`, on the sentences :mod:`.nlp` analyses); failing that, the nearest organisation
+before the amount in its clause (coordinated organisations join it), skipping organisations
+marked as objects by a preposition and people who are speakers; then anaphora ("le projet", "la
+société"), a first-person quote's speaker, the first organisation after the amount, the previous
+sentence's organisation, and for titles the article's topic. Deals are oriented by role (a lab
+pays its cloud, a buyer pays its chip vendor). Status comes from cue lexicons (:mod:`.cues`) and
+the governing verb's tense; speakers from :mod:`.speakers`; confidence from :mod:`.confidence`.
+Document-level rules (:mod:`.document_rules`, :mod:`.consolidate`) drop restatements, copy
+denials and merge repeated facts. Rules are documented in ``docs/extraction.md``.
 """
 
 from __future__ import annotations
@@ -17,11 +20,14 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any, Final
 
-from stargate.evidence import cues
+from stargate.evidence import classify, cues, nlp, syntax
+from stargate.evidence.confidence import score
+from stargate.evidence.consolidate import Draft, Extraction, claim_rows, merge, unique
+from stargate.evidence.document_rules import DocumentRules
 from stargate.evidence.documents import detect_language
 from stargate.evidence.mentions import (
     EntityMention,
@@ -32,6 +38,7 @@ from stargate.evidence.mentions import (
     sentences,
 )
 from stargate.evidence.quantities import Mention, find_quantities
+from stargate.evidence.speakers import Speakers
 from stargate.ledger.records import Claim, ClaimKind, ClaimStatus, EntityType, Polarity, Source
 from stargate.units import Bound, Quantity, in_domain
 
@@ -62,37 +69,21 @@ _GENERIC = re.compile(
     re.IGNORECASE,
 )
 _RATE_IN_CLAUSE = re.compile(r"\b(?:cette\s+année|this\s+year|chaque\s+année|every\s+year)\b", re.I)
-_SIGNATURE = re.compile(r"^\s*[–—-]\s*(?P<who>[^,\n]+)")
 # one character for one character, so every offset in the copy is an offset in the original
 _SAME_LENGTH: Final = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "\u00a0": " ", "\u202f": " ",
                                      "\u2009": " ", "–": "-", "—": "-"})  # fmt: skip
-_KIND_BY_UNIT: Final = {"power": ClaimKind.CAPACITY, "count": ClaimKind.CAPACITY}
-
-
-@dataclass(slots=True)
-class _Draft:
-    mention: Mention
-    sentence: Sentence
-    kind: ClaimKind
-    subjects: list[str]
-    object_id: str | None
-    status: ClaimStatus
-    polarity: Polarity
-    speaker: str | None
-    confidence: float
-    period: str | None
-    distributive: bool = False
-    additional: bool = False  # "4,5 GW supplémentaires": a new fact, never merged
-    denies: _Draft | None = field(default=None)
-
-
-@dataclass(frozen=True, slots=True)
-class Extraction:
-    """Claims of one document, the candidate entities they use, and denial links."""
-
-    claims: tuple[Claim, ...]
-    candidates: tuple[EntityMention, ...]
-    denials: tuple[tuple[int, int], ...]  # (index of denying claim, index of denied claim)
+_KIND_BY_UNIT: Final = {
+    "power": ClaimKind.CAPACITY, "count": ClaimKind.CAPACITY, "shares": ClaimKind.SHARES,
+}  # fmt: skip
+_CONVERSION: Final = re.compile(r"\s*[(\[]\s*(?:soit|or|i\.e\.|about|environ|~)?\s*")
+_EXTENDED: Final = frozenset(
+    {ClaimKind.STAKE, ClaimKind.SHARE_OF, ClaimKind.CHANGE, ClaimKind.SHARE_PRICE,
+     ClaimKind.UNIT_COST, ClaimKind.TERM, ClaimKind.SHARES}
+)  # fmt: skip
+_PAID: Final = frozenset(
+    {ClaimKind.CONTRACT, ClaimKind.LEASE, ClaimKind.PURCHASE, ClaimKind.CAPACITY}
+)
+_CATEGORIES: Final = ("money", "power", "count", "ratio", "duration", "shares", "unit_price")
 
 
 class Extractor:
@@ -112,7 +103,7 @@ class Extractor:
         return _Document(source, self.gazetteer).extract()
 
 
-class _Document:
+class _Document(Speakers, DocumentRules):
     def __init__(self, source: Source, gazetteer: Gazetteer) -> None:
         self.source = source
         self.raw = source.text  # quotes are cut from the text as given
@@ -121,15 +112,55 @@ class _Document:
         self.gazetteer = gazetteer
         self.sentences = sentences(self.text)
         self.quotes = quotations(self.text)
-        known = gazetteer.find(self.text)
-        self.extra = candidates(self.text, self.language, known)
-        self.entities = sorted(known + self.extra, key=lambda m: m.start)
-        self._entity_starts = [m.start for m in self.entities]
+        self.known = gazetteer.find(self.text)
         self._sentence_starts = [s.start for s in self.sentences]
         self._sentence_index = {id(s): i for i, s in enumerate(self.sentences)}
-        self.topic = self._topic()
         self.mentions: list[Mention] = []
         self._mention_starts: list[int] = []
+        self.parsed: dict[int, Any] = {}  # sentence index -> spaCy Doc
+        self._source = "none"  # where the current draft's subject came from
+        self._project: tuple[str | None] | None = None
+        self._breaks: dict[int, list[tuple[int, int]]] = {}
+        self._set_entities([])
+
+    def _set_entities(self, extra: list[EntityMention]) -> None:
+        self.extra = extra
+        self.entities = sorted(self.known + extra, key=lambda m: m.start)
+        self._entity_starts = [m.start for m in self.entities]
+        self.topic = self._topic()
+        self._project = None
+
+    def _analyse(self) -> None:
+        """Parse the sentences that hold a quantity (and the one before each) with spaCy; its
+        NER adds the organisations and people the gazetteer lacks."""
+        wanted = {
+            i for i, s in enumerate(self.sentences)
+            if s.zone != "boilerplate" and self._mentions_in(s.start, s.end)
+        }  # fmt: skip
+        spans = [(s.start, s.end) for s in self.sentences]
+        picked = nlp.focus(spans, wanted)
+        docs = nlp.analyse(self.text, [spans[i] for i in picked], self.language)
+        self.parsed = dict(zip(picked, docs, strict=True))
+        extra = candidates(
+            self.text, self.known, [(spans[i][0], d) for i, d in self.parsed.items()]
+        )
+        self._set_entities(extra)
+
+    def _can_act(self, entity_id: str) -> bool:
+        """Media report and sites host: neither pays, invests nor offtakes."""
+        entity = self.gazetteer.entities.get(entity_id)
+        return entity is None or (entity.role != "media" and entity.type is not EntityType.SITE)
+
+    def _family(self, entity_id: str) -> str:
+        """An organisation's parent when the gazetteer gives one (AWS -> Amazon)."""
+        entity = self.gazetteer.entities.get(entity_id)
+        parent = entity.parent_id if entity is not None else None
+        return parent if parent and parent in self.gazetteer.entities else entity_id
+
+    def _mentions_in(self, start: int, end: int) -> list[Mention]:
+        i = bisect.bisect_left(self._mention_starts, start)
+        j = bisect.bisect_left(self._mention_starts, end)
+        return self.mentions[i:j]
 
     # -- structure ----------------------------------------------------------------------
 
@@ -142,7 +173,12 @@ class _Document:
         return counts.most_common(1)[0][0] if counts else None
 
     def _topic_project(self) -> str | None:
-        """The project the article is about, for "le projet" / "the venture"."""
+        """The project the article is about, for "le projet" / "the venture" (computed once)."""
+        if self._project is None:
+            self._project = (self._count_projects(),)
+        return self._project[0]
+
+    def _count_projects(self) -> str | None:
         counts = Counter(
             m.organisation for m in self.entities
             if m.organisation in self.gazetteer.entities
@@ -165,12 +201,16 @@ class _Document:
         return [m for m in self.entities[i:j] if m.end <= end]
 
     def _clause(self, sentence: Sentence, position: int) -> tuple[int, int]:
+        breaks = self._breaks.get(sentence.start)
+        if breaks is None:
+            found = cues.CLAUSE_BREAK.finditer(self.text, sentence.start, sentence.end)
+            breaks = self._breaks[sentence.start] = [m.span() for m in found]
         start, end = sentence.start, sentence.end
-        for match in cues.CLAUSE_BREAK.finditer(self.text, sentence.start, sentence.end):
-            if match.end() <= position:
-                start = max(start, match.end())
-            elif match.start() >= position:
-                end = min(end, match.start())
+        for a, b in breaks:
+            if b <= position:
+                start = max(start, b)
+            elif a >= position:
+                end = min(end, a)
                 break
         return start, end
 
@@ -183,7 +223,7 @@ class _Document:
     def _orgs_in(self, start: int, end: int) -> list[EntityMention]:
         return [
             m for m in self._entities_in(start, end)
-            if m.organisation and self.gazetteer.role(m.organisation) != "media"
+            if m.organisation and self._can_act(m.organisation)
         ]  # fmt: skip
 
     def _is_speaker(self, mention: EntityMention, sentence: Sentence) -> bool:
@@ -216,7 +256,11 @@ class _Document:
         anaphora = self._anaphora(start, q.start) or (
             None if eligible else self._anaphora(start, end, after=q.end)
         )
-        if eligible and (anaphora is None or eligible[-1].end > anaphora[0]):
+        actors = self._actor_orgs(q, sentence)
+        self._source = "parse" if actors else "rules"
+        if actors:
+            subjects = actors
+        elif eligible and (anaphora is None or eligible[-1].end > anaphora[0]):
             subjects = self._coordinated(eligible, start)
         elif anaphora is not None:
             position, entity_id = anaphora
@@ -233,7 +277,9 @@ class _Document:
                 ]
             elif after and not self._object_marked(after[0], start):
                 subjects = [after[0]]
-        subject_ids = _unique([m.organisation for m in subjects if m.organisation])
+        if not subjects:
+            self._source = "none"
+        subject_ids = unique([m.organisation for m in subjects if m.organisation])
         object_id = None
         others = [m for m in eligible if m.organisation not in subject_ids and not m.is_person]
         lone = others if len(others) == 1 else []  # "Oracle will provide OpenAI with 4.5 GW"
@@ -242,6 +288,38 @@ class _Document:
                 object_id = m.organisation
                 break
         return subject_ids, object_id
+
+    def _actor_orgs(self, q: Mention, sentence: Sentence) -> list[EntityMention]:
+        """The organisations in the subject phrase the dependency parse gives the amount's act
+        (people stand for their organisation; media and speakers do not pay)."""
+        doc = self.parsed.get(self._index(sentence))
+        if doc is None:
+            return []
+        found = syntax.actor(doc, sentence.start, q.start, q.end)
+        clause_start, clause_end = self._clause(sentence, q.start)
+        if found is None or found.start < clause_start or found.end > clause_end:
+            return []  # no subject, or one across a clause break the parse missed
+        if self._quote_at(q.start) is not None and self._quote_at(found.start) is None:
+            return []  # the amount is quoted speech; the phrase outside it is who speaks
+        chosen = []
+        for m in self._entities_in(found.start, found.end):
+            if any(a <= m.start < b for a, b in found.excluded):
+                continue
+            if m.organisation is None or not self._can_act(m.organisation):
+                continue
+            if m.is_person and self._is_speaker(m, sentence):
+                continue
+            chosen.append(m)
+        if not chosen:
+            phrase = self.text[found.start : found.end]
+            if len(phrase) < 60 and cues.ANAPHOR.fullmatch(phrase.strip()):
+                antecedent = self._antecedent(found.start)
+                if antecedent:  # "the company", "le groupe", "it": the previous subject
+                    return [EntityMention(found.start, found.start, antecedent, antecedent,
+                                          organisation=antecedent)]  # fmt: skip
+            return []
+        ids = unique([m.organisation for m in chosen if m.organisation])
+        return [next(m for m in chosen if m.organisation == i) for i in ids]
 
     def _object_marked(self, mention: EntityMention, clause_start: int) -> bool:
         before = self.text[max(clause_start, mention.start - 40) : mention.start]
@@ -420,6 +498,8 @@ class _Document:
             return ClaimStatus.PLANNED, Polarity.ASSERTS
         if cues.SOURCE_BEFORE.search(text):
             return ClaimStatus.REPORTED, Polarity.ASSERTS
+        if (by_tense := self._status_by_tense(q, sentence)) is not None:
+            return by_tense, Polarity.ASSERTS
         if not found:
             if speaker and speaker_org not in subjects:
                 return ClaimStatus.REPORTED, Polarity.ASSERTS
@@ -430,78 +510,86 @@ class _Document:
             status = ClaimStatus.ANNOUNCED  # "a annoncé qu'elle investirait": future in the past
         return status, Polarity.ASSERTS
 
-    def _speaker(self, position: int) -> str | None:
-        sentence = self._sentence_of(position)
-        if sentence is None:
+    def _status_by_tense(self, q: Mention, sentence: Sentence) -> ClaimStatus | None:
+        """The tense of the verb that governs the figure: done (past; an agreement signed is
+        announced), to come (future), hedged (a French conditional reports, an English modal
+        plans); the present says nothing."""
+        doc = self.parsed.get(self._index(sentence))
+        if doc is None:
             return None
-        text = self.text
-        quote = self._quote_at(position)
-        if quote is not None:
-            return self._quote_speaker(quote, sentence)
-        sentence_text = text[sentence.start : sentence.end]
-        if source := cues.SOURCE_BEFORE.search(sentence_text):
-            who = source.group("who").strip()
-            entity_id = self.gazetteer.lookup(who) or self.gazetteer.lookup(
-                re.sub(r"^(?:the|le|la|les)\s+", "", who, flags=re.I)
-            )
-            return self.gazetteer.entities[entity_id].name if entity_id else who
-        for m in self._entities_in(sentence.start, position):
-            voice = m.is_person or self.gazetteer.role(m.organisation) == "media"
-            if voice and self._is_speaker(m, sentence):
-                return m.name
-        return None
-
-    def _quote_speaker(self, quote: tuple[int, int], sentence: Sentence) -> str | None:
-        text = self.text
-
-        def people(start: int, end: int) -> list[EntityMention]:
-            return [m for m in self._entities_in(start, end) if m.is_person]
-
-        # "X a déclaré à CNBC : « ..." or "..., glisse-t-il": the first person of the sentence
-        in_sentence = people(sentence.start, quote[0])
-        talking = [
-            m for i, m in enumerate(in_sentence)
-            if (verb := self._verb_end(m, sentence)) is not None
-            and all(other.start >= verb for other in in_sentence[i + 1 :])
-        ]  # fmt: skip
-        if talking:  # "Sam Altman a choisi de répondre : « ... »" beats "attaques de Musk"
-            return talking[0].name
-        after = text[quote[1] : quote[1] + 40]
-        if in_sentence and (
-            cues.INVERSION_AFTER.match(after) or self._is_speaker(in_sentence[0], sentence)
-        ):
-            return in_sentence[0].name
-        # a block quote signed on the next line: "– Elon Musk, sur X"
-        line_end = text.find("\n", quote[1])
-        following = text[line_end : line_end + 200] if line_end >= 0 else ""
-        for line in following.split("\n")[1:4]:
-            if (signature := _SIGNATURE.match(line)) and signature.group("who").strip():
-                who = signature.group("who").strip()
-                entity_id = self.gazetteer.lookup(who)
-                return self.gazetteer.entities[entity_id].name if entity_id else who
-        # inherit from an adjacent earlier quote in the same paragraph
-        earlier = [q for q in self.quotes if q[1] <= quote[0] and quote[0] - q[1] < 60]
-        if earlier:
-            owner = self._sentence_of(earlier[-1][0])
-            if owner is not None:
-                previous = people(owner.start, earlier[-1][0])
-                if previous:
-                    return previous[0].name
-                index = self._index(owner)
-                for s in reversed(self.sentences[max(0, index - 2) : index]):
-                    named = people(s.start, s.end)
-                    if named:
-                        return named[0].name
-        if in_sentence:
-            return in_sentence[0].name
+        verb = syntax.governing_verb(doc, sentence.start, q.start, q.end)
+        found = syntax.tense(verb)
+        if found == "past":
+            agreed = verb is not None and cues.AGREEMENT_VERB.match(verb.text)
+            return ClaimStatus.ANNOUNCED if agreed else ClaimStatus.COMPLETED
+        if found == "future":
+            return ClaimStatus.PLANNED
+        if found == "conditional":
+            return ClaimStatus.REPORTED if self.language == "fr" else ClaimStatus.PLANNED
         return None
 
     # -- assembly -------------------------------------------------------------------------
 
-    def _draft(self, q: Mention) -> _Draft | None:
+    def _classify(self, q: Mention, sentence: Sentence) -> tuple[ClaimKind, Mention] | None:
+        """The kind of a figure and the figure as claimed (signed, priced per share or per
+        gigawatt), or None when it is no claim (rules in :mod:`.classify`)."""
+        start, end = self._clause(sentence, q.start)
+        clause, a, b = self.text[start:end], q.start - start, q.end - start
+        unit = q.quantity.unit
+        if q.category == "ratio":
+            found = classify.ratio_kind(clause, a, b)
+            return None if found is None else (found[0], _signed(q, found[1]))
+        if q.category == "duration":
+            index = self._index(sentence)
+            previous = self.sentences[index - 1] if index else None
+            before = self.text[previous.start : previous.end] if previous else ""
+            if not classify.is_term(clause, a, b, before) or self._spreads_money(q, sentence):
+                return None
+            return ClaimKind.TERM, q
+        if q.category == "unit_price":
+            kind = ClaimKind.SHARE_PRICE if unit.endswith("/share") else ClaimKind.UNIT_COST
+            return kind, q
+        others = [m for m in self._mentions_in(start, end) if m is not q]
+        if q.category == "money" and any(
+            m.category == "money" and _CONVERSION.fullmatch(self.text[m.end : q.start])
+            for m in others
+        ):
+            return None  # "27 billion US dollars (24.8 billion euros)": a conversion
+        if q.category == "power" and q.quantity.amount == 1:
+            money = [m for m in others if m.category == "money" and m.start > q.end]
+            if money and classify.per_unit_divisor(clause, b, money[0].start - start):
+                return None  # "un gigawatt ... coûte 50 milliards": the divisor of a unit cost
+        if q.category == "money":
+            ones = [
+                m for m in others
+                if m.category == "power" and m.quantity.amount == 1 and m.end <= q.start
+            ]  # fmt: skip
+            if ones and classify.per_unit_divisor(clause, ones[-1].end - start, a):
+                per = Quantity(q.quantity.amount, f"{unit}/{ones[-1].quantity.unit}")
+                return ClaimKind.UNIT_COST, replace(q, quantity=per, category="unit_price")
+            sentence_text, offset = self.text[sentence.start : sentence.end], start - sentence.start
+            if classify.is_share_price(sentence_text, a + offset, b + offset, q.quantity.amount):
+                price = replace(q.quantity, unit=f"{unit}/share")
+                return ClaimKind.SHARE_PRICE, replace(q, quantity=price, category="unit_price")
+            if (sign := classify.money_change(clause, a, b)) is not None:
+                return ClaimKind.CHANGE, _signed(q, sign)
+        return self._kind(q, sentence), q
+
+    def _spreads_money(self, q: Mention, sentence: Sentence) -> bool:
+        """A duration that is already the period of a money amount of the sentence."""
+        return any(
+            m.category == "money" and m.years is not None and m.years == _years(q)
+            for m in self._mentions_in(sentence.start, sentence.end)
+        )
+
+    def _draft(self, q: Mention) -> Draft | None:
         sentence = self._sentence_of(q.start)
         if sentence is None or sentence.zone == "boilerplate":
             return None
+        classified = self._classify(q, sentence)
+        if classified is None:
+            return None
+        kind, q = classified
         subjects, object_id = self._subjects(q, sentence)
         start, end = self._clause(sentence, q.start)
         if not subjects and not _GENERIC.search(self.text[start:end]):
@@ -512,9 +600,9 @@ class _Document:
                 fallback = self.topic
             if fallback:
                 subjects = [fallback]
+                self._source = "fallback"
         if q.vague and not subjects:
             return None  # vague amounts count only when tied to an organisation
-        kind = self._kind(q, sentence)
         subjects, object_id = self._orient(kind, subjects, object_id)
         speaker = self._speaker(q.start)
         status, polarity = self._status(q, sentence, speaker, subjects, kind)
@@ -525,14 +613,23 @@ class _Document:
             period = period or "total"
         distributive = bool(cues.DISTRIBUTIVE.search(self.text[start:end])) and len(subjects) > 1
         additional = bool(_ADDITIONAL.search(self.text[start:end]))
-        confidence = self._confidence(q, sentence, subjects, kind, status)
-        return _Draft(q, sentence, kind, subjects, object_id, status, polarity, speaker,
-                      confidence, period, distributive, additional=additional)  # fmt: skip
+        signals = self._signals(q, sentence, kind, status)
+        confidence = score(signals)
+        return Draft(q, sentence, kind, subjects, object_id, status, polarity, speaker,
+                     confidence, period, distributive, additional=additional,
+                     signals=signals)  # fmt: skip
 
     def _orient(
         self, kind: ClaimKind, subjects: list[str], object_id: str | None
     ) -> tuple[list[str], str | None]:
-        """Payer first: a lab pays its cloud (contract, lease), a buyer pays its chip vendor."""
+        """Payer first: a lab pays its cloud (contract, lease), a buyer pays its chip vendor;
+        of two parties acting together in such a deal, the payer is the subject."""
+        if len(subjects) == 2 and object_id is None and kind in _PAID:
+            first, second = subjects
+            if self._pays(kind, second, first):
+                return [second], first
+            if self._pays(kind, first, second):
+                return [first], second
         if len(subjects) != 1 or object_id is None:
             return subjects, object_id
         role_s, role_o = self.gazetteer.role(subjects[0]), self.gazetteer.role(object_id)
@@ -552,86 +649,43 @@ class _Document:
         )
         return ([object_id], subjects[0]) if swap else (subjects, object_id)
 
-    def _confidence(self, q: Mention, sentence: Sentence, subjects: list[str], kind: ClaimKind,
-                    status: ClaimStatus) -> float:  # fmt: skip
-        score = 0.45
-        score += 0.15 if q.explicit_unit else 0.0
-        score += 0.15 if subjects else -0.10
-        score += 0.10 if kind is not ClaimKind.OTHER else -0.05
-        score -= 0.10 if status is ClaimStatus.REPORTED else 0.0
-        score -= 0.25 if sentence.zone in {"headline", "list"} else 0.0
-        score -= 0.20 if q.vague else 0.0
-        return round(min(max(score, 0.05), 0.95), 2)
+    def _pays(self, kind: ClaimKind, payer: str, payee: str) -> bool:
+        role_p, role_q = self.gazetteer.role(payer), self.gazetteer.role(payee)
+        if kind is ClaimKind.PURCHASE:
+            return role_p in {"lab", "cloud"} and role_q == "chips"
+        return role_p == "lab" and role_q in {"cloud", "chips", "builder"}
 
-    def _denials(self, drafts: list[_Draft]) -> list[_Draft]:
-        """Sentences that deny without a figure ("C'est faux") deny the nearest earlier claim
-        about an organisation they name, else the nearest earlier disputed claim."""
-        found: list[_Draft] = []
-        with_amount = {d.sentence for d in drafts}
-        for sentence in self.sentences:
-            text = self.text[sentence.start : sentence.end]
-            if (
-                sentence in with_amount
-                or sentence.zone == "boilerplate"
-                or not cues.STATUS_DENIED.search(text)
-            ):
-                continue
-            named = {m.organisation for m in self._orgs_in(sentence.start, sentence.end)}
-            earlier = [
-                d
-                for d in drafts
-                if d.mention.start < sentence.start and d.polarity is Polarity.ASSERTS
-            ]
-            target = next((d for d in reversed(earlier) if named & set(d.subjects)), None)
-            target = target or next(
-                (d for d in reversed(earlier) if d.status is ClaimStatus.DISPUTED), None
-            )
-            if target is None:
-                continue
-            speaker = self._speaker(
-                sentence.start + text.find("«") if "«" in text else sentence.start
-            )
-            if speaker is None:
-                people = [m for m in self._entities_in(sentence.start, sentence.end) if m.is_person]
-                speaker = people[0].name if people else None
-            confidence = round(max(0.05, target.confidence - 0.1), 2)
-            denial = replace(
-                target,
-                sentence=sentence,
-                status=ClaimStatus.DENIED,
-                polarity=Polarity.DENIES,
-                speaker=speaker,
-                confidence=confidence,
-                denies=target,
-            )
-            found.append(denial)
-        return found
-
-    def _reciprocal(self, drafts: list[_Draft]) -> list[_Draft]:
-        """ "X invests N in Y, and Y turns back to X": Y's purchase from X, as reported."""
-        extra: list[_Draft] = []
-        for d in drafts:
-            text = self.text[d.sentence.start : d.sentence.end]
-            if (
-                d.kind is ClaimKind.INVESTMENT
-                and d.object_id
-                and len(d.subjects) == 1
-                and cues.RECIPROCAL.search(text)
-            ):
-                extra.append(replace(d, kind=ClaimKind.PURCHASE, subjects=[d.object_id],
-                                     object_id=d.subjects[0], status=ClaimStatus.REPORTED,
-                                     confidence=round(d.confidence - 0.15, 2)))  # fmt: skip
-        return extra
+    def _signals(self, q: Mention, sentence: Sentence, kind: ClaimKind,
+                 status: ClaimStatus) -> dict[str, bool]:  # fmt: skip
+        """What :mod:`.confidence` weighs."""
+        return {
+            "explicit_unit": q.explicit_unit,
+            "subject_parse": self._source == "parse",
+            "subject_rules": self._source == "rules",
+            "subject_fallback": self._source == "fallback",
+            "kind_cue": kind is not ClaimKind.OTHER,
+            "hedged": status in {ClaimStatus.REPORTED, ClaimStatus.PLANNED, ClaimStatus.DISPUTED},
+            "headline": sentence.zone in {"headline", "list"},
+            "vague": q.vague,
+            "quoted": self._quote_at(q.start) is not None,
+            "extended_kind": kind in _EXTENDED,
+            "crowded": len({m.organisation for m in self._orgs_in(sentence.start, sentence.end)})
+            >= 3,
+        }
 
     def extract(self) -> Extraction:
-        self.mentions = in_domain(find_quantities, self.text, language=self.language)
+        self.mentions = in_domain(
+            find_quantities, self.text, language=self.language, include=_CATEGORIES
+        )
         self._mention_starts = [m.start for m in self.mentions]
+        self._analyse()
         drafts = [d for q in self.mentions if (d := self._draft(q)) is not None]
         drafts += self._reciprocal(drafts)
-        drafts = _merge(self._drop_restatements(drafts))
+        drafts = merge(self._drop_restatements(drafts), self._family)
         drafts += self._denials(drafts)
-        drafts = _merge(drafts)
+        drafts = merge(drafts, self._family)
         claims: list[Claim] = []
+        signals: list[dict[str, bool]] = []
         index: dict[int, int] = {}
         links: list[tuple[int, int]] = []
         for draft in drafts:
@@ -640,26 +694,15 @@ class _Document:
             ):
                 index.setdefault(id(draft), len(claims))
                 claims.append(self._claim(draft, subject_group))
+                signals.append(draft.signals)
         for draft in drafts:
             if draft.denies is not None and id(draft.denies) in index:
                 links.append((index[id(draft)], index[id(draft.denies)]))
         used = {s for c in claims for s in (*c.subjects, c.object_id) if s}
         extra = tuple(m for m in self.extra if m.organisation in used)
-        return Extraction(tuple(claims), extra, tuple(links))
+        return Extraction(tuple(claims), extra, tuple(links), self.language, tuple(signals))
 
-    def _drop_restatements(self, drafts: list[_Draft]) -> list[_Draft]:
-        body = {
-            (d.mention.quantity.amount, d.mention.quantity.unit)
-            for d in drafts
-            if d.sentence.zone == "body"
-        }
-
-        def figure(d: _Draft) -> tuple[Decimal, str]:
-            return d.mention.quantity.amount, d.mention.quantity.unit
-
-        return [d for d in drafts if d.sentence.zone == "body" or figure(d) not in body]
-
-    def _claim(self, draft: _Draft, subjects: list[str]) -> Claim:
+    def _claim(self, draft: Draft, subjects: list[str]) -> Claim:
         s = draft.sentence
         quote = self.raw[s.start : s.end]
         q = draft.mention.quantity
@@ -697,101 +740,17 @@ def _belongs_to(cue: tuple[int, int], other: tuple[int, int], own: tuple[int, in
     return to_other < to_own or (to_other == to_own and cue[0] >= other[1])
 
 
-def _unique(values: list[str]) -> list[str]:
-    seen: list[str] = []
-    for value in values:
-        if value not in seen:
-            seen.append(value)
-    return seen
+def _signed(q: Mention, sign: int) -> Mention:
+    """A change as claimed: negative for a decrease (a range keeps its order)."""
+    amount, high = q.quantity.amount, q.quantity.amount_max
+    if sign > 0 or amount < 0:
+        return q
+    low, top = (-high, -amount) if high is not None else (-amount, None)
+    return replace(q, quantity=replace(q.quantity, amount=low, amount_max=top))
 
 
-def _information(d: _Draft) -> tuple[int, ...]:
-    return (
-        int(d.sentence.zone == "body"),
-        int(d.period not in (None, "total")),
-        int(d.polarity is Polarity.DENIES),
-        int(d.object_id is not None),
-        int(d.speaker is not None),
-    )
+def _years(q: Mention) -> Decimal:
+    return q.quantity.amount / 12 if q.quantity.unit == "months" else q.quantity.amount
 
 
-def _merge(drafts: list[_Draft]) -> list[_Draft]:
-    """One claim per (subjects, amount, unit, upper end, polarity) in a document; the richest
-    instance (body text, stated period, counterparty, speaker) represents it."""
-    groups: dict[tuple[Any, ...], list[_Draft]] = {}
-    for d in drafts:
-        q = d.mention.quantity
-        key = (
-            tuple(sorted(d.subjects)), q.amount, q.unit, q.amount_max, d.polarity,
-            d.kind if d.kind is ClaimKind.PURCHASE else None,
-            d.mention.start if d.additional else None,
-        )  # fmt: skip
-        groups.setdefault(key, []).append(d)
-    clusters: list[list[_Draft]] = []
-    for group in groups.values():
-        # two equal amounts of different kinds in one sentence are two facts
-        # ("5 milliards de dette et 5 milliards en capital"); across sentences, one restated
-        if len({d.sentence for d in group}) == 1 and len({d.kind for d in group}) > 1:
-            kinds = sorted({d.kind for d in group})
-            clusters += [[d for d in group if d.kind is kind] for kind in kinds]
-        else:
-            clusters.append(group)
-    merged = []
-    for group in clusters:
-        best = max(group, key=lambda d: (_information(d), -d.mention.start))
-        first = min(group, key=lambda d: d.mention.start)
-        if best.status is not first.status and first.status in {
-            ClaimStatus.DISPUTED,
-            ClaimStatus.ANNOUNCED,
-        }:
-            best = replace(best, status=first.status)
-        merged.append(best)
-    merged.sort(key=lambda d: d.mention.start)
-    return merged
-
-
-def amount_as_float(value: Decimal | None) -> float | int | None:
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-__all__ = ["EXTRACTOR", "ORIGIN", "VERSION", "Extraction", "Extractor", "Quantity"]
-
-
-def claim_rows(doc: str, extraction: Extraction, gazetteer: Gazetteer) -> list[dict[str, Any]]:
-    """The ``stargate extract --format jsonl`` records of one document (contract keys)."""
-    names = {m.entity_id: m.name for m in extraction.candidates}
-
-    def name(entity_id: str | None) -> str | None:
-        if entity_id is None:
-            return None
-        entity = gazetteer.entities.get(entity_id)
-        return entity.name if entity is not None else names.get(entity_id, entity_id)
-
-    rows = []
-    for claim in extraction.claims:
-        q = claim.quantity
-        assert q is not None, "the extractor emits quantities only"
-        subjects = [n for n in (name(s) for s in claim.subjects) if n]
-        rows.append(
-            {
-                "doc": doc,
-                "subject": ", ".join(subjects) or None,
-                "object": name(claim.object_id),
-                "kind": str(claim.kind),
-                "amount": amount_as_float(q.amount),
-                "unit": q.unit,
-                "bound": str(q.bound),
-                "amount_max": amount_as_float(q.amount_max),
-                "period": claim.period,
-                "status": str(claim.status),
-                "polarity": str(claim.polarity),
-                "speaker": claim.speaker,
-                "quote": claim.quote,
-                "start": claim.start,
-                "end": claim.end,
-                "confidence": claim.confidence,
-            }
-        )
-    return rows
+__all__ = ["EXTRACTOR", "ORIGIN", "VERSION", "Extraction", "Extractor", "Quantity", "claim_rows"]

@@ -1,16 +1,15 @@
 """What a text mentions: sentences (with their zone), quotations, organisations and people.
 
-Organisations come from the gazetteer first (canonical identity); for French text spaCy's
-``fr_core_news_md`` NER proposes organisations the gazetteer does not know (candidate entities)
-and people (possible speakers). For English no official spaCy model is published on PyPI and the
-unofficial re-uploads are a supply-chain risk, so English uses a blank pipeline's tokenizer-free
-path here: the gazetteer plus two narrow patterns (company suffixes; capitalised full names
-before a speech verb). Both paths are offline: models are installed as packages, never fetched.
+Organisations come from the gazetteer first (canonical identity); spaCy's NER (French or
+English, see :mod:`.nlp`) over the analysed sentences proposes organisations the gazetteer does
+not know (candidate entities) and people (possible speakers), and two narrow patterns (company
+suffixes; capitalised full names before a speech verb) run over the whole text. A stock ticker
+("ORCL.N", "(NASDAQ: NVDA)") never ends a sentence.
 """
 
 from __future__ import annotations
 
-import functools
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -19,8 +18,6 @@ from typing import Any, Final
 from stargate.evidence.cues import BOILERPLATE, SPEECH_VERBS
 from stargate.evidence.entities import slug
 from stargate.ledger.records import Entity, EntityType
-
-FRENCH_MODEL: Final = "fr_core_news_md"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +44,7 @@ _BULLET = re.compile(r"^\s*(?:[•▪●◦·\-*–]|\d+[.)])\s+")
 _ABBREVIATIONS = re.compile(
     r"(?:\b(?:M|MM|Mme|Mr|Mrs|Ms|Dr|St|Inc|Corp|Ltd|Co|vs|etc|ex|cf|env|No|Jr|Sr|U\.S|p)|\b[A-Z])$"
 )
+_TICKER = re.compile(r"\b[A-Z]{1,5}\.[A-Z]{1,2}\b")  # Reuters instrument codes: ORCL.N
 _END = re.compile(r"[.!?…]+[»\"”’)\]]*(?=\s|$)|[.!?](?=[A-ZÉÈÀÂÎÔ«])")
 
 
@@ -92,6 +90,11 @@ def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
         following = text[stop:end].lstrip()[:1]
         if _ABBREVIATIONS.search(text[cursor : match.start()]) and following not in {"«", '"', "“"}:
             continue
+        if any(
+            t.start() < match.start() < t.end() - 1
+            for t in _TICKER.finditer(text, max(start, match.start() - 6), match.end() + 3)
+        ):
+            continue  # the dot of a ticker, "ORCL.N"
         if stop - cursor > 1:
             pieces.append((cursor, stop))
         cursor = stop
@@ -194,16 +197,10 @@ def _non_overlapping(mentions: list[EntityMention]) -> list[EntityMention]:
 # -- statistical and pattern candidates -------------------------------------------------------
 
 
-@functools.cache
-def french_pipeline() -> Any:
-    """spaCy's French pipeline with only what NER needs (loaded once per process)."""
-    import spacy
-
-    return spacy.load(
-        FRENCH_MODEL, exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler", "senter"]
-    )
-
-
+_TITLE = re.compile(  # a title before a name: "CFO Jane Doe", "le PDG Jean Dupont"
+    r"^(?:(?:CEO|CFO|COO|CTO|CIO|President|Chairman|Chairwoman|PDG|DG|Président|Présidente|"
+    r"Directeur|Directrice|M\.|Mme|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)\s+)+"
+)
 _ROMAN = re.compile(r"[IVXLCDM]+(?:e|er|ème)?", re.IGNORECASE)
 _ELISION = re.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
 _COMPANY = re.compile(
@@ -216,48 +213,44 @@ _PERSON_BEFORE_SPEECH = re.compile(
 )
 
 
-NER_CHUNK: Final = 20_000
+_NER_LABELS: Final = {"ORG": "ORG", "PER": "PER", "PERSON": "PER"}
 
 
-def _chunks(text: str) -> Iterable[tuple[int, str]]:
-    """Paragraph-aligned pieces of at most ``NER_CHUNK`` characters (spaCy refuses huge texts
-    and its cost grows with length), with their offsets."""
-    start = 0
-    while start < len(text):
-        end = min(len(text), start + NER_CHUNK)
-        if end < len(text):
-            cut = text.rfind("\n", start, end)
-            end = cut + 1 if cut > start else end
-        yield start, text[start:end]
-        start = end
-
-
-def candidates(text: str, language: str | None, known: list[EntityMention]) -> list[EntityMention]:
-    """Organisations and people the gazetteer does not know, from NER (French) or patterns."""
+def candidates(
+    text: str, known: list[EntityMention], docs: Iterable[tuple[int, Any]] = ()
+) -> list[EntityMention]:
+    """Organisations and people the gazetteer does not know: spaCy's NER over the analysed
+    sentences (``docs``: offset and Doc), then two patterns over the whole text."""
     found: list[EntityMention] = []
+    taken = sorted((m.start, m.end) for m in known)  # spans already named, kept sorted
+    lowercase = set(re.findall(r"(?<![\w'’])\w+", text))  # words written in lower case too
+
+    def free(start: int, end: int) -> bool:
+        i = bisect.bisect_left(taken, (start, start))
+        return not any(a < end and start < b for a, b in taken[max(0, i - 1) : i + 1])
 
     def add(start: int, end: int, label: str) -> None:
-        if any(m.start < end and start < m.end for m in known + found):
+        if not free(start, end):
             return
         raw = text[start:end]
-        name = _ELISION.sub("", raw).strip(" .,;:«»\"'’")
+        name = _TITLE.sub("", _ELISION.sub("", raw)).strip(" .,;:«»\"'’")
         if len(name) < 3 or not name[0].isupper() or "\n" in name or _ROMAN.fullmatch(name):
             return
-        if " " not in name and re.search(rf"(?<![\w'’]){re.escape(name.lower())}(?!\w)", text):
+        if re.search(r"\b(?:19|20)\d\d\b", name):
+            return  # an event or a period ("GITEX Global 2025"), not an organisation
+        if " " not in name and name.lower() in lowercase:
             return  # a capitalised common word ("Train, baby, train"), not a name
         start += raw.find(name)
         person = label == "PER"
         entity_id = f"cand:{slug(name)}"
         found.append(EntityMention(start, start + len(name), entity_id, name, person,
                                    None if person else entity_id))  # fmt: skip
+        bisect.insort(taken, (start, start + len(name)))
 
-    if language == "fr":
-        nlp = french_pipeline()
-        chunks = list(_chunks(text))
-        for (offset, _), doc in zip(chunks, nlp.pipe(chunk for _, chunk in chunks), strict=True):
-            for ent in doc.ents:
-                if ent.label_ in {"ORG", "PER"}:
-                    add(offset + ent.start_char, offset + ent.end_char, ent.label_)
+    for offset, doc in docs:
+        for ent in doc.ents:
+            if ent.label_ in _NER_LABELS:
+                add(offset + ent.start_char, offset + ent.end_char, _NER_LABELS[ent.label_])
     for match in _COMPANY.finditer(text):
         add(match.start("name"), match.end("name"), "ORG")
     for match in _PERSON_BEFORE_SPEECH.finditer(text):

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
@@ -54,7 +55,7 @@ class Mention:
 @dataclass(frozen=True, slots=True)
 class _Clean:
     text: str
-    origin: list[int]  # origin[i] = index in the original text of cleaned character i
+    origin: Sequence[int]  # origin[i] = index in the original text of cleaned character i
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         if end <= start:
@@ -62,7 +63,19 @@ class _Clean:
         return self.origin[start], self.origin[end - 1] + 1
 
 
+_SAME_SIZE: Final = str.maketrans(
+    {
+        **dict.fromkeys(_SPACES, " "),
+        **dict.fromkeys(_APOSTROPHES, "'"),
+        **dict.fromkeys(_DASHES, "-"),
+    }
+)
+_DROP_RE: Final = re.compile(f"[{''.join(sorted(_DROP))}]")
+
+
 def clean(text: str) -> _Clean:
+    if not _DROP_RE.search(text):  # one character for one: the map is the identity
+        return _Clean(text.translate(_SAME_SIZE), array("q", range(len(text) + 1)))
     out: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
@@ -138,7 +151,8 @@ _SCALES: Final = (
 _SCALE_RE: Final = "|".join(f"(?:{p})" for p, _ in _SCALES)
 _CURRENCY_WORDS: Final = (
     (
-        r"de\s+dollars?(?:\s+(?:américains|us))?|dollars?(?:\s+(?:américains|us))?|usd|us\$|\$",
+        r"de\s+dollars?(?:\s+(?:américains|us))?|dollars?(?:\s+(?:américains|us))?|"
+        r"u\.?s\.?\s+dollars?|usd|us\$|\$",
         "USD",
     ),
     (r"d'euros?|euros?|eur|€", "EUR"),
@@ -160,8 +174,22 @@ _ENERGY: Final = (
     (r"mwh|mégawattheures?|megawatt[- ]hours?", "MWh"),
 )
 _COUNT_NOUNS: Final = (
-    r"puces?|gpus?|processeurs?|accélérateurs?|chips?|accelerators?|processors?|"
+    r"puces?|gpus?|tpus?|processeurs?|accélérateurs?|chips?|accelerators?|processors?|"
     r"serveurs?|servers?|cartes?\s+graphiques?"
+)
+# what may stand between a count and its noun: brands and models ("300,000 Acme X1 chips",
+# "400 000 puces Nvidia" needs none), and a few adjectives ("one million specialized AI chips")
+_COUNT_FILLER: Final = (
+    r"(?:(?:(?-i:[A-Z][\w.+-]*)|ai|ia|specialized|specialised|custom|advanced|graphics|"
+    r"latest|new|additional|more|high-end|spécialisées?|supplémentaires|nouvelles?)\s+){0,3}"
+)
+_SHARE_NOUNS: Final = r"actions|shares|warrants|bons\s+de\s+souscription|titres"
+_PER_UNIT: Final = (
+    (r"gigawatts?|gw", "GW"),
+    (r"mégawatts?|megawatts?|mw", "MW"),
+    (rf"{_COUNT_NOUNS}", "GPU"),
+    (r"actions?|shares?", "share"),
+    (r"unités?|units?|data\s*cent(?:er|re)s?|centres?\s+de\s+données|sites?|campus", "unit"),
 )
 _DURATION_NOUNS: Final = r"ans|années?|an|years?|yrs?|mois|months?"
 
@@ -171,9 +199,18 @@ _DIGITS: Final = (
     r"trillions?|\$|€|€|dollars?|euros?))"  # the split decimal "4, 5 GW"
     r"|\d+(?:[.,]\d+)?"
 )
+_APPROX_NOUNS: Final = {
+    "dizaine": 10, "douzaine": 12, "quinzaine": 15, "vingtaine": 20, "trentaine": 30,
+    "quarantaine": 40, "cinquantaine": 50, "soixantaine": 60, "centaine": 100,
+    "dozen": 12, "score": 20,
+}  # fmt: skip
+_APPROX_RE: Final = "|".join(_APPROX_NOUNS)
 _NUMBER: Final = (
-    rf"(?:(?<![\w.,/-])(?P<digits>{_DIGITS})"
+    rf"(?:(?:(?P<sign>(?<![\w.,/+-])[+-])|(?<![\w.,/+-]))(?P<digits>{_DIGITS})"
     rf"|(?<![\w-])(?P<words>{_WORD_NUMBER}|half\s+an?|an?|une?)\b(?=\s*(?:{_SCALE_RE})\b)"
+    rf"|(?<![\w-])(?:une?|a)\s+(?P<approx>{_APPROX_RE})s?\s+(?:de\s+|d'|of\s+)"
+    rf"(?=\d|(?:{_SCALE_RE}|gigawatts?|mégawatts?|megawatts?|{_COUNT_NOUNS})\b)"
+    rf"|(?<![\w-])(?P<one>une?|an?|one|first|premier)\s+(?=(?:gigawatt|mégawatt|megawatt)\b)"
     rf"|(?<![\w-])(?P<words2>{_WORD_NUMBER})\b)"
 )
 
@@ -204,14 +241,19 @@ _AMOUNT: Final = re.compile(
     (?:\s*(?:-|à|to)\s*(?P<pre2>{_PREFIX_CURRENCY})?(?P<high>\d+(?:[.,]\d+)?))?
     (?:\s*(?P<scale>{_SCALE_RE})\b\.?)?
     (?:\s*(?:-|à|to)\s*(?P<pre3>{_PREFIX_CURRENCY})?(?P<high2>\d+(?:[.,]\d+)?)\s*(?P<scale2>{_SCALE_RE})\b\.?)?
-    (?:\s*(?P<unit>
+    (?:(?:\s*|-)(?P<unit>
         (?P<cur>{_CURRENCY_RE})
       | (?P<power>{"|".join(p for p, _ in _POWER)})(?![a-z])
       | (?P<energy>{"|".join(p for p, _ in _ENERGY)})(?![a-z])
-      | (?:de\s+|d')?(?P<count>{_COUNT_NOUNS})
+      | (?:de\s+|d')?{_COUNT_FILLER}(?P<count>{_COUNT_NOUNS})(?![\w-])
+      | (?:de\s+|d')?(?:(?-i:[A-Z][\w.-]*)\s+){{0,2}}(?P<shares>{_SHARE_NOUNS})(?![\w-])
       | (?P<duration>{_DURATION_NOUNS})(?![a-z])
       | (?P<pct>%|pour\s?cent|percent|per\s+cent)
     ))?
+    (?:\s*(?:per|par|a|an|/|for\s+each|pour\s+chaque|le|la|l')\s*
+        (?P<perunit>{"|".join(p for p, _ in _PER_UNIT)})(?![\w-])
+      | (?P<each>\s*,?\s*(?:each|apiece|chacune?|pièce|l'unité)\b)
+    )?
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -227,6 +269,7 @@ _VAGUE: Final = re.compile(
       | (?P<en_mult>tens\s+of\s+|hundreds\s+of\s+|several\s+|many\s+)?
             (?P<en_scale>billions|millions|thousands)\s+of
       | multi-?(?P<multi>billion|million)(?:-dollar)?
+      | (?:plusieurs|quelques|several|multiple|a\s+few)\s+(?P<power>gigawatts|mégawatts|megawatts)
     )
     (?:\s+(?:de\s+|d')?(?P<unit>{_CURRENCY_RE}|{_COUNT_NOUNS}))?
     """,
@@ -240,12 +283,20 @@ _OVER: Final = re.compile(
     rf"(?:(?:prochaines?|next|coming)\s+)?(?P<unit>{_DURATION_NOUNS})\b",
     re.IGNORECASE,
 )
+_N_YEAR_BEFORE: Final = re.compile(
+    rf"(?P<n>\d+|{_WORD_NUMBER})-years?,?\s+(?:(?:an?|the)\s+)?$", re.IGNORECASE
+)
 _N_YEAR: Final = re.compile(r"^\s*,?\s*(?P<n>\d+)-year\b", re.IGNORECASE)
 _ELLIPSIS: Final = re.compile(
     r"\b(?:des|les)\s+(?P<n>\d+(?:[.,]\d+)?)\s+(?:suivants|restants|autres|prochains)\b"
     r"|\b(?:the\s+)?(?:remaining|next|other)\s+\$?(?P<en>\d+(?:[.,]\d+)?)\b(?!\s*(?:%|\w))",
     re.IGNORECASE,
 )
+_SINGLE_UNIT: Final = re.compile(
+    r"\s*(?-i:[A-Z][\w.+-]*\s+)?(?:gpu|chip|accelerator|processor|puce|accélérateur)(?![\w-])", re.I
+)
+_YEAR: Final = re.compile(r"(?:19|20)\d\d")
+_HALF: Final = re.compile(r"^\s*(?:et\s+demie?|and\s+a\s+half)\b", re.I)
 _AGE: Final = re.compile(
     r"(?:âgée?\s+de|agé\s+de|aged)\s*$|^\s*(?:-year-old|years?\s+old|ans,)", re.I
 )
@@ -330,7 +381,7 @@ def find_quantities(
     taken: list[tuple[int, int]] = []  # cleaned spans already claimed by a mention
     money: list[tuple[Mention, int, int]] = []  # money mentions with their cleaned spans
 
-    for match in _AMOUNT.finditer(source):
+    for match in _amounts(source):
         mention = _mention(match, source, cleaned, currency, language)
         if mention is None:
             continue
@@ -351,6 +402,8 @@ def find_quantities(
 
     if "money" in wanted:
         mentions += _ellipses(source, cleaned, money, taken)
+    if "duration" in wanted:
+        mentions += _duration_ellipses(source, cleaned, mentions)
     mentions.sort(key=lambda m: (m.start, -m.end))
     kept: list[Mention] = []
     for mention in mentions:  # a range's low end is not a second amount
@@ -360,33 +413,71 @@ def find_quantities(
     return kept
 
 
+_ANCHOR: Final = re.compile(
+    rf"\d+|\b(?:{_LEAD_RE}|{_APPROX_RE}|half|first|premier)\b"
+    rf"|\b(?:an?|une?)\s+(?=(?:{_SCALE_RE}|gigawatt|mégawatt|megawatt)\b)",
+    re.IGNORECASE,
+)
+_BEFORE: Final = 48  # longest bound and currency words before a number ("un peu moins de US$")
+_AFTER: Final = 160  # a match never runs longer than this past its number
+
+
+def _amounts(source: str) -> Iterable[re.Match[str]]:
+    """The matches ``_AMOUNT.finditer(source)`` gives, found only near anchors (digits and
+    number words) so that long texts without figures are not scanned position by position."""
+    pos, size = 0, len(source)
+    for anchor in _ANCHOR.finditer(source):
+        if anchor.end() <= pos:
+            continue
+        start = max(pos, anchor.start() - _BEFORE)
+        endpos = min(size, anchor.end() + _AFTER)
+        match = _AMOUNT.search(source, start, endpos)
+        if match is not None and match.end() > endpos - _BEFORE and endpos < size:
+            match = _AMOUNT.search(source, start)  # near the window's end: read on
+        if match is None or match.start() > anchor.end():
+            pos = max(pos, anchor.end())
+            continue
+        yield match
+        pos = max(match.end(), match.start() + 1)
+
+
 def _mention(
     match: re.Match[str], source: str, cleaned: _Clean, currency: str, language: str | None
 ) -> Mention | None:
     digits, words = match.group("digits"), match.group("words") or match.group("words2")
     scale_raw, unit_raw = match.group("scale"), match.group("unit")
     prefix = match.group("pre")
-    if words is not None:
+    bound = _bound(match.group("bound"))
+    value: Decimal | None
+    if match.group("approx"):  # "une centaine de milliards", "a dozen gigawatts"
+        value = Decimal(_APPROX_NOUNS[match.group("approx").lower()])
+        bound = Bound.APPROX
+        if not (scale_raw or unit_raw):
+            return None
+    elif match.group("one"):  # "d'un gigawatt", "a gigawatt", "the first gigawatt"
+        value = Decimal(1)
+        if not match.group("power"):
+            return None
+    elif words is not None:
         value = words_to_number(words)
         if value is None or not (scale_raw or unit_raw):
             return None
-        word_start = match.start("words")
+        word_start = match.start("words") if match.group("words") else match.start("words2")
         if word_start > 0 and source[word_start - 1].isalnum():
             return None
     else:
         if digits is None:
             return None
         start = match.start("digits")
-        if start > 0 and (source[start - 1].isalnum() or source[start - 1] in "-_/."):
+        if start > 0 and (source[start - 1].isalnum() or source[start - 1] in "_/."):
             return None  # part of a name or code: GPT-4o, V3, H100
         value = _number(digits, language)
-        if value is None:
-            return None
         nxt = source[match.end("digits") : match.end("digits") + 1]
         if nxt.isalpha() and not (scale_raw or unit_raw or prefix):
             return None
+    if value is None:
+        return None
     scale = _scale(scale_raw)
-    bound = _bound(match.group("bound"))
     category: str | None = None
     unit: str | None = None
     explicit = True
@@ -400,7 +491,13 @@ def _mention(
     elif match.group("energy"):
         category, unit = "energy", _lookup(match.group("energy"), _ENERGY)
     elif match.group("count"):
+        if digits and not scale_raw and _YEAR.fullmatch(digits):
+            return None  # "2025 Nvidia chips": a year before a brand
         category, unit = "count", "GPU"
+    elif match.group("shares"):
+        category, unit = "shares", "shares"
+        if value * scale < 1000:
+            return None  # "5 actions" is not a share count worth a claim
     elif match.group("duration") and scale_raw is None:
         category, unit = "duration", _duration_unit(match.group("duration"))
         if re.match(r"(?:over|sur)\b", match.group("bound") or "", re.I):
@@ -409,12 +506,34 @@ def _mention(
         after = source[match.end() : match.end() + 12]
         if _AGE.search(before) or _AGE.search(after):
             return None
+        if half := _HALF.match(after):  # "cinq ans et demi", "five years and a half"
+            value += Decimal("0.5")
+            end = match.end() + half.end()
+            start, stop = cleaned.span(match.start(), end)
+            quantity = Quantity(value, unit, bound)
+            return Mention(quantity, category, start, stop, "")
     elif match.group("pct"):
         category, unit = "ratio", "percent"
     elif scale_raw and _SCALE_ONLY_MONEY.fullmatch(scale_raw.strip().rstrip(".")):
         category, unit, explicit = "money", currency, False  # "500 milliards" in a dollar story
     if category is None or unit is None:
         return None
+    if category == "money" and (match.group("perunit") or match.group("each")):
+        per = _lookup(match.group("perunit") or "", _PER_UNIT) or "unit"
+        category, unit = "unit_price", f"{unit}/{per}"
+    elif (
+        category == "money"
+        and not scale_raw
+        and (
+            _SINGLE_UNIT.fullmatch(match.group("count") or "")
+            or _SINGLE_UNIT.match(source[match.end() :])
+        )
+    ):
+        category, unit = "unit_price", f"{unit}/GPU"  # "a $40,000 GPU": the price of one
+    if match.group("sign") == "-":
+        if category != "ratio":
+            return None  # a dash before a figure is a range or a list, not a sign
+        value = -value
     high = match.group("high") or match.group("high2")
     amount = value * scale
     amount_max = None
@@ -437,7 +556,7 @@ def _mention(
                 quantity = Quantity(amount, unit, Bound.EXACT, amount_max)
                 return Mention(quantity, category, start, end, "", explicit_unit=explicit)
     start, end = cleaned.span(match.start(), match.end())
-    if category in {"money", "count"} and amount == 0:
+    if category in {"money", "count", "shares", "unit_price"} and amount == 0:
         return None
     quantity = Quantity(amount, unit, bound, amount_max)
     return Mention(quantity, category, start, end, "", explicit_unit=explicit)
@@ -459,7 +578,7 @@ def _with_period(mention: Mention, source: str, start: int, end: int) -> Mention
         rf"(?:{_RATE_BEFORE})$", before, re.IGNORECASE
     ):
         period = "per_year"
-    elif over := (_OVER.match(after) or _N_YEAR.match(after)):
+    elif over := (_OVER.match(after) or _N_YEAR.match(after) or _N_YEAR_BEFORE.search(before)):
         raw = over.group("n")
         n = Decimal(raw) if raw.isdigit() else words_to_number(raw)
         if n is not None and n > 0:
@@ -479,6 +598,11 @@ _VAGUE_BASE: Final = {"milliards": 9, "millions": 6, "milliers": 3, "billions": 
 
 
 def _vague(match: re.Match[str], cleaned: _Clean, currency: str) -> Mention | None:
+    if match.group("power"):  # "plusieurs gigawatts": a few, read as the decade [1, 10]
+        unit = "GW" if match.group("power").lower().startswith("giga") else "MW"
+        start, end = cleaned.span(match.start("phrase"), match.end("phrase"))
+        quantity = Quantity(Decimal(1), unit, Bound.APPROX, Decimal(10))
+        return Mention(quantity, "power", start, end, "", vague=True)
     scale_word = (
         match.group("fr_scale") or match.group("en_scale") or match.group("multi")
     ).lower()
@@ -489,7 +613,8 @@ def _vague(match: re.Match[str], cleaned: _Clean, currency: str) -> Mention | No
     elif "centaines" in multiplier or "hundreds" in multiplier:
         exponent += 2
     unit_raw = match.group("unit") or ""
-    if re.fullmatch(_COUNT_NOUNS, unit_raw, re.IGNORECASE) or exponent == 3:
+    thousands = scale_word in {"milliers", "thousands"}
+    if re.fullmatch(_COUNT_NOUNS, unit_raw, re.IGNORECASE) or thousands:
         if not unit_raw or not re.fullmatch(_COUNT_NOUNS, unit_raw, re.IGNORECASE):
             return None  # "des milliers de personnes": not a quantity we model
         category, unit, explicit = "count", "GPU", True
@@ -528,6 +653,41 @@ def _ellipses(
         start, end = cleaned.span(match.start(), match.end())
         quantity = Quantity(value * scale, anchor.quantity.unit, Bound.EXACT)
         found.append(Mention(quantity, "money", start, end, "", explicit_unit=anchor.explicit_unit))
+    return found
+
+
+_NEXT_DURATION: Final = re.compile(
+    rf"\b(?:to|à|then\s+to|puis\s+à)\s+(?P<n>\d+(?:[.,]\d+)?|{_WORD_NUMBER})"
+    rf"(?P<half>\s+(?:et\s+demie?|and\s+a\s+half))?"
+    rf"(?=\s*(?:[,.;:)]|in\b|by\b|en\b|d'ici\b|dès\b|from\b|$))",
+    re.IGNORECASE,
+)
+
+
+def _duration_ellipses(source: str, cleaned: _Clean, mentions: list[Mention]) -> list[Mention]:
+    """ "from three years to four in 2020, then to six": bare numbers after "to"/"à" that follow
+    a duration in the same sentence are durations of the same unit."""
+    found: list[Mention] = []
+    durations = [m for m in mentions if m.category == "duration"]
+    for anchor in durations:
+        end = bisect.bisect_left(cleaned.origin, anchor.end)
+        for _ in range(3):  # a short chain: "to four ..., then to six"
+            window = source[end : end + 60]
+            stop = re.search(r"[.!?;]\s|\n", window)
+            match = _NEXT_DURATION.search(window[: stop.start() if stop else len(window)])
+            if match is None or re.search(
+                r"(?<!\d)(?!(?:19|20)\d\d\b)\d|%|\$|€", window[: match.start()]
+            ):
+                break
+            raw = match.group("n")
+            value = _number(raw, None) if raw[0].isdigit() else words_to_number(raw)
+            if value is None or value <= 0 or value > 100:
+                break
+            value += Decimal("0.5") if match.group("half") else Decimal(0)
+            start, stop_at = cleaned.span(end + match.start("n"), end + match.end())
+            quantity = Quantity(value, anchor.quantity.unit, Bound.EXACT)
+            found.append(Mention(quantity, "duration", start, stop_at, ""))
+            end += match.end()
     return found
 
 

@@ -274,6 +274,7 @@ class StoredClaim:
     claim: Claim
     effective_rank: Rank
     rank_reason: str | None
+    reviewed: bool = False  # a person has ranked it (accepted, rejected or re-ranked)
 
     def to_dict(self) -> dict[str, Any]:
         """The claim's :meth:`Claim.to_dict` with its id and current rank."""

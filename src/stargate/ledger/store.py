@@ -540,7 +540,8 @@ class Store:
         t = tables
         counts = [select(func.count()).select_from(table).scalar_subquery()
                   for table in (t.sources, t.claims, t.claim_reviews, t.claim_links,
-                                t.judgements, t.entities, t.aliases)]  # fmt: skip
+                                t.judgements, t.entities, t.aliases, t.deals, t.deal_claims,
+                                t.review_decisions)]  # fmt: skip
         stamps = [
             select(func.count()).where(t.claims.c.retracted_at.is_not(None)).scalar_subquery(),
             select(func.count()).where(t.claim_links.c.deleted_at.is_not(None)).scalar_subquery(),
@@ -682,4 +683,5 @@ def _stored_claim(row: Row[Any], review: tuple[str, str | None] | None) -> Store
         retracted_at=row.retracted_at,
     )
     rank, reason = (row.rank, row.rank_reason) if review is None else review
-    return StoredClaim(id=row.id, claim=claim, effective_rank=Rank(rank), rank_reason=reason)
+    return StoredClaim(id=row.id, claim=claim, effective_rank=Rank(rank), rank_reason=reason,
+                       reviewed=review is not None)  # fmt: skip

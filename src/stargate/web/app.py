@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from stargate import __version__
 from stargate.ledger.store import Store
-from stargate.web import pages, writes
+from stargate.web import inbox, pages, writes
 from stargate.web.context import Settings, Web, json_error, render, templates, wants_json
 from stargate.web.jobs import StressJobs
 from stargate.web.snapshot import Snapshots
@@ -121,6 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=static), name="static")
     app.include_router(pages.router)
     app.include_router(writes.router)
+    app.include_router(inbox.router)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:

@@ -161,6 +161,14 @@ def claim(request: Request, claim_id: Id) -> dict[str, Any]:
     return views.claim(_snapshot(request), claim_id)
 
 
+@read("/review", "review.html", "/api/review",
+      "The review inbox: candidate agreements, revisions and status changes")  # fmt: skip
+def review(request: Request) -> dict[str, Any]:
+    from stargate.web.inbox import items
+
+    return items(request)
+
+
 @read("/stress", "stress.html", "/api/stress",
       "Built-in scenarios, the scenario form's fields and recent runs", memo=False)  # fmt: skip
 def stress(request: Request, scenario: Filter = None) -> dict[str, Any]:

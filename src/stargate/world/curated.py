@@ -98,6 +98,9 @@ class Figure(_Strict):
     start: str | None = None  # for annual payments: first year
     bound: BoundName = "exact"
     status: TextStatus = "announced"
+    kind: str | None = None  # for evidence: the claim kind (funding_secured, ...)
+    polarity: Literal["asserts", "denies"] = "asserts"
+    speaker: str | None = None
     seed: str | None = None
     quote: str | None = None
     source: str | None = None
@@ -120,6 +123,8 @@ class Figure(_Strict):
             raise ValueError(f"a {self.field} figure needs value")
         if self.field == "payment" and self.year is None:
             raise ValueError("a payment figure needs year")
+        if self.kind is not None and self.field != "evidence":
+            raise ValueError("only an evidence figure names its own kind")
         return self
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Final
 
@@ -33,6 +33,7 @@ from stargate.ledger.records import (
     DealKind,
     Entity,
     EntityType,
+    Polarity,
     Source,
     SourceKind,
     SourceType,
@@ -190,12 +191,21 @@ class _Builder:
             period, valid_from = "per_year", f.start
         elif deal_field is DealField.PAYMENT:
             valid_from = valid_to = str(f.year)
+        if f.kind is not None:
+            try:
+                claim_kind = ClaimKind(f.kind)
+            except ValueError:
+                raise CuratedError(
+                    f"agreements.yaml: row {index} ({a.id}): field 'figures.{number}.kind': "
+                    f"unknown kind {f.kind!r}"
+                ) from None
         subjects = f.payers or a.payer
         claim = self._claim(
             claim_kind, quantity, subjects, a.payee, period, value=f.value,
             valid_from=valid_from, valid_to=valid_to, stated_at=f.date, file="agreements.yaml",
             status=ClaimStatus(f.status),
         )  # fmt: skip
+        claim = replace(claim, polarity=Polarity(f.polarity), speaker=f.speaker)
         if f.seed is not None:
             if f.seed not in self.seeds:
                 raise CuratedError(
@@ -302,8 +312,6 @@ class _Builder:
 
 
 def _place(claim: Claim, source: Source, quote: str, start: int) -> Claim:
-    from dataclasses import replace
-
     return replace(claim, source_id=source.id, quote=quote, start=start, end=start + len(quote))
 
 

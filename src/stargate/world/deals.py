@@ -36,7 +36,14 @@ from stargate.ledger.records import (
     Source,
     StoredClaim,
 )
-from stargate.world.resolve import RULE_V2, Proposition, Resolved, resolve_group, statement_date
+from stargate.world.resolve import (
+    RULE_V2,
+    Proposition,
+    Resolved,
+    display_value,
+    resolve_group,
+    statement_date,
+)
 
 NUMERIC: Final = (DealField.AMOUNT, DealField.ANNUAL, DealField.TERM, DealField.CAPACITY)
 ADDITIONS: Final = {DealField.AMOUNT: DealField.AMOUNT_ADDED,
@@ -160,10 +167,11 @@ def _field_value(key: Proposition, claims: list[StoredClaim], sources: Mapping[s
     resolved = resolve_group(key, sorted(claims, key=lambda c: c.id), {}, sources, RULE_V2)
     history = tuple(
         sorted(
-            ((c.dated, _float(c.middle), c.claims) for c in resolved.components if not c.denial),
+            ((c.dated, _float(display_value(c, claims)), c.claims)
+             for c in resolved.components if not c.denial),
             key=lambda item: item[0] or "",
         )
-    )
+    )  # fmt: skip
     value = _float(resolved.value)
     if resolved.state == "several":
         value = _float(max((c.middle for c in resolved.components if c.middle is not None),
@@ -299,7 +307,7 @@ def assemble(
         condition_rows.append(Condition(rule, per_gw, due, tuple(c.id for c in claims)))
         cited["conditions"] += [c.id for c in claims]
     history: dict[tuple[str | None, str], list[str]] = defaultdict(list)
-    for claim in [*by_field.get(DealField.STATUS, []), *by_field.get(DealField.EVIDENCE, [])]:
+    for claim in by_field.get(DealField.STATUS, []):
         status = _status(claim)
         if status is not None:
             history[(claim.claim.valid_from or statement_date(claim, sources), status)].append(

@@ -11,7 +11,7 @@ from stargate.jsonable import jsonable
 from stargate.ledger.errors import StoreError
 from stargate.ledger.records import StoredClaim
 from stargate.ledger.store import Store
-from stargate.world.resolve import RULE_VERSION, Resolved, resolve, statement_date
+from stargate.world.resolve import RULE_VERSION, Resolved, resolve
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,16 +34,17 @@ def explain(
         if entity_id is None:
             raise StoreError(f"no entity called {name!r}")
         entities.append(entity_id)
+    from stargate.world.world import Evidence, counted_claims, with_bundled_curation
+
     canonical = store.canonical_ids()
-    claims = store.claims()
+    links = store.claim_links()
     sources = {s.id: s for s in store.sources()}
-    if as_of is not None:
-        day = as_of.isoformat()
-        claims = [
-            c for c in claims
-            if (when := statement_date(c, sources)) is None or when[: len(day)] <= day
-        ]  # fmt: skip
-    resolved = resolve(claims, store.claim_links(), canonical, sources, rule)
+    evidence = with_bundled_curation(
+        Evidence(store.entities(), sources, store.claims(), links, canonical)
+    )
+    claims = list(counted_claims(evidence, as_of or date.today()).values())
+    sources = dict(evidence.sources)
+    resolved = resolve(claims, links, canonical, sources, rule)
     wanted = set(entities)
     kept = tuple(
         r for r in resolved
@@ -100,6 +101,7 @@ def explanation_json(explanation: Explanation, store: Store) -> dict[str, Any]:
                 ],
                 "supporting": [claim_json(i) for i in r.supporting],
                 "dissenting": [claim_json(i) for i in r.dissenting],
+                "revised": [claim_json(i) for i in r.revised],
             }
             for r in explanation.resolved
         ],

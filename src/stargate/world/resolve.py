@@ -262,7 +262,12 @@ def resolve_group(
     preferred = [c for c in group if c.effective_rank is Rank.PREFERRED]
     if preferred:
         group = preferred
-    # copies count once: same_as links and identical quotes (resolve-2: and figures)
+    # copies count once: same_as links and identical quotes (resolve-2: and figures); the copy
+    # kept is the first published (then the smallest source and claim id), so that adding a
+    # later syndicated copy changes nothing
+    if rule == RULE_V2:
+        group = sorted(group, key=lambda c: (statement_date(c, sources) or "9999",
+                                             c.claim.source_id, c.id))  # fmt: skip
     seen: set[str] = set()
     unique: list[StoredClaim] = []
     for claim in group:
@@ -270,6 +275,7 @@ def resolve_group(
         if token not in seen:
             seen.add(token)
             unique.append(claim)
+    unique.sort(key=lambda c: c.id)
     asserting = [c for c in unique if c.claim.polarity is Polarity.ASSERTS]
     denying = [c for c in unique if c.claim.polarity is Polarity.DENIES]
     supporting = tuple(c.id for c in asserting)
@@ -295,13 +301,13 @@ def resolve_group(
     if len(components) == 1:
         only = components[0]
         state = "single" if len(asserting) == 1 else _narrowness(only.low, only.high)
-        return Resolved(key, state, only.low, only.high, _display(only, asserting), components,
+        return Resolved(key, state, only.low, only.high, display_value(only, asserting), components,
                         supporting, dissenting, rule)  # fmt: skip
     valued = [c for c in components if not c.denial]
     heaviest = max(valued, key=lambda c: (c.weight, -(c.middle or 0)))
     low = min((c.low for c in valued if c.low is not None), default=None)
     high = None if any(c.high is None for c in valued) else max(c.high for c in valued if c.high)
-    return Resolved(key, "disputed", low, high, _display(heaviest, asserting), components,
+    return Resolved(key, "disputed", low, high, display_value(heaviest, asserting), components,
                     supporting, dissenting, rule)  # fmt: skip
 
 
@@ -342,7 +348,7 @@ def _several_or_revised(
           for c in sorted(others, key=lambda c: c.dated or "", reverse=True)),
     )  # fmt: skip
     state_supporting = tuple(c.id for c in newest)
-    return Resolved(key, "revised", latest.low, latest.high, _display(latest, newest),
+    return Resolved(key, "revised", latest.low, latest.high, display_value(latest, newest),
                     components, state_supporting, dissenting, RULE_V2,
                     revised=tuple(c.id for c in older))  # fmt: skip
 
@@ -384,7 +390,7 @@ def _narrowness(low: Decimal | None, high: Decimal | None) -> str:
     return "consistent" if middle and (high - low) / 2 <= middle * NARROW else "range"
 
 
-def _display(component: Component, claims: list[StoredClaim]) -> Decimal | None:
+def display_value(component: Component, claims: list[StoredClaim]) -> Decimal | None:
     """The stated figure closest to the component's middle (a real number someone said)."""
     members = [c for c in claims if c.id in component.claims and c.claim.quantity is not None]
     middle = component.middle

@@ -62,6 +62,7 @@ from stargate.units import Bound, Quantity
 from stargate.world.curation import curated_version
 from stargate.world.deals import AssembledDeal, assemble
 from stargate.world.resolve import statement_date
+from stargate.world.world import trusted
 
 ITEM_TYPES: Final = ("candidate", "revision", "status")
 DEAL_KIND: Final = {
@@ -294,7 +295,8 @@ def _plan(inbox: Inbox, only_sources: set[str] | None = None) -> _Plan:
             if {_canon(inbox, s) for s in claim.subjects} < set(deal.payers):
                 deal_field = DealField.PART  # some of the payers: their part
         if (corroborated := _corroborates(inbox, stored, matches, deal_field)) is not None:
-            plan.corroborations.append(corroborated)
+            if trusted(stored):  # a doubtful repeat adds no quote until a person reviews it
+                plan.corroborations.append(corroborated)
             continue
         figure = _figure(claim)
         chosen = _closest(matches, deal_field, figure)

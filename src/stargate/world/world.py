@@ -17,11 +17,12 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
-from typing import Any, Final
+from typing import Any
 
 import pandas as pd
 
 from stargate.capacity import CAPEX_ALL_IN_PER_W_IT, CAPEX_SHELL_POWER_PER_W_IT, PUE
+from stargate.evidence.confidence import needs_review
 from stargate.evidence.entities import load_gazetteer
 from stargate.ledger.records import (
     ClaimLink,
@@ -47,9 +48,6 @@ from stargate.world.sites import site_rows
 
 __all__ = ["SCHEMA", "Column", "Evidence", "World", "build_world", "curated_world", "load"]
 
-MIN_CONFIDENCE: Final = 0.5
-"""Extracted claims below this confidence stay out of the World (they wait for review)."""
-
 
 @dataclass(frozen=True)
 class World:
@@ -71,6 +69,13 @@ class World:
             frame: pd.DataFrame = tables[name]
             return frame
         raise AttributeError(name)
+
+    def __dir__(self) -> list[str]:
+        return sorted({*object.__dir__(self), *self.tables})
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{name}={len(frame)}" for name, frame in self.tables.items())
+        return f"World(as_of={self.as_of.isoformat()}, rule={self.rule}, {sizes})"
 
     def summary(self) -> dict[str, int]:
         return {name: len(frame) for name, frame in self.tables.items()}
@@ -107,6 +112,16 @@ class Evidence:
     deal_links: Sequence[DealClaim] = ()
 
 
+def trusted(claim: StoredClaim) -> bool:
+    """An extracted claim may feed the World when its confidence reaches the review threshold
+    (:data:`stargate.evidence.confidence.REVIEW_THRESHOLD`) or a person has reviewed it;
+    a person's own claims (corrections) always may."""
+    c = claim.claim
+    if claim.reviewed or c.origin.startswith("review:"):
+        return True
+    return not needs_review(c.confidence)
+
+
 def _version_key(version: str) -> tuple[int | str, ...]:
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"[.-]", version))
 
@@ -114,7 +129,8 @@ def _version_key(version: str) -> tuple[int | str, ...]:
 def counted_claims(evidence: Evidence, as_of: date) -> dict[str, StoredClaim]:
     """The claims the World counts as of ``as_of``: live (not retracted, deprecated or
     superseded), stated on or before the date (undated claims count), from the newest curated
-    version of each curated file, and, for extracted claims, confident enough."""
+    version of each curated file, and, for extracted claims, confident enough, reviewed, or
+    accepted into an agreement by a person."""
     newest: dict[str, str] = {}
     for claim in evidence.claims:
         version = curated_version(claim.claim.origin)
@@ -123,13 +139,15 @@ def counted_claims(evidence: Evidence, as_of: date) -> dict[str, StoredClaim]:
             if file not in newest or _version_key(version) > _version_key(newest[file]):
                 newest[file] = version
     day = as_of.isoformat()
+    accepted = {link.claim_id for link in evidence.deal_links
+                if link.deleted_at is None and link.user != "matcher"}  # fmt: skip
     kept: dict[str, StoredClaim] = {}
     for claim in live_claims(evidence.claims, evidence.links):
         c = claim.claim
         version = curated_version(c.origin)
         if version is not None and newest.get(c.origin.rsplit("@", 1)[0]) != version:
             continue
-        if version is None and c.confidence < MIN_CONFIDENCE:
+        if version is None and not trusted(claim) and claim.id not in accepted:
             continue
         when = statement_date(claim, evidence.sources)
         if when is not None and when[: len(day)] > day:
@@ -241,7 +259,7 @@ def _agreement_tables(deals: Sequence[AssembledDeal]) -> dict[str, pd.DataFrame]
             for payer, share in shares.items():
                 payments.append({"agreement_id": d.id, "payer": payer, "payee": d.payee,
                                  "kind": str(d.kind), "year": year,
-                                 "amount_usd": due * share})  # fmt: skip
+                                 "amount_usd": round(due * share, 2)})  # fmt: skip
     return {
         "agreements": _frame("agreements", rows),
         "agreement_parties": _frame("agreement_parties", parties),
