@@ -19,6 +19,8 @@ from stargate.cli.common import (
     stderr_console,
 )
 
+MAX_SCENARIOS = 10_000_000  # stargate.finance.scenarios.MAX_SCENARIOS (a test holds them equal)
+
 
 def _list_scenarios(as_json_: bool) -> None:
     from rich.table import Table
@@ -104,7 +106,10 @@ def _explain(scenario: str, entity: str, as_of: datetime | None, as_json_: bool)
 
 @click.command()
 @click.argument("scenario", required=False, default="baseline", metavar="[SCENARIO_NAME_OR_FILE]")
-@click.option("--scenarios", "count", type=click.IntRange(min=1), help="Scenarios to draw.")
+@click.option(
+    "--scenarios", "count", type=click.IntRange(min=1, max=MAX_SCENARIOS),
+    help="Scenarios to draw (at most 10,000,000: each keeps its losses by entity in memory).",
+)  # fmt: skip
 @click.option("--seed", type=click.IntRange(min=0), help="Seed of the run (default: the file's).")
 @click.option(
     "--workers", type=click.IntRange(min=1), help="Start a local Dask cluster of N processes."

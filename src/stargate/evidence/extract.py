@@ -40,7 +40,7 @@ from stargate.evidence.mentions import (
 from stargate.evidence.quantities import Mention, find_quantities
 from stargate.evidence.speakers import Speakers
 from stargate.ledger.records import Claim, ClaimKind, ClaimStatus, EntityType, Polarity, Source
-from stargate.units import Bound, Quantity
+from stargate.units import Bound, Quantity, in_domain
 
 EXTRACTOR: Final = "stargate-rules"
 VERSION: Final = "1.0"
@@ -674,7 +674,9 @@ class _Document(Speakers, DocumentRules):
         }
 
     def extract(self) -> Extraction:
-        self.mentions = find_quantities(self.text, language=self.language, include=_CATEGORIES)
+        self.mentions = in_domain(
+            find_quantities, self.text, language=self.language, include=_CATEGORIES
+        )
         self._mention_starts = [m.start for m in self.mentions]
         self._analyse()
         drafts = [d for q in self.mentions if (d := self._draft(q)) is not None]

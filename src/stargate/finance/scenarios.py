@@ -11,15 +11,25 @@ capex per GW, delivery of GW, interest rates, and the clearing method with its c
 
 Groups name entities by their gazetteer role: ``labs`` (lab), ``clouds`` (cloud), ``chips``,
 ``builders`` (builder), ``investors`` (investor).
+
+``extends`` names built-in scenarios, or ``.yaml`` files in the scenario's own folder (relative
+to it; never a file elsewhere, so a scenario cannot make stargate read, or echo, another file).
+Limits (``docs/limits.md``): files of at most :data:`MAX_FILE_BYTES`, at most
+:data:`MAX_EXTENDS_DEPTH` levels and :data:`MAX_EXTENDS_FILES` files of ``extends`` (each file
+read once, however many paths lead to it), at most :data:`MAX_VALUES` values per file, numbers
+finite, and at most :data:`MAX_SCENARIOS` Monte Carlo scenarios.
 """
 
 from __future__ import annotations
 
 import functools
+import math
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
+import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -34,10 +44,22 @@ from pydantic import (
 from stargate.errors import StargateError
 from stargate.finance.methods import CLEARING_METHODS
 from stargate.world.curated import Interval
-from stargate.yamlfile import read_yaml
 
 GROUPS = {"labs": "lab", "clouds": "cloud", "chips": "chips", "builders": "builder",
           "investors": "investor"}  # fmt: skip
+
+
+MAX_FILE_BYTES: Final = 1024 * 1024
+"""The largest scenario file read (1 MiB)."""
+MAX_EXTENDS_DEPTH: Final = 16
+"""The longest chain of ``extends`` (built-in scenarios use 2)."""
+MAX_EXTENDS_FILES: Final = 64
+"""The most distinct files one scenario may extend, directly or not."""
+MAX_VALUES: Final = 100_000
+"""The most values (mappings, lists, scalars, aliases counted each time) in one file."""
+MAX_SCENARIOS: Final = 10_000_000
+"""The most Monte Carlo scenarios one run may draw: a run keeps each scenario's losses by entity
+(8 bytes × entities, about 0.5 kB with the bundled World), so about 5 GB at the cap."""
 
 
 class ScenarioError(StargateError, ValueError):
@@ -195,7 +217,7 @@ class Scenario(_Strict):
     description: str
     horizon: tuple[int, int]
     period: Literal["year", "quarter"] = "year"
-    scenarios: int = Field(default=10_000, ge=1, le=100_000_000)
+    scenarios: int = Field(default=10_000, ge=1, le=MAX_SCENARIOS)
     seed: int = Field(default=42, ge=0)
     demand: Demand = Demand()
     capital: Capital = Capital()
@@ -207,6 +229,14 @@ class Scenario(_Strict):
     disputed: Literal["mixture", "low", "high", "display"] = "mixture"
     clearing: Clearing = Clearing()
     notes: tuple[str, ...] = ()  # where each number comes from, or that it is an assumption
+
+    @model_validator(mode="before")
+    @classmethod
+    def _finite(cls, data: Any) -> Any:
+        """NaN and infinities are no scenario's numbers (from a file, a form or the API)."""
+        if (where := non_finite(data)) is not None:
+            raise ValueError(f"field {where!r}: NaN and infinite numbers are not allowed")
+        return data
 
     @model_validator(mode="after")
     def _horizon(self) -> Scenario:
@@ -245,49 +275,168 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _chain(
-    name_or_path: str | Path, seen: tuple[str, ...] = ()
-) -> tuple[list[tuple[str, dict[str, Any]]], str]:
-    """Every scenario file behind this one, ancestors first, each once, with its own fields
-    (what it states itself, ``extends`` removed)."""
+def _walk(data: Any) -> Iterator[tuple[str, Any]]:
+    """Every value of a loaded document with its dotted field path (iterative: any depth)."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        yield path, value
+        if isinstance(value, dict):
+            stack.extend((f"{path}.{k}" if path else str(k), v) for k, v in value.items())
+        elif isinstance(value, list | tuple):
+            stack.extend((f"{path}.{i}" if path else str(i), v) for i, v in enumerate(value))
+
+
+def non_finite(data: Any) -> str | None:
+    """The dotted path of the first NaN or infinite number in ``data`` (at most
+    :data:`MAX_VALUES` values are looked at), or None."""
+    for count, (path, value) in enumerate(_walk(data)):
+        if count > MAX_VALUES:
+            return None  # the size check reports it
+        if isinstance(value, float) and not math.isfinite(value):
+            return path or "(scenario)"
+    return None
+
+
+def _read(path: Path, where: str) -> dict[str, Any]:
+    """One scenario file's mapping: at most :data:`MAX_FILE_BYTES`, valid YAML (errors give the
+    line and column, never the file's text), at most :data:`MAX_VALUES` values, finite."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise ScenarioError(f"{where}: cannot read: {error.strerror or error}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError(f"{where}: over the {MAX_FILE_BYTES // 1024} KiB limit")
+    try:
+        data = yaml.safe_load(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise ScenarioError(f"{where}: not UTF-8 (byte {error.start})") from None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ScenarioError(f"{where}: not valid YAML{at}: {error.problem}") from None
+    except yaml.YAMLError:
+        raise ScenarioError(f"{where}: not valid YAML") from None
+    except RecursionError:
+        raise ScenarioError(f"{where}: not valid YAML: nested too deeply") from None
+    except ValueError as error:  # a date or number PyYAML cannot build
+        raise ScenarioError(f"{where}: not valid YAML: {str(error)[:100]}") from None
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{where}: a scenario is a mapping of fields")
+    for count, _ in enumerate(_walk(data)):
+        if count >= MAX_VALUES:
+            raise ScenarioError(f"{where}: over {MAX_VALUES:,} values (aliases counted each time)")
+    if (field := non_finite(data)) is not None:
+        raise ScenarioError(f"{where}: field {field!r}: NaN and infinite numbers are not allowed")
+    return data
+
+
+def _locate(name_or_path: str | Path) -> Path:
+    """A built-in scenario's file, or the scenario file given."""
     path = Path(name_or_path)
     if not path.suffix and str(name_or_path) in builtin_scenarios():
-        path = scenario_dir() / f"{name_or_path}.yaml"
-    where = str(path)
+        return scenario_dir() / f"{name_or_path}.yaml"
     if not path.is_file():
         known = ", ".join(builtin_scenarios())
         raise ScenarioError(f"no scenario {str(name_or_path)!r}: not a file nor one of {known}")
-    data = read_yaml(path, ScenarioError)
-    if not isinstance(data, dict):
-        raise ScenarioError(f"{where}: a scenario is a mapping of fields")
-    parents = data.pop("extends", None)
-    chain: list[tuple[str, dict[str, Any]]] = []
-    for parent in [] if parents is None else [parents] if isinstance(parents, str) else parents:
-        if parent in seen:
-            raise ScenarioError(f"{where}: field 'extends': {parent!r} extends itself")
-        inherited, _ = _chain(parent, (*seen, str(parent)))
-        chain += [item for item in inherited if item[0] not in {name for name, _ in chain}]
-    return [*chain, (str(path.resolve()), data)], where
+    return path
 
 
-def _raw(name_or_path: str | Path) -> tuple[dict[str, Any], str]:
+def _parent(parent: Any, child: Path, where: str) -> Path:
+    """The file an ``extends`` entry names: a built-in scenario, or a ``.yaml`` file in the
+    child's folder (relative to it); anything else is refused without being read."""
+    if not isinstance(parent, str) or not parent.strip():
+        got = "an empty name" if isinstance(parent, str) else type(parent).__name__
+        raise ScenarioError(
+            f"{where}: field 'extends': give a scenario name or file name, or a list of them "
+            f"(got {got})"
+        )
+    if parent in builtin_scenarios():
+        return scenario_dir() / f"{parent}.yaml"
+    folder = child.resolve().parent
+    target = (folder / parent).resolve()
+    shown = parent if len(parent) <= 80 else f"{parent[:77]}..."
+    if not target.is_relative_to(folder) or target.suffix.lower() not in {".yaml", ".yml"}:
+        raise ScenarioError(
+            f"{where}: field 'extends': {shown!r} is neither a built-in scenario "
+            f"({', '.join(builtin_scenarios())}) nor a .yaml file in the scenario's folder"
+        )
+    if not target.is_file():
+        raise ScenarioError(f"{where}: field 'extends': no scenario file {shown!r} in {folder}")
+    return target
+
+
+class _Chain:
+    """The scenario files behind one scenario, ancestors first, each once, with its own fields
+    (what it states itself, ``extends`` removed). Each file is read once and each file's chain
+    computed once, so a diamond of parents costs what its files do, not what its paths do."""
+
+    def __init__(self) -> None:
+        self.files: dict[Path, dict[str, Any]] = {}
+        self.chains: dict[Path, list[tuple[Path, dict[str, Any]]]] = {}
+
+    def of(
+        self, path: Path, where: str, seen: tuple[Path, ...] = ()
+    ) -> list[tuple[Path, dict[str, Any]]]:
+        key = path.resolve()
+        if key in seen:
+            raise ScenarioError(f"{where}: field 'extends': {path.name!r} extends itself")
+        if key in self.chains:
+            return self.chains[key]
+        if len(seen) > MAX_EXTENDS_DEPTH:
+            raise ScenarioError(
+                f"{where}: field 'extends': more than {MAX_EXTENDS_DEPTH} levels of extends"
+            )
+        if key not in self.files:
+            if len(self.files) >= MAX_EXTENDS_FILES:
+                raise ScenarioError(
+                    f"{where}: field 'extends': more than {MAX_EXTENDS_FILES} files"
+                )
+            self.files[key] = _read(path, str(path))
+        own = dict(self.files[key])
+        parents = own.pop("extends", None)
+        chain: list[tuple[Path, dict[str, Any]]] = []
+        listed = [] if parents is None else [parents] if isinstance(parents, str) else (
+            _as_list(parents, path)
+        )  # fmt: skip
+        for parent in listed:
+            file = _parent(parent, path, str(path))
+            inherited = self.of(file, str(path), (*seen, key))
+            chain += [item for item in inherited if item[0] not in {p for p, _ in chain}]
+        self.chains[key] = [*chain, (key, own)]
+        return self.chains[key]
+
+
+def _raw(path: Path) -> dict[str, Any]:
     """The scenario's fields: its ancestors' own fields merged in order (each ancestor once,
     so a change one parent makes is not undone by another parent's copy of their common
     base), then its own; ancestors' names, descriptions and notes are not inherited."""
-    chain, where = _chain(name_or_path)
+    chain = _Chain().of(path, str(path))
     merged: dict[str, Any] = {}
     for k, (_, own) in enumerate(chain):
         fields = dict(own)
         if k < len(chain) - 1:
-            for key in ("name", "description", "notes"):
-                fields.pop(key, None)
+            for name in ("name", "description", "notes"):
+                fields.pop(name, None)
         merged = _merge(merged, fields)
-    return merged, where
+    return merged
+
+
+def _as_list(parents: Any, path: Path) -> list[Any]:
+    if not isinstance(parents, list):
+        raise ScenarioError(
+            f"{path}: field 'extends': give a scenario name or file name, or a list of them "
+            f"(got {type(parents).__name__})"
+        )
+    return parents
 
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """A built-in scenario by name, or a scenario file; errors name the file and the field."""
-    data, where = _raw(name_or_path)
+    path = _locate(name_or_path)
+    where = str(path)
+    data = _raw(path)
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:
