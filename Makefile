@@ -15,6 +15,12 @@ VENDOR := src/stargate/web/static/vendor
 run: install assets
 	$(BIN)/stargate init
 	$(BIN)/stargate summary
+	@echo ""
+	@echo "Next, in another terminal:"
+	@echo "  $(BIN)/stargate stress bubble-bursts        # who defaults and who loses if demand falls short"
+	@echo "  $(BIN)/stargate ingest ARTICLE.txt --impact  # what a news article would change, before you accept it"
+	@echo "  $(BIN)/stargate review list                  # candidate agreements, revisions and denials waiting for you"
+	@echo ""
 	$(BIN)/stargate serve --host $(HOST) --port $(PORT)
 
 test: install-dev assets postgres chromium lint types

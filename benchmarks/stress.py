@@ -22,7 +22,7 @@ CHILD = """
 import json, sys, time
 from stargate.finance.montecarlo import run
 from stargate.finance.scenarios import load_scenario
-from stargate.finance.simulate import build_model
+from stargate.finance.model import build_model
 from stargate.world.world import curated_world
 
 if __name__ == "__main__":

@@ -3,10 +3,16 @@ per test on SQLite and on PostgreSQL (the same tests run against both).
 
 The server comes from Debian's ``postgresql`` package (``make test`` installs it when missing).
 Set ``STARGATE_TEST_POSTGRES=skip`` to run only the SQLite half locally.
+
+The suite runs in its own data directory: before anything else, ``XDG_DATA_HOME`` and
+``STARGATE_DATABASE_URL`` point into a temporary folder (removed at exit), so no test, in this
+process or in a command it starts, creates or touches the user's own store
+(``~/.local/share/stargate``). ``tests/test_data_dir.py`` proves it.
 """
 
 from __future__ import annotations
 
+import atexit
 import glob
 import os
 import shutil
@@ -17,10 +23,20 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from sqlalchemy import create_engine, text
+from platformdirs import user_data_dir
 
-from stargate.ledger.store import Store
+USER_DATA_DIR = Path(user_data_dir("stargate", appauthor=False))
+"""The user's own data directory, as it was before the suite moved the default elsewhere."""
+USER_DATA_EXISTED = USER_DATA_DIR.exists()
+SUITE_DATA = Path(tempfile.mkdtemp(prefix="stargate-suite-data-"))
+atexit.register(shutil.rmtree, SUITE_DATA, ignore_errors=True)
+os.environ["XDG_DATA_HOME"] = str(SUITE_DATA / "xdg")
+os.environ["STARGATE_DATABASE_URL"] = f"sqlite:///{SUITE_DATA / 'default.sqlite'}"
+
+import pytest  # noqa: E402 - after the environment is set, as everything below
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from stargate.ledger.store import Store  # noqa: E402
 
 
 def _pg_bindir() -> Path | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stargate.evidence.documents import (
@@ -167,6 +167,7 @@ def test_normalisation_is_idempotent(text: str) -> None:
     assert normalise_text(once) == once
 
 
+@settings(deadline=None)  # the first example loads the language model
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1))
 def test_any_text_file_either_reads_or_fails_cleanly(text: str) -> None:
     if not normalise_text(text).strip():
@@ -181,3 +182,85 @@ def test_any_text_file_either_reads_or_fails_cleanly(text: str) -> None:
     else:
         assert document.text.strip()
         assert document.source.id == text_id(document.text)
+
+
+# -- hostile documents (issue 15, items 2, 4 and 6) -------------------------------------------
+
+HOSTILE = Path(__file__).parents[1] / "fixtures" / "hostile" / "documents"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in HOSTILE.glob("*.html")))
+def test_code_in_html_never_reaches_the_text(name: str) -> None:
+    """Scripts, styles, templates, widgets and comments, in any case, namespace or nesting."""
+    text = read_document(HOSTILE / name).text
+    assert "30 billion dollars" in text
+    assert "LEAKED" not in text
+    assert "b()" not in text
+
+
+def test_a_nul_byte_anywhere_makes_a_binary_file(tmp_path: Path) -> None:
+    data = (ENGLISH + "\n").encode() * 80 + b"\x00tail"  # the NUL well after the first 8 KiB
+    assert data.index(b"\x00") > 8192
+    with pytest.raises(DocumentError, match="binary file, not text \\(a NUL character at"):
+        read_document(write(tmp_path, "late.txt", data))
+
+
+def test_special_files_are_refused_without_reading_or_waiting(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")  # endless: size 0, never read
+    with pytest.raises(DocumentError, match="not a regular file \\(a character device\\)"):
+        read_document(tmp_path / "zero.txt")
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    outcome: list[BaseException] = []
+    reader = threading.Thread(target=lambda: _catch(outcome, fifo))
+    reader.start()
+    reader.join(timeout=30)
+    if reader.is_alive():  # it blocked on open: release it, then fail
+        with open(fifo, "wb"):
+            pass
+        reader.join()
+        pytest.fail("reading a FIFO blocked")
+    assert "not a regular file (a FIFO)" in str(outcome[0])
+
+
+def _catch(outcome: list[BaseException], path: Path) -> None:
+    try:
+        read_document(path)
+    except DocumentError as error:
+        outcome.append(error)
+
+
+def test_long_header_lines_are_read_in_linear_time(tmp_path: Path) -> None:
+    """A 60 KB header line with a run of spaces inside its value once took 26 s (a quadratic
+    regular expression): a 3 MB one would take days. Header lines longer than 2,000 characters
+    end the header unread, and no regular expression backtracks over a line. Runs in a child
+    with a deadline, so that a regression fails instead of hanging."""
+    import subprocess
+    import sys
+
+    line = "Title: a" + " " * 3_000_000 + "x"
+    path = write(tmp_path, "long.txt", f"{line}\n---\n{ENGLISH}\n")
+    short = write(tmp_path, "short.txt", "Title: a" + " " * 1500 + "x\n---\n" + ENGLISH + "\n")
+    code = ("import sys; from pathlib import Path; from stargate.evidence.documents import "
+            "read_document; print(read_document(Path(sys.argv[1])).source.title)")  # fmt: skip
+    # the long file has no header and no short first line: no title
+    for file, title in ((path, "None"), (short, "a" + " " * 1500 + "x")):
+        done = subprocess.run([sys.executable, "-c", code, str(file)], capture_output=True,
+                              text=True, timeout=120)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == title
+    header, body = split_header(f"{line}\n---\n{ENGLISH}")
+    assert header == {}  # too long to be a header line: the whole text is the body
+    assert body.startswith("Title:")
+    assert split_header("Title:   spaced out   \n---\nbody") == ({"Title": "spaced out"}, "body")
+
+
+def test_display_names_of_documents_never_carry_escapes(tmp_path: Path) -> None:
+    path = write(tmp_path, "a\x1b[31m.txt", "")
+    with pytest.raises(DocumentError) as caught:
+        read_document(path)
+    assert "\x1b" not in str(caught.value)
+    assert "a\\x1b[31m.txt" in str(caught.value)

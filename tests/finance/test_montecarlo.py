@@ -4,6 +4,7 @@ the per-scenario rows, and the ``stargate stress`` contract."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -13,9 +14,11 @@ from click.testing import CliRunner
 
 from stargate.analysis.circularity import circular_shares
 from stargate.cli import app
+from stargate.finance.draws import median_draws
+from stargate.finance.model import Model, build_model
 from stargate.finance.montecarlo import chunk_sizes, run
 from stargate.finance.scenarios import load_scenario
-from stargate.finance.simulate import Model, build_model, median_draws, simulate
+from stargate.finance.simulate import simulate
 from stargate.world.world import World, curated_world
 
 
@@ -65,7 +68,12 @@ def test_summaries_agree_with_the_per_scenario_rows(
             assert by_year.loc[(name, year), "p_default_by_year"] == pytest.approx(expected)
         loss = rows[f"loss_usd.{name}"].to_numpy()
         assert entities.loc[name, "loss_p95_usd"] == pytest.approx(np.quantile(loss, 0.95))
+        for figure, column in (("equity_raised_mean_usd", "equity_raised_usd"),
+                               ("debt_raised_mean_usd", "debt_raised_usd"),
+                               ("dilution_mean", "dilution")):  # fmt: skip
+            assert entities.loc[name, figure] == pytest.approx(rows[f"{column}.{name}"].mean())
     totals = result.totals.set_index("quantity")
+    assert totals.loc["total_loss_usd", "mean"] == pytest.approx(rows["total_loss_usd"].mean())
     assert totals.loc["stranded_gw", "p50"] == pytest.approx(rows["stranded_gw"].median())
     assert totals.loc["unpaid_usd", "mean"] == pytest.approx(rows["unpaid_usd"].mean())
     # cumulative by year, ending at the overall probability
@@ -104,10 +112,20 @@ def test_stress_cli_contract(tmp_path: Path) -> None:
     assert set(report) >= {"scenario", "scenarios", "seed", "horizon", "entities",
                            "stranded_gw", "unpaid_usd", "circular_share", "reference"}  # fmt: skip
     assert (report["scenario"], report["scenarios"], report["seed"]) == ("demand-shortfall", 300, 9)
-    assert report["horizon"] == [2025, 2032]
+    assert report["horizon"] == [2026, 2035]
+    assert report["as_of"] == date.today().isoformat()  # the World's date: today by default
     openai = report["entities"]["openai"]
-    assert set(openai) >= {"p_default", "p_default_by_year", "loss_p50_usd", "loss_p95_usd"}
-    assert list(openai["p_default_by_year"]) == [str(y) for y in range(2025, 2033)]
+    assert set(openai) >= {"p_default", "p_default_by_year", "loss_p50_usd", "loss_p95_usd",
+                           "p_default_5y", "equity_raised_mean_usd", "debt_raised_mean_usd",
+                           "dilution_mean"}  # fmt: skip
+    assert list(openai["p_default_by_year"]) == [str(y) for y in range(2026, 2036)]
+    for entity in report["entities"].values():  # nothing defaults before the as-of date
+        for year, p in entity["p_default_by_year"].items():
+            if date(int(year), 12, 31) < date.today():
+                assert p == 0.0
+    assert set(report["total_loss_usd"]) == {"mean", "p5", "p50", "p95"}
+    drawn = {u["param"] for u in report["uncertain"]}
+    assert {"demand", "climate", "revenue:coreweave", "status:openai-amd"} <= drawn
     assert set(report["stranded_gw"]) == {"p5", "p50", "p95"} == set(report["unpaid_usd"])
     assert (
         report["stranded_gw"]["p5"] <= report["stranded_gw"]["p50"] <= report["stranded_gw"]["p95"]
@@ -150,12 +168,19 @@ def test_stress_cli_sensitivity_lists_only_inputs_that_move(tmp_path: Path) -> N
               "--json"],
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
-    sensitivity = json.loads(result.stdout)["sensitivity"]
+    report = json.loads(result.stdout)
+    sensitivity = report["sensitivity"]
     assert set(sensitivity) == {"openai", "oracle", "coreweave", "softbank"}
     for rows in sensitivity.values():
         assert all(row["swing"] > 0 for row in rows)
         assert [r["swing"] for r in rows] == sorted((r["swing"] for r in rows), reverse=True)
-    assert sensitivity["softbank"][0]["input"] == "access:softbank"
+    assert any(sensitivity.values())
+    sobol = report["sobol"]
+    assert sobol
+    assert set(sobol) <= set(sensitivity)
+    for rows in sobol.values():
+        assert {"input", "S1", "ST", "S1_conf", "ST_conf"} <= set(rows[0])
+        assert [r["ST"] for r in rows] == sorted((r["ST"] for r in rows), reverse=True)
 
 
 @pytest.mark.parametrize(

@@ -123,3 +123,111 @@ def test_needs_a_network() -> None:
     code, _, stderr = clear("--method", "furfine")
     assert code == 2
     assert "NETWORK.json" in stderr
+
+
+# -- hostile inputs (issue 15, item 5) --------------------------------------------------------
+
+HOSTILE = Path(__file__).parents[1] / "fixtures" / "hostile" / "clear"
+HOSTILE_JSON = [
+    ("unknown-key.json", "unknown key(s) 'alpah'"),
+    ("edge-unknown-key.json", "edge 1: unknown key(s) 'amout'"),
+    ("nan.json", "NaN is not a number JSON allows"),
+    ("infinity.json", "Infinity is not a number JSON allows"),
+    ("minus-infinity.json", "-Infinity is not a number JSON allows"),
+    ("e308.json", "'liabilities row 1' holds an amount beyond ±1e+15"),
+    ("beyond-domain.json", "'liabilities row 1' holds an amount beyond ±1e+15"),
+    ("int400.json", "'liabilities row 1' must hold 2 finite numbers"),
+    ("edge-int400.json", "edge 1: 'amount' must be finite"),
+    ("bool-amount.json", "'liabilities row 1' must hold numbers only"),
+    ("string-amount.json", "'liabilities row 1' must hold numbers only"),
+    ("nested-amount.json", "'liabilities row 1' must hold numbers only"),
+    ("list-node.json", "edge 1: unknown node a JSON list in 'from'"),
+    ("string-alpha.json", "'alpha' must be a number in [0, 1]"),
+    ("bool-alpha.json", "'alpha' must be a number in [0, 1]"),
+    ("string-flag.json", "'default_at_zero' must be true or false"),
+    ("number-seniority.json", "'external_seniority' must be 'pari_passu' or 'senior'"),
+    ("number-nodes.json", "'nodes' must be a non-empty list of names"),
+    ("not-utf8.json", "not UTF-8"),
+    ("scalar.json", "expected a JSON object"),
+]
+HOSTILE_CSV = [
+    ("nodes-unknown-column.csv", "edges-good.csv", "unknown column(s) 'colour'"),
+    ("nodes-short-row.csv", "edges-good.csv", "row 3: not 2 cells"),
+    ("nodes-long-row.csv", "edges-good.csv", "row 2: not 2 cells"),
+    ("nodes-inf.csv", "edges-good.csv", "row 2: 'external_assets' must be finite"),
+    ("nodes-nan.csv", "edges-good.csv", "row 2: 'external_assets' must be finite"),
+    ("nodes-beyond-domain.csv", "edges-good.csv", "'external_assets' is beyond ±1e+15"),
+    ("nodes-good.csv", "edges-unknown-column.csv", "unknown column(s) 'note'"),
+    ("nodes-good.csv", "edges-nul.csv", "row 2: 'amount' is not a number: '1\\x00'"),
+    ("nodes-good.csv", "edges-short-row.csv", "row 2: not 3 cells"),
+]
+
+
+@pytest.mark.parametrize(("name", "message"), HOSTILE_JSON)
+@pytest.mark.parametrize("method", ["eisenberg_noe", "debtrank"])
+def test_hostile_network_files_get_a_clear_error(name: str, message: str, method: str) -> None:
+    code, _, stderr = clear(str(HOSTILE / name), "--method", method, "--json")
+    assert code == 2
+    assert stderr.startswith(f"error: {HOSTILE / name}: ")
+    assert message in stderr
+    assert "Traceback" not in stderr
+
+
+@pytest.mark.parametrize(("nodes", "edges", "message"), HOSTILE_CSV)
+def test_hostile_csv_files_get_a_clear_error(nodes: str, edges: str, message: str) -> None:
+    code, _, stderr = clear("--nodes", str(HOSTILE / nodes), "--edges", str(HOSTILE / edges),
+                            "--method", "furfine", "--json")  # fmt: skip
+    assert code == 2
+    assert message in stderr
+    assert "Traceback" not in stderr
+
+
+def test_every_hostile_network_file_is_tried() -> None:
+    used = {n for n, _ in HOSTILE_JSON} | {f for n, e, _ in HOSTILE_CSV for f in (n, e)}
+    assert {p.name for p in HOSTILE.iterdir()} == used
+
+
+def test_the_good_csv_pair_clears() -> None:
+    nodes, edges = str(HOSTILE / "nodes-good.csv"), str(HOSTILE / "edges-good.csv")
+    code, data, _ = clear("--nodes", nodes, "--edges", edges, "--method", "furfine", "--json")
+    assert code == 0
+    assert data["nodes"] == ["a", "b"]
+
+
+@pytest.mark.parametrize("depth", [50, 900, 100_000])
+def test_deep_nesting_is_refused_cleanly(tmp_path: Path, depth: int) -> None:
+    nested = "[" * depth + "]" * depth
+    path = write(tmp_path, f'{{"nodes": {nested}, "external_assets": [1]}}')
+    code, _, stderr = clear(path, "--method", "eisenberg_noe", "--json")
+    assert code == 2
+    assert "net.json" in stderr
+    assert "nested too deeply" in stderr or "'nodes' must be a non-empty list" in stderr
+
+
+def test_too_many_nodes_are_refused(tmp_path: Path) -> None:
+    from stargate.finance.problem import MAX_NODES
+
+    names = [f"n{i}" for i in range(MAX_NODES + 1)]
+    path = write(tmp_path, {"nodes": names, "edges": [], "external_assets": [1] * len(names)})
+    code, _, stderr = clear(path, "--method", "eisenberg_noe", "--json")
+    assert code == 2
+    assert f"{MAX_NODES + 1:,} nodes; at most {MAX_NODES:,}" in stderr
+
+
+def test_the_largest_amounts_clear_to_finite_json(tmp_path: Path) -> None:
+    """At the domain's edge (1e15), every reported figure is a finite number: no `Infinity`,
+    no NaN, no `null` standing for an overflow."""
+    big = 1e15
+    network = {"nodes": ["a", "b", "c"],
+               "liabilities": [[0, big, big], [big, 0, big], [big, big, 0]],
+               "external_assets": [big, 0, big], "external_liabilities": [big, big, big],
+               "equity": [big, big, big], "shock": [1, 1, 1]}  # fmt: skip
+    for method in ("eisenberg_noe", "rogers_veraart", "furfine", "debtrank"):
+        result = CliRunner().invoke(app, ["clear", write(tmp_path, network), "--method", method,
+                                          "--json"])  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert "Infinity" not in result.stdout
+        assert "NaN" not in result.stdout
+        data = json.loads(result.stdout)
+        for key in ("payments", "equity"):
+            assert all(isinstance(v, float | int) for v in data[key]), (method, key, data[key])

@@ -9,15 +9,17 @@ import numpy as np
 import pytest
 
 from stargate.finance import secured
+from stargate.finance.draws import draw, median_draws
+from stargate.finance.model import build_model
 from stargate.finance.scenarios import Scenario
-from stargate.finance.simulate import build_model, draw, median_draws, simulate
+from stargate.finance.simulate import simulate
 from stargate.ledger.records import Entity, EntityType
 from stargate.world.curated import Agreement, Curated
 from stargate.world.resolve import Component, Proposition, Resolved
 from stargate.world.world import build_world
 
 from .reference_simulation import simulate_one
-from .test_simulate import SOURCE, finance
+from .test_simulate import BEFORE, SOURCE, finance
 
 B = Decimal(10) ** 9
 
@@ -50,6 +52,7 @@ def test_policies(policy: str, low: float, high: float, middle: float) -> None:
 def test_a_mixture_draws_each_component_with_its_weight() -> None:
     figs = secured.figures([disputed()], "backer", "mixture")
     values = secured.draw(figs, 60_000, np.random.default_rng(3))
+    assert secured.quantile(figs[0], np.array([0.5]))[0] == pytest.approx(7.5e9)  # the median
     at_ceiling = np.mean(values == 10e9)  # the denial's share, taken at the sceptic's ceiling
     assert at_ceiling == pytest.approx(1 / 3, abs=0.01)
     below = values[values < 10e9]
@@ -75,6 +78,7 @@ def pledge_scenario(policy: str, disputed_policy: str = "mixture") -> Scenario:
     return Scenario.model_validate({
         "name": "pledge", "description": "a backer's secured funding", "horizon": [2025, 2026],
         "interest_rate": {"p5": 0, "p95": 0}, "disputed": disputed_policy,
+        "contracts": {"deferral": {"max_share": 0.0}},
         "funding": [{"entity": "backer", "secured_from_claims": policy}],
     })  # fmt: skip
 
@@ -90,7 +94,7 @@ def test_secured_funding_pays_the_pledges_first(
     """Reference run: the pot is the policy's median (mixture: 7.5B), spent on the first year's
     10B pledge; what it cannot cover is the venture's funding shortfall."""
     world = pledge_world((disputed(),))
-    model = build_model(world, pledge_scenario(policy, disputed_policy))  # type: ignore[arg-type]
+    model = build_model(world, pledge_scenario(policy, disputed_policy), as_of=BEFORE)  # type: ignore[arg-type]
     out = simulate(model, median_draws(model))
     gaps = dict(zip(model.nodes, out.funding_shortfall_usd[0], strict=True))
     assert gaps["venture"] == pytest.approx(shortfall)
@@ -98,14 +102,14 @@ def test_secured_funding_pays_the_pledges_first(
 
 
 def test_no_claims_means_no_secured_funding() -> None:
-    model = build_model(pledge_world(()), pledge_scenario("high"))  # type: ignore[arg-type]
+    model = build_model(pledge_world(()), pledge_scenario("high"), as_of=BEFORE)  # type: ignore[arg-type]
     out = simulate(model, median_draws(model))
     assert dict(zip(model.nodes, out.funding_shortfall_usd[0], strict=True))["venture"] == 20e9
 
 
 def test_vectorised_equals_the_reference_with_a_secured_pot() -> None:
-    model = build_model(pledge_world((disputed(),)), pledge_scenario("mixture"))  # type: ignore[arg-type]
-    draws = draw(model, 40, np.random.default_rng(11))
+    model = build_model(pledge_world((disputed(),)), pledge_scenario("mixture"), as_of=BEFORE)  # type: ignore[arg-type]
+    draws = draw(model, 40, seed=11)
     assert draws.secured is not None
     assert draws.secured[:, model.nodes.index("backer")].any()
     batch = simulate(model, draws)

@@ -82,7 +82,7 @@ def site(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     with Store.open(str(db)) as store:
         token = store.tokens.create("browser-reviewer")
     with Server(str(db)) as server:
-        yield {"url": server.url, "token": token}
+        yield {"url": server.url, "token": token, "db": str(db)}
 
 
 @pytest.fixture(scope="module")
@@ -250,3 +250,35 @@ def test_every_other_page_renders_cleanly(
         assert response.status == 200
     name = path.strip("/").split("?")[0].replace("/", "-") or "index"
     shot(tab, f"page-{name}")
+
+
+def test_a_javascript_address_is_no_link_and_logout_ends_the_session(
+    page: tuple[Any, Watch], site: dict[str, Any]
+) -> None:
+    """A source whose address is ``javascript:`` (once a link only the CSP stopped) is shown as
+    text; logging out in the browser ends the session, so its cookie no longer writes."""
+    from stargate.evidence.documents import read_document
+
+    tab, watch = page
+    hostile = Path(__file__).parents[1] / "fixtures" / "hostile" / "documents"
+    source = read_document(hostile / "address-javascript.txt").source
+    with Store.open(site["db"]) as store:
+        store.add_document(source)
+    tab.goto(f"/sources/{source.id}")
+    assert tab.locator("a[href^='javascript' i], a[href^='data' i]").count() == 0
+    assert "javascript:alert" in tab.locator(".lede .address").inner_text()
+    login(tab, site["token"])
+    cookie = next(c for c in tab.context.cookies() if c["name"] == "stargate_session")
+    assert cookie["value"] != site["token"]
+    assert cookie["httpOnly"]
+    tab.click("header form[action='/logout'] button")
+    tab.wait_for_url("**/")
+    assert tab.locator("#login-link").is_visible()
+    tab.context.add_cookies([cookie])  # the old session's cookie, replayed
+    status = tab.evaluate(
+        """() => fetch("/api/entities/merge", {method: "POST", credentials: "same-origin",
+             headers: {"Content-Type": "application/json"},
+             body: JSON.stringify({left: "openai", right: "oracle"})}).then(r => r.status)"""
+    )
+    assert status == 401
+    watch.errors.clear()  # the refused fetch is logged by the browser; that is the point

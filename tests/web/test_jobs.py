@@ -46,6 +46,11 @@ def test_a_run_matches_the_cli_for_the_same_seed(
     assert page.status_code == 200
     assert 'id="fan"' in page.text
     assert 'id="losses"' in page.text
+    assert 'id="waterfall"' in page.text  # why: the reference run's cash, item by item
+    why = client.get(f"/api/stress/runs/{run['id']}?entity=oracle").json()["waterfall"]
+    assert why["entity"] == "oracle"
+    assert any(row["item"] == "openai-oracle" for row in why["rows"])
+    assert len(why["shortfall"]) == len(why["years"])
     listed = client.get("/api/stress").json()["runs"]
     assert listed[0]["id"] == run["id"]
     assert listed[0]["status"] == "done"
@@ -130,4 +135,4 @@ def test_a_quarterly_run_from_the_api(client: TestClient, bearer: dict[str, str]
     assert run["status"] == "done", run["error"]
     assert run["scenario"]["period"] == "quarter"
     assert list(run["result"]["entities"]["openai"]["p_default_by_year"]) == [
-        str(y) for y in range(2025, 2033)]  # fmt: skip
+        str(y) for y in range(2026, 2036)]  # fmt: skip

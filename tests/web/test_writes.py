@@ -22,14 +22,20 @@ def some_claim(client: TestClient, entity: str = "softbank") -> dict:
     return client.get("/api/claims", params={"entity": entity, "size": 1}).json()["items"][0]
 
 
-def login(client: TestClient, token: str) -> str:
-    """Log in with the form; returns the CSRF token the pages carry."""
-    response = client.post("/login", data={"token": token}, follow_redirects=False)
-    assert response.status_code == 303
-    page = client.get("/stress").text
+def form_csrf(page: str) -> str:
     found = re.search(r'name="csrf" value="([0-9a-f]{64})"', page)
-    assert found, "a logged-in page carries the CSRF token"
+    assert found, "the page carries a CSRF token"
     return found.group(1)
+
+
+def login(client: TestClient, token: str) -> str:
+    """Log in with the form (as a browser would: the login page first); returns the CSRF token
+    the pages carry."""
+    login_csrf = form_csrf(client.get("/login").text)
+    response = client.post("/login", data={"token": token, "csrf": login_csrf},
+                           follow_redirects=False)  # fmt: skip
+    assert response.status_code == 303
+    return form_csrf(client.get("/stress").text)
 
 
 @pytest.mark.parametrize(
@@ -137,13 +143,14 @@ def test_forms_need_the_csrf_token_with_a_session(
     assert done.status_code == 303
     assert done.headers["location"] == f"/claims/{claim}"
     assert client.get(f"/api/claims/{claim}").json()["claim"]["rank"] == "deprecated"
-    client.post("/logout")
+    client.post("/logout", data={"csrf": csrf})
     assert client.post(f"/claims/{claim}/review", data={"action": "accept", "csrf": csrf},
                        follow_redirects=False).status_code == 401  # fmt: skip
 
 
 def test_login_with_a_wrong_token_fails(client: TestClient) -> None:
-    response = client.post("/login", data={"token": "guess"})
+    csrf = form_csrf(client.get("/login").text)
+    response = client.post("/login", data={"token": "guess", "csrf": csrf})
     assert response.status_code == 401
     assert "unknown or revoked" in response.text
     assert "stargate_session" not in response.cookies

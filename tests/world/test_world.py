@@ -36,7 +36,10 @@ def test_curated_data_validates_and_cites_known_sources() -> None:
     [
         ("agreements.yaml", lambda r: r[0].update(kind="gift"), "row 1 (stargate-jv): field"),
         ("agreements.yaml", lambda r: r[1].update(sources=["nope"]), "unknown key 'nope'"),
-        ("finances.yaml", lambda r: r[0]["revenue_growth"].update(p5=5), "p5 (5.0) is above p95"),
+        ("finances.yaml", lambda r: r[0]["priors"]["margin_long_run"].update(p5=5),
+         "p5 (5.0) is above p95"),
+        ("anchors.yaml", lambda r: r[0].update(spread_bp=None), "needs spread_bp"),
+        ("builds.yaml", lambda r: r[0].update(agreement="nope"), "unknown agreement"),
         ("sites.yaml", lambda r: r[0]["timeline"][0].update(status="x"), "'timeline.0.status'"),
     ],
 )  # fmt: skip

@@ -1,7 +1,8 @@
 """The ``stargate`` command: the root group, ``main()``, and the verb groups it registers.
 
 Each verb module (:mod:`.ledger`, :mod:`.extract`, :mod:`.world`, :mod:`.calculators`,
-:mod:`.clear`, :mod:`.stress`, :mod:`.web`, :mod:`.publish`) defines its commands on its own and
+:mod:`.clear`, :mod:`.stress`, :mod:`.calibrate`, :mod:`.web`, :mod:`.publish`) defines its
+commands on its own and
 imports only :mod:`.common`; nothing imports back up. Errors the package raises on bad input
 (:class:`stargate.errors.StargateError`) are caught here, once: ``error: ...`` and exit 2.
 """
@@ -16,6 +17,7 @@ import click
 from stargate import __version__
 from stargate.cli import (
     calculators,
+    calibrate,
     clear,
     extract,
     ledger,
@@ -59,7 +61,8 @@ def app(context: click.Context, db: str | None) -> None:
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
 
-for _module in (ledger, extract, world, review, calculators, clear, stress, web, publish):
+for _module in (ledger, extract, world, review, calculators, clear, stress, calibrate, web,
+                publish):  # fmt: skip
     for _command in _module.COMMANDS:
         app.add_command(_command)
 

@@ -8,6 +8,7 @@ commands that use them, so ``stargate --help`` stays fast.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -113,7 +114,7 @@ def fail(message: str, code: int = 2) -> NoReturn:
     """Print ``error: message`` (escaped: it may hold file names or text) and exit."""
     from rich.markup import escape
 
-    err.print(f"[red]error:[/red] {escape(message)}")
+    err.print(f"[red]error:[/red] {escape(printable(message))}")
     sys.exit(code)
 
 
@@ -122,6 +123,26 @@ def emit_json(data: Any) -> None:
     from stargate.jsonable import jsonable
 
     sys.stdout.write(json.dumps(jsonable(data), ensure_ascii=False, indent=2) + "\n")
+
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: object) -> str:
+    """``text`` safe for a terminal: control characters (escape sequences, carriage returns,
+    bidirectional overrides) become ``\\xNN`` / ``\\uNNNN``; undecodable file-name bytes become
+    ``\\xNN``. Newlines and tabs are kept."""
+    value = str(text)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        errors = "surrogateescape" if _escapable(value) else "backslashreplace"
+        value = value.encode("utf-8", errors).decode("utf-8", "backslashreplace")
+    return _CONTROLS.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), value)
+
+
+def _escapable(value: str) -> bool:
+    return all(not 0xD800 <= ord(c) <= 0xDFFF or 0xDC80 <= ord(c) <= 0xDCFF for c in value)
 
 
 def breakdown(counts: dict[str, int]) -> str:

@@ -17,6 +17,7 @@ from stargate.cli.common import (
     json_option,
     open_store,
     out,
+    printable,
     stderr_console,
 )
 from stargate.evidence.documents import MAX_BYTES
@@ -32,6 +33,13 @@ _EXTRACT = click.option(
     show_default=True,
     help="Extract claims from each new document (spaCy French NER + rules).",
 )
+
+
+def _cell(value: object) -> Any:
+    """A table cell from stored text: no markup is interpreted, no control character printed."""
+    from rich.text import Text
+
+    return Text(printable(value))
 
 
 def _extractor(store: Store, enabled: bool) -> Any:
@@ -89,7 +97,7 @@ def init(
     if as_json_:
         emit_json(report)
     else:
-        out.print(f"store: {report['store']}", markup=False)
+        out.print(f"store: {printable(report['store'])}", markup=False)
         out.print(f"entities added: {added_entities}")
         for result in results:
             _print_result(result)
@@ -141,7 +149,7 @@ def ingest_command(
         TimeElapsedColumn,
     )
 
-    from stargate.evidence.ingest import Outcome, expand, ingest
+    from stargate.evidence.ingest import Outcome, expand, ingest_files
 
     files = list(expand(paths))
     with open_store() as store:
@@ -162,8 +170,8 @@ def ingest_command(
 
         with progress:
             task = progress.add_task("ingest", total=len(files))
-            results = ingest(
-                store, paths, max_bytes=max_bytes, on_result=report,
+            results = ingest_files(
+                store, files, max_bytes=max_bytes, on_result=report,
                 extractor=_extractor(store, extract),
             )  # fmt: skip
         from stargate.cli.review import follow_up
@@ -193,18 +201,16 @@ def _print_result(result: FileResult) -> None:
 
     from stargate.evidence.ingest import Outcome
 
+    path, message = printable(result.path), printable(result.message)
     for warning in result.warnings:
-        err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+        err.print(f"[yellow]warning:[/yellow] {escape(printable(warning))}")
     if result.outcome is Outcome.FAILED:
-        err.print(f"[red]error:[/red] {escape(result.path)}: {escape(result.message)}")
+        err.print(f"[red]error:[/red] {escape(path)}: {escape(message)}")
     elif result.outcome is Outcome.UNCHANGED:
-        out.print(f"unchanged {result.path}: {result.message}", markup=False)
+        out.print(f"unchanged {path}: {message}", markup=False)
     else:
         assert result.source_id is not None
-        out.print(
-            f"added {result.path} as {result.source_id[:12]} ({result.claims} claims)",
-            markup=False,
-        )
+        out.print(f"added {path} as {result.source_id[:12]} ({result.claims} claims)", markup=False)
 
 
 @click.command()
@@ -248,11 +254,11 @@ def sources(as_json_: bool) -> None:
     for s in rows:
         table.add_row(
             s.id[:12],
-            s.title or "",
-            s.language or "?",
-            s.published_at or s.published_text or "",
+            _cell(s.title or ""),
+            _cell(s.language or "?"),
+            _cell(s.published_at or s.published_text or ""),
             str(len(s.text)),
-            s.path or "",
+            _cell(s.path or ""),
         )
     out.print(table)
 
@@ -275,7 +281,8 @@ def entities(as_json_: bool) -> None:
     for e in rows:
         target = canonical.get(e.id, e.id)
         merged = f" (merged into {target})" if target != e.id else ""
-        table.add_row(e.id, e.name + merged, str(e.type), e.parent_id or "", ", ".join(e.aliases))
+        table.add_row(_cell(e.id), _cell(e.name + merged), str(e.type), _cell(e.parent_id or ""),
+                      _cell(", ".join(e.aliases)))  # fmt: skip
     out.print(table)
 
 
@@ -304,13 +311,14 @@ def claims(entity: str | None, kind: str | None, source: str | None, as_json_: b
         subjects = ", ".join(c.subjects) or "-"
         if c.object_id:
             subjects += f" -> {c.object_id}"
+        quantity = str(c.quantity) if c.quantity is not None else str(c.value or "")
         table.add_row(
             row.id[:8],
-            subjects,
+            _cell(subjects),
             str(c.kind),
-            str(c.quantity) + (f" {c.period}" if c.period not in (None, "total") else ""),
+            _cell(quantity + (f" {c.period}" if c.period not in (None, "total") else "")),
             str(c.status) + (" (denies)" if c.polarity.value == "denies" else ""),
-            " ".join(c.quote.split()),
+            _cell(" ".join(c.quote.split())),
         )
     out.print(table)
 
@@ -325,16 +333,17 @@ def summary(as_json_: bool) -> None:
     if as_json_:
         emit_json(asdict(result) | {"store": where})
         return
+    from rich.markup import escape
     from rich.table import Table
 
-    out.print(f"[bold]stargate store[/bold] {where}")
+    out.print(f"[bold]stargate store[/bold] {escape(printable(where))}")
     overview = Table(title="Store")
     overview.add_column("records")
     overview.add_column("count", justify="right")
     overview.add_column("breakdown", overflow="fold")
-    overview.add_row("sources", str(result.sources), breakdown(result.sources_by_language))
-    overview.add_row("entities", str(result.entities), breakdown(result.entities_by_type))
-    overview.add_row("claims", str(result.claims), breakdown(result.origins))
+    overview.add_row("sources", str(result.sources), _cell(breakdown(result.sources_by_language)))
+    overview.add_row("entities", str(result.entities), _cell(breakdown(result.entities_by_type)))
+    overview.add_row("claims", str(result.claims), _cell(breakdown(result.origins)))
     out.print(overview)
     kinds = Table(title="Claims by kind")
     kinds.add_column("kind")

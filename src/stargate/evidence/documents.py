@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -30,9 +32,17 @@ TEXT_SUFFIXES: Final = frozenset({".txt", ".md", ".markdown"})
 HTML_SUFFIXES: Final = frozenset({".html", ".htm", ".xhtml"})
 SUFFIXES: Final = TEXT_SUFFIXES | HTML_SUFFIXES
 
-_HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9 _-]{0,40}):[ \t]*(.*?)\s*$")
-_HEADER_END = re.compile(r"^-{3,}\s*$")
+_HEADER_LINE = re.compile(r"([A-Za-z][A-Za-z0-9 _-]{0,40}):(.*)")
+_HEADER_END = re.compile(r"-{3,}")
 _MAX_HEADER_LINES: Final = 40
+MAX_HEADER_LINE: Final = 2000
+"""A header line is at most this many characters (longer lines end the header block)."""
+_DROPPED_ELEMENTS: Final = frozenset({
+    "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object",
+    "embed", "applet", "noembed", "noframes", "xmp", "plaintext", "textarea", "select",
+    "button", "svg", "math", "canvas",
+})  # fmt: skip
+"""HTML elements whose contents are code, styling or widgets, never article text."""
 _BINARY_MAGIC: Final = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x7fELF")
 
 
@@ -75,26 +85,66 @@ def text_id(text: str) -> str:
     return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
 
 
+_CONTROLS: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def display_name(path: str | os.PathLike[str]) -> str:
+    """A file name safe to print and store: bytes that are not UTF-8 (kept by the OS as lone
+    surrogates) become ``\\xNN``, and control characters (terminal escape sequences, newlines,
+    bidirectional overrides) become ``\\xNN`` or ``\\uNNNN`` escapes."""
+    raw = os.fspath(path)
+    try:
+        text = raw.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate the file system did not make
+        text = raw.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _CONTROLS.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
+
+
 def read_document(
     path: Path, *, max_bytes: int = MAX_BYTES, display: str | None = None
 ) -> Document:
-    """Read one file into a :class:`Document`, or raise :class:`DocumentError`."""
-    name = display or str(path)
+    """Read one file into a :class:`Document`, or raise :class:`DocumentError`.
+
+    Only a regular file is read, never more than ``max_bytes`` + 1 bytes of it (a file that
+    grows while read is still refused), and opening never blocks (a FIFO is refused, not
+    waited on)."""
+    name = display or display_name(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise DocumentError(
             name, f"unsupported file type {suffix or '(none)'!r}; expected .txt, .md or .html"
         )
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise DocumentError(
-                name, f"file is {_mb(size)}, over the {_mb(max_bytes)} limit (--max-bytes)"
-            )
-        data = path.read_bytes()
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
         raise DocumentError(name, f"cannot read: {error.strerror or error}") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        try:
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                raise DocumentError(name, f"not a regular file ({_kind(status.st_mode)})")
+            if status.st_size > max_bytes:
+                raise DocumentError(name, _too_big(status.st_size, max_bytes))
+            data = handle.read(max_bytes + 1)
+        except OSError as error:
+            raise DocumentError(name, f"cannot read: {error.strerror or error}") from None
+    if len(data) > max_bytes:
+        raise DocumentError(name, _too_big(len(data), max_bytes))
     return parse_document(data, suffix=suffix, name=name)
+
+
+def _too_big(size: int, limit: int) -> str:
+    return f"file is {_mb(size)}, over the {_mb(limit)} limit (--max-bytes)"
+
+
+def _kind(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    for test, word in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"),
+                       (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device")):  # fmt: skip
+        if test(mode):
+            return word
+    return "not a regular file"
 
 
 def parse_document(data: bytes, *, suffix: str, name: str) -> Document:
@@ -105,6 +155,8 @@ def parse_document(data: bytes, *, suffix: str, name: str) -> Document:
     if (b"\x00" in data[:8192] and not utf16) or data.startswith(_BINARY_MAGIC):
         raise DocumentError(name, "binary file, not text")
     raw = _decode(data, name)
+    if (nul := raw.find("\x00")) >= 0:
+        raise DocumentError(name, f"binary file, not text (a NUL character at {nul})")
     if suffix in HTML_SUFFIXES:
         return _from_html(raw, name)
     return _from_text(raw, name)
@@ -145,6 +197,7 @@ def _from_text(raw: str, name: str) -> Document:
 def _from_html(raw: str, name: str) -> Document:
     import trafilatura  # heavy import, only for HTML
 
+    raw = _without_code(raw)
     extracted = trafilatura.extract(raw, include_comments=False, include_tables=True)
     text = normalise_text(extracted or _visible_text(raw))
     if not text.strip():
@@ -166,6 +219,37 @@ def _from_html(raw: str, name: str) -> Document:
     return Document(_with_language(source), tuple(warnings))
 
 
+def _local_name(tag: object) -> str:
+    """``script`` for ``script``, ``SCRIPT``, ``{http://www.w3.org/1999/xhtml}script`` and
+    ``html:script``; '' for comments and processing instructions (whose tag is a function)."""
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower()
+
+
+def _without_code(raw: str) -> str:
+    """The page with script, style and other non-text elements (any namespace), comments and
+    processing instructions removed, before any extractor sees it: their contents never reach
+    the stored text, whichever extractor runs."""
+    import lxml.etree
+    import lxml.html
+
+    try:
+        tree = lxml.html.document_fromstring(raw)
+    except (lxml.etree.ParserError, ValueError):
+        return raw if "<" not in raw else ""
+    doomed = [
+        element
+        for element in tree.iter()
+        if not isinstance(element.tag, str) or _local_name(element.tag) in _DROPPED_ELEMENTS
+    ]
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()  # keeps the element's tail (the text after it)
+    cleaned: str = lxml.html.tostring(tree, encoding="unicode")
+    return cleaned
+
+
 def _visible_text(raw: str) -> str:
     """All visible text of a page or fragment, for pages too small for trafilatura's extractor."""
     import lxml.etree
@@ -175,27 +259,31 @@ def _visible_text(raw: str) -> str:
         tree = lxml.html.fromstring(raw)
     except (lxml.etree.ParserError, ValueError):
         return ""
-    for element in tree.iter("script", "style", "noscript", "template", "head"):
-        element.drop_tree()
+    doomed = [e for e in tree.iter() if _local_name(e.tag) in _DROPPED_ELEMENTS | {"head", ""}]
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
     lines = (" ".join(chunk.split()) for chunk in tree.itertext())
     return "\n".join(line for line in lines if line)
 
 
 def split_header(raw: str) -> tuple[dict[str, str], str]:
     """Split an optional ``Key: value`` header block (closed by ``---``) from the body."""
-    lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n", _MAX_HEADER_LINES + 1)
     header: dict[str, str] = {}
     for index, line in enumerate(lines[: _MAX_HEADER_LINES + 1]):
-        if _HEADER_END.match(line):
+        if len(line) > MAX_HEADER_LINE:
+            break  # no header line is that long; and no regular expression runs on it
+        if _HEADER_END.fullmatch(line.rstrip()):
             if header:
                 return header, "\n".join(lines[index + 1 :])
             break
         if not line.strip():
             continue
-        match = _HEADER_LINE.match(line.lstrip("\ufeff"))
+        match = _HEADER_LINE.fullmatch(line.lstrip("\ufeff"))
         if match is None:
             break
-        header[match.group(1).strip()] = match.group(2)
+        header[match.group(1).strip()] = match.group(2).strip()
     return {}, raw
 
 

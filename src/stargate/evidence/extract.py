@@ -42,7 +42,7 @@ from stargate.evidence.speakers import Speakers
 from stargate.evidence.status import Status
 from stargate.evidence.subjects import Subjects
 from stargate.ledger.records import Claim, ClaimKind, ClaimStatus, EntityType, Source
-from stargate.units import Quantity
+from stargate.units import Quantity, in_domain
 
 EXTRACTOR: Final = "stargate-rules"
 VERSION: Final = "1.0"
@@ -428,7 +428,9 @@ class _Document(Speakers, DocumentRules, Subjects, Status):
         }
 
     def extract(self) -> Extraction:
-        self.mentions = find_quantities(self.text, language=self.language, include=_CATEGORIES)
+        self.mentions = in_domain(
+            find_quantities, self.text, language=self.language, include=_CATEGORIES
+        )
         self._mention_starts = [m.start for m in self.mentions]
         self._analyse()
         drafts = [d for q in self.mentions if (d := self._draft(q)) is not None]

@@ -32,10 +32,12 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from numpy.typing import NDArray
 
+from stargate.finance import kernels, kernels_sparse
 from stargate.finance.network import DEFAULT_CONVENTIONS, Array, Conventions, Network, Seniority
 
 Vector = Literal["greatest", "least"]
 Solver = Literal["auto", "fda", "picard"]
+Backend = Literal["compiled", "numpy"]
 _CHECK_EVERY = 4
 _SNAP = 1e-12  # relative: values this close to a kink (0 equity, full payment) are on it
 
@@ -621,12 +623,111 @@ def _concatenate(parts: list[ClearingResult], batched: bool) -> ClearingResult:
     return ClearingResult(**fields)
 
 
+def _compiled(
+    net: Network,
+    conventions: Conventions,
+    method: str,
+    mode: int,
+    alpha: float = 1.0,
+    beta: float = 1.0,
+) -> ClearingResult:
+    """One call of the compiled kernels (:mod:`stargate.finance.kernels`): the same algorithm
+    as the numpy path, each scenario solved and its results written in one pass.
+
+    ``mode``: 0 the growing default set (EN FDA, RV GA), 1 Picard from the top + polish, 2 from
+    the bottom (least vector) + polish.
+    """
+    system = _system(net, conventions)
+    S, n = net.external_assets.shape
+
+    def rows(values: Array) -> Array:
+        return _readonly(_rows(np.asarray(values, dtype=np.float64)))
+
+    setup = np.array([
+        mode, alpha, beta, conventions.default_at_zero,
+        conventions.external_seniority is Seniority.SENIOR, system.scale,
+        max(conventions.tol, 16 * float(np.finfo(np.float64).eps)) * system.scale,
+        conventions.max_iter, method == "rogers_veraart",
+    ], dtype=np.float64)  # fmt: skip
+    out_f = np.empty((5, S, n))
+    defaulted = np.empty((S, n), np.bool_)
+    wave = np.empty((S, n), np.int64)
+    rounds = np.empty(S, np.int64)
+    inputs = (
+        rows(net.external_assets), rows(system.s), rows(net.external_liabilities),
+        rows(system.owed), rows(system.pbar), setup, out_f, defaulted, wave, rounds,
+    )  # fmt: skip
+    if net.sparse:
+        L = sp.csr_array(system.exact)
+        status = np.zeros(S, np.int8)
+        colsum = np.asarray(np.bincount(L.indices, weights=L.data, minlength=n), np.float64)
+        kernels_sparse.clear_sparse(
+            L.indptr.astype(np.int64, copy=False), L.indices.astype(np.int64, copy=False),
+            _readonly(L.data), _readonly(colsum), *inputs, status,
+        )  # fmt: skip
+        left = np.flatnonzero(status)
+        if left.size:  # closed groups in a default set: the direct solver of the reference
+            part = Network(L, net.external_assets[left], net.external_liabilities[left], True)
+            reference = (
+                eisenberg_noe(part, conventions, backend="numpy") if method == "eisenberg_noe"
+                else rogers_veraart(part, conventions, backend="numpy")
+            )  # fmt: skip
+            fields = ("payments", "interbank_payments", "external_payments", "equity",
+                      "recovery_rate")  # fmt: skip
+            for q, name in enumerate(fields):
+                out_f[q, left] = getattr(reference, name)
+            defaulted[left], wave[left] = reference.defaulted, reference.default_wave
+            rounds[left] = reference.rounds
+    else:
+        L = np.asarray(system.exact)
+        stacked = L.ndim == 3
+        blocks = _readonly(L if stacked else L[None])
+        colsums = _readonly(L.sum(axis=-2) if stacked else L.sum(axis=0)[None])
+        threads = kernels.threads()
+        if threads > 1 and S >= _PARALLEL_MIN:
+            kernels.clear_parallel(
+                blocks, colsums, *inputs, min(threads, S // (_PARALLEL_MIN // 2))
+            )
+        else:
+            kernels.clear_serial(blocks, colsums, *inputs)
+    unbatch = net.unbatch
+    payments, interbank, external, equity, recovery = out_f
+    return ClearingResult(
+        method=method,
+        payments=unbatch(payments),
+        interbank_payments=unbatch(interbank),
+        external_payments=unbatch(external),
+        defaulted=unbatch(defaulted),
+        equity=unbatch(equity),
+        recovery_rate=unbatch(recovery),
+        default_wave=unbatch(wave),
+        rounds=rounds if net.batched else rounds[:1],
+    )
+
+
+_PARALLEL_MIN = 4096  # scenarios below which one thread beats waking the others
+
+
+def _readonly(values: Array) -> Array:
+    """A C-contiguous float64 read-only view: one compiled signature for every caller."""
+    view = np.ascontiguousarray(values, dtype=np.float64).view()
+    view.flags.writeable = False
+    return view
+
+
+def _use_compiled(net: Network, backend: Backend) -> bool:
+    if backend not in ("compiled", "numpy"):
+        raise ValueError(f"backend must be 'compiled' or 'numpy', got {backend!r}")
+    return backend == "compiled" and kernels.AVAILABLE
+
+
 def eisenberg_noe(
     net: Network,
     conventions: Conventions = DEFAULT_CONVENTIONS,
     *,
     vector: Vector = "greatest",
     solver: Solver = "auto",
+    backend: Backend = "compiled",
 ) -> ClearingResult:
     """Eisenberg–Noe clearing payments (greatest or least vector), exact.
 
@@ -634,12 +735,19 @@ def eisenberg_noe(
     ``"picard"``: vectorised Picard to ``conventions.tol`` then the exact polish per default
     pattern; ``"auto"`` uses the FDA for a single greatest-vector scenario, Picard otherwise.
     Default costs do not apply here (see :func:`rogers_veraart`).
+
+    ``backend="compiled"`` (default) runs the numba kernels of :mod:`stargate.finance.kernels`
+    (where ``"auto"`` is the FDA for the greatest vector, batched or not); ``"numpy"`` the
+    reference implementation in this module. Both give the same results to rounding.
     """
+    if solver == "fda" and vector != "greatest":
+        raise ValueError("the fictitious default algorithm gives the greatest vector only")
+    mode = 2 if vector == "least" else (1 if solver == "picard" else 0)
+    if _use_compiled(net, backend) and not (net.sparse and mode):  # sparse Picard: numpy
+        return _compiled(net, conventions, "eisenberg_noe", mode)
     if solver == "auto":
         solver = "fda" if (vector == "greatest" and net.scenarios == 1) else "picard"
     if solver == "fda":
-        if vector != "greatest":
-            raise ValueError("the fictitious default algorithm gives the greatest vector only")
         system = _system(net, conventions)
         r, _, rounds = _fda(system, conventions, 1.0, 1.0)
         return _result("eisenberg_noe", system, r, conventions, rounds)
@@ -652,14 +760,19 @@ def eisenberg_noe(
     return _concatenate(parts, net.batched)
 
 
-def rogers_veraart(net: Network, conventions: Conventions = DEFAULT_CONVENTIONS) -> ClearingResult:
+def rogers_veraart(
+    net: Network, conventions: Conventions = DEFAULT_CONVENTIONS, *, backend: Backend = "compiled"
+) -> ClearingResult:
     """The greatest Rogers–Veraart clearing vector (default costs ``alpha``, ``beta``).
 
     Rogers & Veraart (2013), Definition 3.6: start from everyone paying in full; at each round
     the nodes with negative value join the default set and the defaulters' payments solve
     ``p_D = α e_D − s_D + β (Πᵀ p)_D``; stop when the set stops growing (at most n rounds).
-    ``default_wave`` is the round in which a node joined the set.
+    ``default_wave`` is the round in which a node joined the set. ``backend`` as in
+    :func:`eisenberg_noe`.
     """
+    if _use_compiled(net, backend):
+        return _compiled(net, conventions, "rogers_veraart", 0, conventions.alpha, conventions.beta)
     system = _system(net, conventions)
     r, wave, rounds = _fda(system, conventions, conventions.alpha, conventions.beta)
     defaulted = wave > 0

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from stargate.finance.model import build_model
 from stargate.finance.montecarlo import run
 from stargate.finance.scenarios import load_scenario
-from stargate.finance.simulate import build_model
 from stargate.world.world import World
 
 
@@ -43,10 +43,12 @@ def compare(
         b = second["entities"].get(entity, {})
         p_a, p_b = a.get("p_default", 0.0), b.get("p_default", 0.0)
         l_a, l_b = a.get("loss_mean_usd", 0.0), b.get("loss_mean_usd", 0.0)
+        r_a, r_b = a.get("received_mean_usd", 0.0), b.get("received_mean_usd", 0.0)
         entities[entity] = {
             "p_default_before": p_a, "p_default_after": p_b, "p_default_change": p_b - p_a,
             "loss_mean_usd_before": l_a, "loss_mean_usd_after": l_b,
-            "loss_mean_usd_change": l_b - l_a,
+            "loss_mean_usd_change": l_b - l_a, "received_mean_usd_before": r_a,
+            "received_mean_usd_after": r_b, "received_mean_usd_change": r_b - r_a,
         }  # fmt: skip
     return {"scenario": first["scenario"], "scenarios": first["scenarios"],
             "seed": first["seed"], "entities": entities}  # fmt: skip

@@ -1,8 +1,10 @@
 """Monte Carlo over the stress simulator: chunks, seeded streams, running summaries, backends.
 
-The run is cut into chunks of a fixed size whatever the backend; chunk ``k`` draws from the
-``k``-th child of ``SeedSequence(seed)``, so one seed gives the same numbers in one process, in a
-process pool or on a Dask cluster. Each chunk returns its counts and per-scenario summaries (never
+The run is cut into chunks of a fixed size whatever the backend; in chunk ``k`` each parameter
+draws from its own stream, ``SeedSequence(seed, spawn_key=(k, hash(parameter)))``
+(:mod:`stargate.finance.draws`), so one seed gives the same numbers in one process, in a process
+pool or on a Dask cluster, and two Worlds share the draws of the parameters they share. Each
+chunk returns its counts and per-scenario summaries (never
 the paths); the parent folds them in chunk order, streams the per-scenario rows to Parquet and
 keeps only what the quantiles need (one float per scenario and entity).
 """
@@ -13,6 +15,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +24,18 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from stargate.analysis.circularity import funded_customers
-from stargate.finance.simulate import Model, draw, median_draws, simulate
+from stargate.finance.draws import draw, median_draws, uncertain_figures
+from stargate.finance.model import Model
+from stargate.finance.simulate import simulate
 
 DEFAULT_CHUNK = 5_000
 QUANTILES = (0.05, 0.5, 0.95)
 ENTITY_FIGURES = (
     "loss_p50_usd", "loss_p95_usd", "loss_mean_usd", "writedown_mean_usd",
-    "funding_shortfall_mean_usd",
+    "funding_shortfall_mean_usd", "equity_raised_mean_usd", "debt_raised_mean_usd",
+    "asset_sales_mean_usd", "cut_mean_usd", "dilution_mean", "received_mean_usd",
 )  # fmt: skip
+SUMMED = ("writedown", "shortfall", "equity", "debt", "sales", "cut", "dilution")
 
 
 @dataclass(frozen=True)
@@ -39,20 +46,25 @@ class ChunkResult:
     default_counts: NDArray[np.int64]  # (n, T) scenarios defaulting in each year
     received_usd: NDArray[np.float64]  # (n,) revenue received from contracts, leases, purchases
     circular_usd: NDArray[np.float64]  # (n,) of which from customers the vendor funded
-    writedown_usd: NDArray[np.float64]  # (n,) summed over the chunk's scenarios
-    shortfall_usd: NDArray[np.float64]  # (n,) summed
+    sums: dict[str, NDArray[np.float64]]  # (n,) per-entity figures summed over scenarios
     default_year: NDArray[np.int16]  # (S, n), 0 = no default
     loss_usd: NDArray[np.float64]  # (S, n)
     unpaid_usd: NDArray[np.float64]  # (S,)
     stranded_gw: NDArray[np.float64]  # (S,)
+    total_loss_usd: NDArray[np.float64]  # (S,) system losses, lenders' included
+    equity_raised_usd: NDArray[np.float64]  # (S, n) new equity
+    debt_raised_usd: NDArray[np.float64]  # (S, n) new debt
 
 
 def run_chunk(
-    model: Model, circular_mask: NDArray[np.bool_], seed: np.random.SeedSequence, size: int,
-    index: int,
+    model: Model, circular_mask: NDArray[np.bool_], seed: int, size: int, index: int,
 ) -> ChunkResult:  # fmt: skip
-    """Draw ``size`` scenarios from ``seed``, simulate them and summarise (runs on a worker)."""
-    out = simulate(model, draw(model, size, np.random.default_rng(seed)))
+    """Draw chunk ``index`` (``size`` scenarios) of the run seeded ``seed``, simulate it and
+    summarise (runs on a worker, with one BLAS thread)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        out = simulate(model, draw(model, size, seed, index))
     T = len(model.years)
     year_index = np.asarray(out.default_year) - model.years[0]
     counts = np.zeros((model.n, T), np.int64)
@@ -63,13 +75,30 @@ def run_chunk(
         default_counts=counts,
         received_usd=out.received_usd.sum(axis=0),
         circular_usd=(out.received_from_usd * circular_mask[None, :, :]).sum(axis=(0, 1)),
-        writedown_usd=out.writedown_usd.sum(axis=0),
-        shortfall_usd=out.funding_shortfall_usd.sum(axis=0),
+        sums={
+            "writedown": out.writedown_usd.sum(axis=0),
+            "shortfall": out.funding_shortfall_usd.sum(axis=0),
+            "equity": out.equity_raised_usd.sum(axis=0),
+            "debt": out.debt_raised_usd.sum(axis=0),
+            "sales": out.asset_sales_usd.sum(axis=0),
+            "cut": out.cut_usd.sum(axis=0),
+            "dilution": dilution(model, out.equity_raised_usd).sum(axis=0),
+        },
         default_year=out.default_year.astype(np.int16),
         loss_usd=out.loss_usd,
         unpaid_usd=out.unpaid_usd,
         stranded_gw=out.stranded_gw,
+        total_loss_usd=out.total_loss_usd,
+        equity_raised_usd=out.equity_raised_usd,
+        debt_raised_usd=out.debt_raised_usd,
     )
+
+
+def dilution(model: Model, equity: NDArray[np.float64]) -> NDArray[np.float64]:
+    """(S, n) share of an entity its new shareholders own at the horizon: new equity over its
+    equity value plus the new equity (0 where the World gives no equity value)."""
+    value = model.equity_value[None, :]
+    return np.where(value > 0, equity / np.where(value > 0, value + equity, 1.0), 0.0)
 
 
 def circular_mask(model: Model, agreements: pd.DataFrame) -> NDArray[np.bool_]:
@@ -97,28 +126,28 @@ class _Totals:
     default_counts: NDArray[np.int64] = field(init=False)
     received: NDArray[np.float64] = field(init=False)
     circular: NDArray[np.float64] = field(init=False)
-    writedown: NDArray[np.float64] = field(init=False)
-    shortfall: NDArray[np.float64] = field(init=False)
+    sums: dict[str, NDArray[np.float64]] = field(init=False)
     loss: list[NDArray[np.float64]] = field(default_factory=list)
     unpaid: list[NDArray[np.float64]] = field(default_factory=list)
     stranded: list[NDArray[np.float64]] = field(default_factory=list)
+    total_loss: list[NDArray[np.float64]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.default_counts = np.zeros((self.n, self.T), np.int64)
         self.received = np.zeros(self.n)
         self.circular = np.zeros(self.n)
-        self.writedown = np.zeros(self.n)
-        self.shortfall = np.zeros(self.n)
+        self.sums = {key: np.zeros(self.n) for key in SUMMED}
 
     def add(self, chunk: ChunkResult) -> None:
         self.default_counts += chunk.default_counts
         self.received += chunk.received_usd
         self.circular += chunk.circular_usd
-        self.writedown += chunk.writedown_usd
-        self.shortfall += chunk.shortfall_usd
+        for key in SUMMED:
+            self.sums[key] += chunk.sums[key]
         self.loss.append(chunk.loss_usd)
         self.unpaid.append(chunk.unpaid_usd)
         self.stranded.append(chunk.stranded_gw)
+        self.total_loss.append(chunk.total_loss_usd)
 
 
 @dataclass(frozen=True)
@@ -129,11 +158,14 @@ class StressResult:
     scenarios: int
     seed: int
     years: tuple[int, ...]
-    entities: pd.DataFrame  # entity, p_default, loss mean/p5/p50/p95, writedown, shortfall
+    entities: pd.DataFrame  # entity, p_default, p_default_5y, losses, raised, dilution...
     default_by_year: pd.DataFrame  # entity, year, p_default_in_year, p_default_by_year
-    totals: pd.DataFrame  # quantity (stranded_gw, unpaid_usd), mean, p5, p50, p95
+    totals: pd.DataFrame  # quantity (stranded_gw, unpaid_usd, total_loss_usd), mean, p5...
     circular: pd.DataFrame  # vendor, received_usd (expected), circular_usd, share
     reference: dict[str, int | None]  # the median run: entity -> default year or None
+    as_of: date | None = None  # the World's date: the simulation starts there
+    five_year: int | None = None  # last calendar year within five years of the as-of date
+    uncertain: tuple[dict[str, Any], ...] = ()  # every figure the run draws
 
     def to_json(self) -> dict[str, Any]:
         """The ``stargate stress --json`` object (a documented contract)."""
@@ -147,6 +179,7 @@ class StressResult:
             str(rec["entity"]): {
                 "p_default": float(rec["p_default"]),
                 "p_default_by_year": by_year[str(rec["entity"])],
+                "p_default_5y": float(rec["p_default_5y"]),
                 **{key: float(rec[key]) for key in ENTITY_FIGURES},
             }
             for rec in self.entities.to_dict("records")
@@ -156,13 +189,19 @@ class StressResult:
             "scenarios": self.scenarios,
             "seed": self.seed,
             "horizon": [self.years[0], self.years[-1]],
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "five_year_horizon": self.five_year,
             "entities": entities,
             "stranded_gw": {k: float(totals["stranded_gw"][k]) for k in ("p5", "p50", "p95")},
             "unpaid_usd": {k: float(totals["unpaid_usd"][k]) for k in ("p5", "p50", "p95")},
+            "total_loss_usd": {
+                k: float(totals["total_loss_usd"][k]) for k in ("mean", "p5", "p50", "p95")
+            },
             "circular_share": {
                 str(rec["vendor"]): float(rec["share"]) for rec in self.circular.to_dict("records")
             },
             "reference": self.reference,
+            "uncertain": list(self.uncertain),
         }
 
 
@@ -173,13 +212,19 @@ def _summarise(
     loss = np.concatenate(totals.loss)
     q_loss = np.quantile(loss, QUANTILES, axis=0)
     in_year = totals.default_counts / scenarios
+    five = five_year(model)
+    sums = {key: value / scenarios for key, value in totals.sums.items()}
     entities = pd.DataFrame({
         "entity": model.nodes,
         "p_default": in_year.sum(axis=1),
+        "p_default_5y": in_year[:, : five - model.years[0] + 1].sum(axis=1),
         "loss_mean_usd": loss.mean(axis=0),
         "loss_p5_usd": q_loss[0], "loss_p50_usd": q_loss[1], "loss_p95_usd": q_loss[2],
-        "writedown_mean_usd": totals.writedown / scenarios,
-        "funding_shortfall_mean_usd": totals.shortfall / scenarios,
+        "writedown_mean_usd": sums["writedown"],
+        "funding_shortfall_mean_usd": sums["shortfall"],
+        "equity_raised_mean_usd": sums["equity"], "debt_raised_mean_usd": sums["debt"],
+        "asset_sales_mean_usd": sums["sales"], "cut_mean_usd": sums["cut"],
+        "dilution_mean": sums["dilution"], "received_mean_usd": totals.received / scenarios,
     })  # fmt: skip
     default_by_year = pd.DataFrame({
         "entity": np.repeat(model.nodes, len(model.years)),
@@ -191,6 +236,7 @@ def _summarise(
     for quantity, values in (
         ("stranded_gw", np.concatenate(totals.stranded)),
         ("unpaid_usd", np.concatenate(totals.unpaid)),
+        ("total_loss_usd", np.concatenate(totals.total_loss)),
     ):
         q = np.quantile(values, QUANTILES)
         rows.append({"quantity": quantity, "mean": values.mean(), "p5": q[0], "p50": q[1],
@@ -205,8 +251,21 @@ def _summarise(
     return StressResult(
         scenario=name, scenarios=scenarios, seed=seed, years=model.years, entities=entities,
         default_by_year=default_by_year, totals=pd.DataFrame(rows), circular=circular,
-        reference=reference,
+        reference=reference, as_of=model.as_of, five_year=five,
+        uncertain=tuple(uncertain_figures(model)),
     )  # fmt: skip
+
+
+def five_year(model: Model) -> int:
+    """The last calendar year of the horizon that starts within five years of the as-of date
+    (the window of the market's 5-year default probabilities)."""
+    as_of = model.as_of
+    try:
+        end = as_of.replace(year=as_of.year + 5)
+    except ValueError:  # 29 February
+        end = as_of.replace(year=as_of.year + 5, day=28)
+    last = end.year if end > date(end.year, 1, 1) else end.year - 1
+    return int(min(max(last, model.years[0]), model.years[-1]))
 
 
 def reference_run(model: Model) -> dict[str, int | None]:
@@ -234,10 +293,15 @@ class _ParquetSink:
             "scenario": pa.array(np.arange(self.offset, self.offset + S, dtype=np.int64)),
             "unpaid_usd": pa.array(chunk.unpaid_usd),
             "stranded_gw": pa.array(chunk.stranded_gw),
+            "total_loss_usd": pa.array(chunk.total_loss_usd),
         }
+        diluted = dilution(self.model, chunk.equity_raised_usd)
         for i, name in enumerate(self.model.nodes):
             columns[f"default_year.{name}"] = pa.array(chunk.default_year[:, i])
             columns[f"loss_usd.{name}"] = pa.array(chunk.loss_usd[:, i])
+            columns[f"equity_raised_usd.{name}"] = pa.array(chunk.equity_raised_usd[:, i])
+            columns[f"debt_raised_usd.{name}"] = pa.array(chunk.debt_raised_usd[:, i])
+            columns[f"dilution.{name}"] = pa.array(diluted[:, i])
         table = pa.table(columns)
         if self.writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -326,7 +390,7 @@ def run(
     if chunk < 1:
         raise ValueError("chunk must be at least 1")
     sizes = chunk_sizes(scenarios, chunk)
-    seeds = np.random.SeedSequence(seed).spawn(len(sizes))
+    seeds = [seed] * len(sizes)
     mask = circular_mask(model, agreements)
     totals = _Totals(model.n, len(model.years))
     sink = _ParquetSink(out, model)

@@ -40,7 +40,8 @@ class Piece:
 Figure = tuple[Piece, ...]
 
 
-def _pieces(resolved: Resolved) -> list[Piece]:
+def pieces_of(resolved: Resolved) -> list[Piece]:
+    """A resolved figure's components as weighted uniform pieces (a denial at the ceiling)."""
     numeric = []
     for c in resolved.components:
         if c.denial or (c.low is None and c.high is None):
@@ -64,7 +65,7 @@ def figures(resolved: Iterable[Resolved], entity: str, policy: str) -> tuple[Fig
         p = r.proposition
         if p.kind != "funding_secured" or p.unit != "USD" or entity not in p.subjects:
             continue
-        pieces = _pieces(r)
+        pieces = pieces_of(r)
         if not pieces:
             continue
         if policy == "low":
@@ -85,11 +86,28 @@ def draw(figs: tuple[Figure, ...], scenarios: int, rng: np.random.Generator) -> 
     """One value per scenario: the sum over figures of a draw from each mixture."""
     total = np.zeros(scenarios)
     for fig in figs:
-        lows = np.array([p.low for p in fig])
-        highs = np.array([p.high for p in fig])
-        chosen = rng.choice(len(fig), size=scenarios, p=[p.weight for p in fig])
-        total += lows[chosen] + rng.random(scenarios) * (highs[chosen] - lows[chosen])
+        total += quantile(fig, rng.random(scenarios))
     return total
+
+
+def quantile(fig: Figure, u: NDArray[np.float64]) -> NDArray[np.float64]:
+    """A draw from the mixture at ``u`` (uniforms in [0, 1]): the pieces in order of position,
+    each taking its weight's share of [0, 1] (uniform within it, a point mass a step). This is
+    the mixture's distribution exactly, and its inverse CDF when pieces do not overlap, so that
+    ``u = 0.5`` is the median and common random numbers compare like with like."""
+    pieces = sorted(fig, key=lambda p: (p.low, p.high))
+    u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
+    out = np.full(u.shape, pieces[-1].high)
+    start = 0.0
+    placed = np.zeros(u.shape, dtype=bool)
+    for p in pieces:
+        end = start + p.weight
+        here = ~placed & (u <= end + 1e-15)
+        within = np.clip((u - start) / p.weight, 0.0, 1.0) if p.weight > 0 else 0.0
+        out = np.where(here, p.low + within * (p.high - p.low), out)
+        placed |= here
+        start = end
+    return out
 
 
 def _cdf(fig: Figure, x: float) -> float:

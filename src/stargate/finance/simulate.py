@@ -1,435 +1,51 @@
 """Cash flows period by period over the World, cleared each period, vectorised over scenarios.
 
-Each period of the horizon (a year, or a quarter with every yearly flow scaled by a quarter), for
-every scenario ``s`` and entity ``i`` (documented in ``docs/methods.md``):
+Each period (a year or a quarter), for every scenario and entity (``docs/methods.md``):
 
-1. outside revenue ``R = revenue₀ × (1 + g)^(t − t₀) × shocks``, ``g`` drawn from the entity's
-   growth prior (or the scenario's override); operating cash flow ``R × margin`` for an entity
-   whose median margin is positive (its costs scale with its sales); for a loss-maker (median
-   margin below zero) costs follow its own plan, its revenue at the median of its own growth
-   prior, ``C = revenue₀ × (1 + ḡ)^(t − t₀) × (1 − margin)``, and cash flow is ``R − C``: equal to
-   ``R × margin`` on plan, falling one for one when demand falls short (otherwise a lab that
-   burns cash would burn less when demand falls, and more demand would raise its default risk);
-2. obligations due: every agreement leg (payer → payee) pays its schedule for the year; payments
-   of capacity-linked agreements (those with GW) slip by the scenario's delivery delay; funding
-   rules drop an agreement (probability) or cap its cumulative payments (stop after). Equity
-   pledges are not debts: they are paid after clearing from the cash left, reach the investee at
-   the end of the period, and an unpaid pledge is the investee's funding shortfall, not a default
-   of the backer. Entities without a balance sheet in the World (bond investors, bank syndicates)
-   are outside capital: they always pay and never default;
-3. outside assets ``e = cash + max(OCF, 0) + funding access``; outside liabilities
-   ``el = debt service + capex programmes + max(−OCF, 0)``;
-4. clearing (Eisenberg–Noe, Rogers–Veraart or Furfine with the scenario's conventions);
-5. cash carries over; funding access actually drawn becomes debt, serviced over five years at the
-   scenario's interest rate;
-6. a defaulter's agreements end from the next period: its creditors lose this period's shortfall
-   and the remaining scheduled payments, the capacity it was paying for is stranded, and equity
-   invested in it is written down.
+1. **Operations.** Outside revenue and margin on their paths (:mod:`.economics`), fixed costs;
+   operating cash flow ``(m R − F) dt``.
+2. **Contracts.** Each agreement leg that binds (:mod:`.contracts`) falls due: on its schedule,
+   at its rate times the capacity delivered, or as capacity is delivered, capped by what is left
+   of its contract value; a vendor spends ``1 − contract_margin`` of what it is owed delivering
+   it. Builders pay the capex of what they build on the plan (chips ordered, sites leased, even
+   when power comes late), borrow ``debt_share`` of it as project debt, and pay rent on the
+   sites (:class:`stargate.world.curated.Build`).
+3. **Means and obligations.** ``e = cash + max(OCF, 0) + project debt + asset sales, equity and
+   debt it could raise``; ``el = debt service + capex + rent + delivery costs + max(−OCF, 0)``.
+4. **Deferral.** A tenant short of means defers or cuts its contract payments
+   (:func:`.contracts.defer`).
+5. **Clearing** with the scenario's method and conventions.
+6. **Raising.** What an entity drew of its sales, equity and debt is what it needed; new debt
+   is serviced from the next period (:mod:`.capital`); equity pledges are paid from a backer's
+   secured pot, then its cash, and reach the investee at the end of the period.
+7. **Defaults** end the defaulter's agreements: its creditors lose ``loss_given_default`` of the
+   contract value it still owes (beyond the horizon too: deferring past the horizon does not
+   erase a loss), its lenders the same share of its outstanding debt; capacity delivered to it
+   is stranded (its builders keep the debt and the rent); equity in it is written down.
 
-Every number is an array with a leading scenario axis; a per-scenario reference written as plain
-loops lives in the tests and must agree with this one.
+Periods before the World's as-of date are history: they run once with every input at its median,
+nobody defaults (an entity short of means is topped up, recorded as funding), and every scenario
+starts from where history ends. Every number is an array with a leading scenario axis; a
+per-scenario reference written as plain loops lives in the tests and must agree with this one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from stargate.finance import secured as secured_funding
+from stargate.finance.capital import add_debt, attribute
+from stargate.finance.contracts import ON_DELIVERY, RATE, REVENUE_KINDS, SCHEDULED, defer, one_hot
+from stargate.finance.draws import Draws, median_draws
 from stargate.finance.methods import solver
-from stargate.finance.network import Conventions, network
-from stargate.finance.scenarios import Scenario, check_against, members
-from stargate.units import Z90
-from stargate.world.world import World
+from stargate.finance.model import Model, build_model
+from stargate.finance.network import network
 
-REPAYMENT_YEARS = 5
-CAPACITY_KINDS = frozenset({"contract", "lease", "purchase"})
-# curated condition rules that tie an agreement's payments to capacity delivery
-DELIVERY_RULES = frozenset({"per_gw_deployed", "pay_on_delivery"})
-
-
-NOT_BINDING = frozenset({"on_ice", "cancelled", "denied"})
-"""Agreement statuses the simulation leaves out: nobody pays under them."""
-
-
-def condition_rules(conditions: object) -> set[str]:
-    """The rule names of an agreement's conditions (the World lists them)."""
-    if isinstance(conditions, list | tuple):
-        return {str(rule) for rule in conditions}
-    return set()
-
-
-@dataclass(frozen=True)
-class Model:
-    """The World and a scenario as arrays (no randomness): nodes, legs, priors."""
-
-    nodes: tuple[str, ...]
-    years: tuple[int, ...]
-    leg_agreement: tuple[str, ...]
-    leg_payer: NDArray[np.intp]  # (K,)
-    leg_payee: NDArray[np.intp]  # (K,), -1 for a capex programme
-    leg_kind: tuple[str, ...]
-    leg_schedule: NDArray[np.float64]  # (K, P) amount due each period of the horizon
-    leg_capacity_gw: NDArray[np.float64]  # (K,) the payer's share of the agreement's GW
-    leg_linked: NDArray[np.bool_]  # (K,) payments follow capacity delivery
-    leg_probability: NDArray[np.float64]  # (K,) chance the agreement goes ahead
-    leg_stop_after: NDArray[np.float64]  # (K,) cap on cumulative payments (inf: none)
-    revenue: NDArray[np.float64]  # (n,)
-    growth: tuple[NDArray[np.float64], NDArray[np.float64]]  # mean, sd (n,)
-    plan_growth: NDArray[np.float64]  # (n,) the entity's own growth median: its cost plan
-    margin: tuple[NDArray[np.float64], NDArray[np.float64]]
-    access: tuple[NDArray[np.float64], NDArray[np.float64]]
-    cash: NDArray[np.float64]  # (n,)
-    debt_service: NDArray[np.float64]  # (n,)
-    shock: NDArray[np.float64]  # (P, n) revenue multipliers
-    interest: tuple[float, float]
-    delay: tuple[float, float]
-    conventions: Conventions
-    method: str
-    outside: NDArray[np.bool_]  # (n,) outside capital: no balance sheet, always pays
-    secured: tuple[tuple[secured_funding.Figure, ...], ...] = ()  # (n,) secured-funding figures
-    leg_wait: NDArray[np.intp] | None = None  # (K,) periods a linked leg waits in the build queue
-    periods_per_year: int = 1  # 4 for quarters: schedules and shocks are per period
-    leg_per_gw: NDArray[np.bool_] | None = None  # (K,) schedule in GW, priced by capex per GW
-    capex_per_gw: tuple[float, float] | None = None  # lognormal (mu, sigma) of USD per GW
-
-    @property
-    def periods(self) -> int:
-        return len(self.years) * self.periods_per_year
-
-    @property
-    def dt(self) -> float:
-        """A period's length in years (flows given per year are scaled by it)."""
-        return 1.0 / self.periods_per_year
-
-    def period_year(self, t: int) -> int:
-        return self.years[t // self.periods_per_year]
-
-    @property
-    def n(self) -> int:
-        return len(self.nodes)
-
-
-def _normal(p5: float, p95: float) -> tuple[float, float]:
-    return (p5 + p95) / 2, (p95 - p5) / (2 * Z90)
-
-
-def not_simulated(scenario: Scenario) -> list[str]:
-    """Scenario fields that are validated but do not act on the simulation yet (none now; kept
-    so that a field added to the schema before its mechanism is named, not silently ignored)."""
-    del scenario
-    return []
-
-
-def site_capex_legs(
-    world: World, index: dict[str, int], years: tuple[int, ...]
-) -> list[dict[str, Any]]:
-    """One capex leg per curated site whose owner is in the model: each gigawatt the site adds
-    (its build path: the running maximum of its planned, under-construction and operational
-    figures) is paid by the owner, half in the year it comes online and half the year before,
-    in GW to be priced by the drawn capex per GW. Sites with a curated capex programme keep that
-    sourced amount instead; spending before the horizon is sunk."""
-    programmes = set(world.agreements.loc[world.agreements["kind"] == "capex_programme", "site"])
-    legs = []
-    built_states = {"planned", "under_construction", "operational"}
-    for site_id, points in world.sites.groupby("site_id", sort=False):
-        owner = str(points["owner"].iloc[0])
-        if site_id in programmes or owner not in index:
-            continue
-        due = np.zeros(len(years))
-        built = 0.0
-        for row in points.sort_values("date").to_dict("records"):
-            if row["status"] not in built_states or row["power_gw"] <= built:
-                continue
-            added, built = float(row["power_gw"]) - built, float(row["power_gw"])
-            online = int(str(row["date"])[:4])
-            for year in (online - 1, online):
-                if years[0] <= year <= years[-1]:
-                    due[year - years[0]] += added / 2
-        if due.any():
-            legs.append({
-                "agreement": f"site-capex:{site_id}", "payer": index[owner], "payee": -1,
-                "kind": "capex_programme", "schedule": due, "capacity": 0.0, "linked": False,
-                "probability": 1.0, "stop_after": np.inf, "per_gw": True,
-            })  # fmt: skip
-    return legs
-
-
-def build_model(world: World, scenario: Scenario) -> Model:
-    """Arrays for the simulation; entities are those in agreements or finances."""
-    agreements = [
-        a for a in world.agreements.to_dict("records") if a["latest_status"] not in NOT_BINDING
-    ]
-    finances = {row["entity"]: row for row in world.finances.to_dict("records")}
-    priors = world.priors
-    roles = dict(zip(world.entities["id"], world.entities["role"], strict=True))
-    check_against(scenario, roles, {str(i) for i in world.agreements["id"]})
-    per_year = {"year": 1, "quarter": 4}[scenario.period]
-    names = set(finances)
-    for a in agreements:
-        names |= set(a["payers"])
-        if a["payee"]:
-            names.add(a["payee"])
-    nodes = tuple(sorted(names))
-    index = {name: i for i, name in enumerate(nodes)}
-    years = tuple(scenario.years)
-    n, T = len(nodes), len(years)
-
-    def prior(param: str, entity: str) -> tuple[float, float]:
-        rows = priors[(priors["param"] == param) & (priors["entity"] == entity)]
-        if len(rows) == 0:
-            return 0.0, 0.0
-        row = rows.iloc[0]
-        return _normal(float(row["p5"]), float(row["p95"]))
-
-    def vectors(param: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        pairs = [prior(param, name) for name in nodes]
-        return np.array([m for m, _ in pairs]), np.array([s for _, s in pairs])
-
-    growth = vectors("revenue_growth")
-    plan_growth = growth[0].copy()  # before the scenario's demand overrides
-    for target, interval in scenario.demand.growth.items():
-        for member in members(target, roles):
-            if member in index:
-                growth[0][index[member]], growth[1][index[member]] = _normal(
-                    interval.p5, interval.p95
-                )
-    shock = np.ones((T, n))
-    for s in scenario.demand.shocks:
-        for member in members(s.applies_to, roles):
-            if member in index:
-                for t, year in enumerate(years):
-                    if year >= s.from_year and (s.until_year is None or year <= s.until_year):
-                        shock[t, index[member]] *= s.factor
-    probability = {
-        r.agreement: r.probability
-        for r in scenario.funding
-        if r.agreement and r.probability is not None
-    }
-    stop_after = {
-        r.agreement: r.stop_after_usd
-        for r in scenario.funding
-        if r.agreement and r.stop_after_usd is not None
-    }
-
-    legs: list[dict[str, Any]] = []
-    for a in agreements:
-        payers = list(a["payers"])
-        rules = condition_rules(a["conditions"])
-        schedule = world.payments[world.payments["agreement_id"] == a["id"]]
-        capacity = (
-            float(a["capacity_gw"])
-            if a["capacity_gw"] == a["capacity_gw"] and a["capacity_gw"]
-            else 0.0
-        )
-        for payer in payers:
-            due = np.zeros(T)
-            mine = schedule[schedule["payer"] == payer]
-            for year, amount in zip(mine["year"], mine["amount_usd"], strict=True):
-                if years[0] <= int(year) <= years[-1]:
-                    due[int(year) - years[0]] += float(amount)
-            share = 1 / len(payers)
-            legs.append({
-                "agreement": a["id"], "payer": index[payer],
-                "payee": index[a["payee"]] if a["payee"] else -1, "kind": a["kind"],
-                "schedule": due, "capacity": capacity * share,
-                # payments follow delivery: capacity sold, or funding paid per GW deployed
-                "linked": bool(capacity) and (a["kind"] in CAPACITY_KINDS
-                                              or bool(rules & DELIVERY_RULES)),
-                "queued": bool(capacity) and a["kind"] in CAPACITY_KINDS,
-                "probability": probability.get(a["id"], 1.0),
-                "stop_after": stop_after.get(a["id"], np.inf) * share,
-            })  # fmt: skip
-
-    policies = {  # for one entity the last rule wins (a scenario's rules follow its parent's)
-        r.entity: scenario.disputed if r.secured_from_claims == "default" else r.secured_from_claims
-        for r in scenario.funding
-        if r.entity is not None and r.secured_from_claims is not None
-    }
-    secured = tuple(
-        secured_funding.figures(world.resolved_values, name, policies[name])
-        if name in policies
-        else ()
-        for name in nodes
-    )
-
-    if scenario.capex_per_gw_usd is not None:
-        legs += site_capex_legs(world, index, years)
-
-    def column(key: str, dtype: Any = np.float64) -> NDArray[Any]:
-        return np.array([leg.get(key, False) for leg in legs], dtype=dtype)
-
-    cap = scenario.delivery.gw_per_year_cap
-    wait = build_queue(legs, cap) * per_year if cap is not None else None
-    # a year's amount is due in equal parts over its periods; shocks hold for the whole year
-    schedule = np.vstack([leg["schedule"] for leg in legs]) if legs else np.zeros((0, T))
-    schedule = np.repeat(schedule / per_year, per_year, axis=1)
-
-    finance = [finances.get(name, {}) for name in nodes]
-    return Model(
-        nodes=nodes,
-        years=years,
-        leg_agreement=tuple(leg["agreement"] for leg in legs),
-        leg_payer=column("payer", np.intp),
-        leg_payee=column("payee", np.intp),
-        leg_kind=tuple(leg["kind"] for leg in legs),
-        leg_schedule=schedule,
-        leg_capacity_gw=column("capacity"),
-        leg_linked=column("linked", bool),
-        leg_probability=column("probability"),
-        leg_stop_after=column("stop_after"),
-        revenue=np.array([float(f.get("revenue_usd", 0.0)) for f in finance]),
-        growth=growth,
-        plan_growth=plan_growth,
-        margin=vectors("operating_margin"),
-        access=vectors("funding_access_usd"),
-        cash=np.array([float(f.get("cash_usd", 0.0)) for f in finance]),
-        debt_service=np.array([float(f.get("debt_service_usd", 0.0)) for f in finance]),
-        shock=np.repeat(shock, per_year, axis=0),
-        interest=_normal(scenario.interest_rate.p5, scenario.interest_rate.p95),
-        delay=_normal(scenario.delivery.delay_years.p5, scenario.delivery.delay_years.p95),
-        conventions=Conventions(
-            external_seniority=scenario.clearing.external_seniority,  # type: ignore[arg-type]
-            alpha=scenario.clearing.alpha,
-            beta=scenario.clearing.beta,
-            recovery_rate=scenario.clearing.recovery_rate,
-        ),
-        method=scenario.clearing.method,
-        outside=np.array([name not in finances for name in nodes], dtype=bool),
-        secured=secured,
-        leg_wait=wait,
-        periods_per_year=per_year,
-        leg_per_gw=column("per_gw", bool),
-        capex_per_gw=_lognormal(scenario.capex_per_gw_usd.p5, scenario.capex_per_gw_usd.p95)
-        if scenario.capex_per_gw_usd is not None
-        else None,
-    )
-
-
-def _lognormal(p5: float, p95: float) -> tuple[float, float]:
-    """(mu, sigma) of the lognormal with this 90% interval (a cost is positive)."""
-    return (np.log(p5) + np.log(p95)) / 2, (np.log(p95) - np.log(p5)) / (2 * Z90)
-
-
-def build_queue(legs: list[dict[str, Any]], cap_gw: float) -> NDArray[np.intp]:
-    """Whole years each capacity-linked leg waits for its gigawatts when at most ``cap_gw`` can
-    be built a year (power and construction limits).
-
-    Agreements queue in the order of their first payment (then of the curated file); capacity
-    accrues at ``cap_gw`` a year while an agreement is waiting, and the agreement at the head
-    comes online, its whole schedule shifted by its wait, once the capacity built since cover its
-    gigawatts; capacity does not accrue while nobody waits. The queue is the same in every
-    scenario: the drawn delivery delay shifts every linked leg alike.
-    """
-    agreements: dict[str, tuple[int, float, list[int]]] = {}
-    for k, leg in enumerate(legs):
-        # only agreements that deliver capacity take a place in the queue; funding paid per GW
-        # deployed follows the drawn delay but builds nothing itself
-        if not leg.get("queued", leg["linked"]) or not leg["schedule"].any():
-            continue
-        start = int(np.flatnonzero(leg["schedule"])[0])
-        first, gw, members = agreements.get(leg["agreement"], (start, 0.0, []))
-        agreements[leg["agreement"]] = (min(first, start), gw + leg["capacity"], [*members, k])
-    wait = np.zeros(len(legs), dtype=np.intp)
-    queue = sorted(agreements.values(), key=lambda item: item[0])  # stable: file order on ties
-    pool, year, head = 0.0, 0, 0
-    while head < len(queue):
-        start, gw, members = queue[head]
-        if year < start:
-            year, pool = start, 0.0  # nothing waits: no capacity accrues
-        pool += cap_gw
-        while head < len(queue) and queue[head][0] <= year and pool >= queue[head][1] - 1e-12:
-            start, gw, members = queue[head]
-            pool -= gw
-            wait[members] = year - start
-            head += 1
-        year += 1
-    return wait
-
-
-@dataclass(frozen=True)
-class Draws:
-    """One scenario's random inputs per row (the same draws feed both implementations)."""
-
-    growth: NDArray[np.float64]  # (S, n)
-    margin: NDArray[np.float64]  # (S, n)
-    access: NDArray[np.float64]  # (S, n), >= 0
-    interest: NDArray[np.float64]  # (S,), >= 0
-    delay: NDArray[np.intp]  # (S,), whole years >= 0
-    keep: NDArray[np.bool_]  # (S, K) the agreement goes ahead
-    secured: NDArray[np.float64] | None = None  # (S, n) secured funding for pledges (None: 0)
-    capex_per_gw: NDArray[np.float64] | None = None  # (S,) USD per GW for site capex legs
-
-    @property
-    def scenarios(self) -> int:
-        return int(self.growth.shape[0])
-
-
-def draw(model: Model, scenarios: int, rng: np.random.Generator) -> Draws:
-    n, K = model.n, len(model.leg_agreement)
-
-    def normal(pair: tuple[NDArray[np.float64], NDArray[np.float64]]) -> NDArray[np.float64]:
-        return pair[0] + pair[1] * rng.standard_normal((scenarios, n))
-
-    per_gw = np.zeros(K, bool) if model.leg_per_gw is None else model.leg_per_gw
-    keep_by_agreement = {
-        a: rng.random(scenarios)
-        for a, priced in zip(model.leg_agreement, per_gw, strict=True)
-        if not priced
-    }  # one draw per agreement, shared by its legs; site capex always goes ahead
-    certain = np.zeros(scenarios)  # below any probability: kept
-    pairs = zip(model.leg_agreement, model.leg_probability, strict=True)
-    keep = (
-        np.column_stack([keep_by_agreement.get(a, certain) < p for a, p in pairs])
-        if K
-        else np.zeros((scenarios, 0), bool)
-    )
-    return Draws(
-        growth=normal(model.growth),
-        margin=normal(model.margin),
-        access=np.maximum(normal(model.access), 0.0),
-        interest=np.maximum(
-            model.interest[0] + model.interest[1] * rng.standard_normal(scenarios), 0.0
-        ),
-        delay=np.maximum(
-            np.rint(model.delay[0] + model.delay[1] * rng.standard_normal(scenarios)), 0
-        ).astype(np.intp),
-        keep=keep,
-        secured=_secured(model, scenarios, rng),
-        capex_per_gw=None
-        if model.capex_per_gw is None
-        else np.exp(model.capex_per_gw[0] + model.capex_per_gw[1] * rng.standard_normal(scenarios)),
-    )
-
-
-def _secured(model: Model, scenarios: int, rng: np.random.Generator) -> NDArray[np.float64]:
-    """Drawn after every other input, and only for backers with figures, so that a scenario
-    without secured-funding rules keeps its random numbers."""
-    pot = np.zeros((scenarios, model.n))
-    for i, figs in enumerate(model.secured):
-        if figs:
-            pot[:, i] = secured_funding.draw(figs, scenarios, rng)
-    return pot
-
-
-def median_draws(model: Model) -> Draws:
-    """The deterministic reference run: every prior at its median, every agreement kept."""
-    K = len(model.leg_agreement)
-    return Draws(
-        growth=model.growth[0][None, :].copy(),
-        margin=model.margin[0][None, :].copy(),
-        access=np.maximum(model.access[0], 0.0)[None, :].copy(),
-        interest=np.array([max(model.interest[0], 0.0)]),
-        delay=np.array([max(round(model.delay[0]), 0)], dtype=np.intp),
-        keep=(model.leg_probability >= 0.5)[None, :].copy() if K else np.zeros((1, 0), bool),
-        secured=np.array([[secured_funding.median(f) if f else 0.0 for f in model.secured]])
-        if model.secured
-        else None,
-        capex_per_gw=None if model.capex_per_gw is None else np.exp([model.capex_per_gw[0]]),
-    )
+Array = NDArray[np.float64]
+__all__ = ["Outcome", "build_model", "simulate", "step"]  # build_model: the model is built here too
 
 
 @dataclass(frozen=True)
@@ -437,178 +53,446 @@ class Outcome:
     """Per-scenario results (leading axis S)."""
 
     default_year: NDArray[np.int64]  # (S, n), 0 = no default
-    loss_usd: NDArray[np.float64]  # (S, n) creditor losses: shortfalls + remaining payments lost
-    writedown_usd: NDArray[np.float64]  # (S, n) equity written down by investors
-    unpaid_usd: NDArray[np.float64]  # (S,) obligations not paid (network and outside)
-    stranded_gw: NDArray[np.float64]  # (S,)
-    received_usd: NDArray[np.float64]  # (S, n) contract/lease/purchase payments received
-    received_from_usd: NDArray[np.float64]  # (S, n, n) [s, payer, payee] of those payments
-    funding_shortfall_usd: NDArray[np.float64]  # (S, n) equity pledged to an investee, not paid
+    loss_usd: Array  # (S, n) creditor losses: shortfalls, cuts, LGD × contract value left
+    writedown_usd: Array  # (S, n) equity written down by investors
+    unpaid_usd: Array  # (S,) obligations not paid (network and outside)
+    stranded_gw: Array  # (S,)
+    received_usd: Array  # (S, n) contract/lease/purchase payments received
+    received_from_usd: Array  # (S, n, n) [s, payer, payee] of those payments
+    funding_shortfall_usd: Array  # (S, n) equity pledged to an investee, not paid
+    equity_raised_usd: Array  # (S, n) new equity (history's top-ups included)
+    debt_raised_usd: Array  # (S, n) new debt, builders' project debt included
+    asset_sales_usd: Array  # (S, n)
+    cut_usd: Array  # (S, n) payments owed to the entity that tenants cut for good
+    lender_loss_usd: Array  # (S,) outside creditors' losses: defaulters' unpaid outside
+    # obligations in the period they default, then LGD × their outstanding debt
+    trace: tuple[dict[str, Any], ...] = ()  # per period, when asked for (one scenario)
+
+    @property
+    def total_loss_usd(self) -> Array:
+        """(S,) system losses: every creditor's losses plus outside lenders'."""
+        total: Array = self.loss_usd.sum(axis=1) + self.lender_loss_usd
+        return total
 
 
-def _clear(
-    model: Model, L: NDArray[np.float64], e: NDArray[np.float64], el: NDArray[np.float64]
-) -> Any:
+@dataclass
+class State:
+    """What carries from one period to the next, per scenario."""
+
+    alive: NDArray[np.bool_]
+    cash: Array
+    service: Array  # (S, n, P + M) new debt's service by period
+    principal: Array  # (S, n, P + M) of which principal
+    new_debt: Array  # (S, n) outstanding new debt
+    paid: Array  # (S, K)
+    cut: Array  # (S, K)
+    backlog: Array  # (S, K) deferred, due next period
+    ended: NDArray[np.bool_]  # (S, K)
+    delivered: Array  # (S, K) share of capacity delivered (running, paid for by the tenant)
+    built: Array  # (S, K) share of capacity its builders have built (on the plan)
+    sold: Array  # (S, n) share of holdings sold
+    pot: Array  # (S, n) secured funding left
+    default_year: NDArray[np.int64]
+    loss: Array
+    writedown: Array
+    unpaid: Array
+    stranded: Array
+    received: Array
+    received_pair: Array  # (S, R) payments received, by (payer, payee) pair of revenue legs
+    shortfall: Array
+    equity: Array
+    debt: Array
+    sales: Array
+    cuts: Array
+    lender_loss: Array
+
+    def tiled(self, S: int) -> State:
+        return State(**{f.name: np.repeat(getattr(self, f.name), S, axis=0)
+                        for f in fields(self)})  # fmt: skip
+
+
+def start(model: Model, draws: Draws) -> State:
+    S, n, K = draws.scenarios, model.n, len(model.leg_agreement)
+    M = model.periods + max([model.new_debt_periods, *model.build_periods.tolist(),
+                             *model.capex_periods.tolist()]) + 1  # fmt: skip
+    zeros = np.zeros((S, n))
+    return State(
+        alive=np.ones((S, n), bool), cash=np.repeat(model.cash[None, :], S, axis=0),
+        service=np.zeros((S, n, M)), principal=np.zeros((S, n, M)), new_debt=zeros.copy(),
+        paid=np.zeros((S, K)), cut=np.zeros((S, K)), backlog=np.zeros((S, K)),
+        ended=np.zeros((S, K), bool),
+        delivered=np.repeat(model.leg_before[None, :], S, axis=0),
+        built=np.repeat(model.leg_before[None, :], S, axis=0), sold=zeros.copy(),
+        pot=draws.secured.copy(), default_year=np.zeros((S, n), np.int64), loss=zeros.copy(),
+        writedown=zeros.copy(), unpaid=np.zeros(S), stranded=np.zeros(S), received=zeros.copy(),
+        received_pair=np.zeros((S, len(set(_revenue_pairs(model))))), shortfall=zeros.copy(),
+        equity=zeros.copy(),
+        debt=zeros.copy(), sales=zeros.copy(), cuts=zeros.copy(), lender_loss=np.zeros(S),
+    )  # fmt: skip
+
+
+def _revenue_pairs(model: Model) -> list[int]:
+    """Flat (payer × n + payee) index of each revenue leg (contract, lease, purchase)."""
+    return [int(p) * model.n + int(q) for p, q, k in zip(model.leg_payer, model.leg_payee,
+            model.leg_kind, strict=True) if q >= 0 and k in REVENUE_KINDS]  # fmt: skip
+
+
+def _pairs(flat: NDArray[np.intp], n: int) -> tuple[NDArray[np.intp], Array, Array]:
+    """Unique (payer, payee) pairs of ``flat`` indices (-1: none), and each leg's pair."""
+    pairs = np.unique(flat[flat >= 0])
+    where = {int(f): j for j, f in enumerate(pairs)}
+    leg_pair = np.array([where.get(int(f), -1) for f in flat], np.intp)
+    return pairs, one_hot(leg_pair, len(pairs)), np.zeros(0)
+
+
+@dataclass(frozen=True)
+class Wiring:
+    """One-hot matrices that sum per-leg amounts by payer, payee and the (payer, payee) pairs
+    that exist (a few dozen, not n²) with BLAS."""
+
+    to_payer: Array  # (K, n)
+    to_payee: Array  # (K, n)
+    to_builder: Array  # (B, n)
+    pairs: NDArray[np.intp]  # (Q,) flat index of each network pair
+    leg_pair: Array  # (K, Q)
+    pair_payer: NDArray[np.intp]  # (Q,)
+    pair_to_payer: Array  # (Q, n)
+    pair_to_payee: Array  # (Q, n)
+    revenue_pairs: NDArray[np.intp]  # (R,)
+    leg_revenue_pair: Array  # (K, R)
+    capex: NDArray[np.bool_]
+    equity: NDArray[np.bool_]
+    network: NDArray[np.bool_]
+    revenue: NDArray[np.bool_]
+
+    @staticmethod
+    def of(model: Model) -> Wiring:
+        n = model.n
+        payer, payee = model.leg_payer, model.leg_payee
+        capex = payee < 0
+        equity = np.array([k == "equity" for k in model.leg_kind], dtype=bool)
+        network = ~capex & ~equity
+        revenue = np.array([k in REVENUE_KINDS for k in model.leg_kind], bool) & ~capex
+        flat = payer * n + np.where(capex, 0, payee)
+        pairs, leg_pair, _ = _pairs(np.where(network, flat, -1), n)
+        revenue_pairs, leg_revenue_pair, _ = _pairs(np.where(revenue, flat, -1), n)
+        return Wiring(
+            to_payer=one_hot(payer, n), to_payee=one_hot(np.where(capex, -1, payee), n),
+            to_builder=one_hot(model.build_builder, n), pairs=pairs, leg_pair=leg_pair,
+            pair_payer=pairs // n, pair_to_payer=one_hot(pairs // n, n),
+            pair_to_payee=one_hot(pairs % n, n), revenue_pairs=revenue_pairs,
+            leg_revenue_pair=leg_revenue_pair, capex=capex, equity=equity, network=network,
+            revenue=revenue,
+        )  # fmt: skip
+
+
+def simulate(model: Model, draws: Draws, trace: bool = False) -> Outcome:
+    """Run every scenario of ``draws`` through the horizon (vectorised), period by period; with
+    ``trace``, record each period's flows (meant for one scenario: the reference run)."""
+    wiring = Wiring.of(model)
+    records: list[dict[str, Any]] = []
+    if model.history:
+        median = median_draws(model)
+        state = start(model, median)
+        for t in range(model.history):
+            step(model, median, state, wiring, t, True, records if trace else None)
+        spent = median.secured - state.pot
+        state = state.tiled(draws.scenarios)
+        state.pot = np.maximum(draws.secured - spent, 0.0)  # the pot drawn, less history's use
+    else:
+        state = start(model, draws)
+    for t in range(model.history, model.periods):
+        step(model, draws, state, wiring, t, False, records if trace else None)
+    S, n = state.cash.shape
+    received_from = np.zeros((S, n * n))
+    received_from[:, wiring.revenue_pairs] = state.received_pair
+    return Outcome(
+        state.default_year, state.loss, state.writedown, state.unpaid, state.stranded,
+        state.received, received_from.reshape(S, n, n), state.shortfall, state.equity,
+        state.debt, state.sales, state.cuts, state.lender_loss, tuple(records),
+    )  # fmt: skip
+
+
+def _clear(model: Model, L: Array, e: Array, el: Array) -> Any:
     return solver(model.method)(network(L, e, el), model.conventions)
 
 
-def simulate(model: Model, draws: Draws) -> Outcome:
-    """Run every scenario of ``draws`` through the horizon (vectorised), period by period."""
-    S, n, T = draws.scenarios, model.n, model.periods
-    dt, repay = model.dt, REPAYMENT_YEARS * model.periods_per_year
+def _settle(
+    model: Model, wiring: Wiring, pair: Array, e: Array, el: Array, owes: Array, owed_in: Array
+) -> tuple[Array, Array, NDArray[np.bool_]]:
+    """(recovery rate, external payments, defaulted), each (S, n). A scenario in which every
+    entity can pay everything at face value (net worth at full payment not below zero) clears
+    at full payment under every method (it is the greatest clearing vector, and no cascade
+    starts), so only the others go to the solver."""
+    S, n = e.shape
+    ratio, external = np.ones((S, n)), el.copy()
+    defaulted = np.zeros((S, n), bool)
+    short = np.flatnonzero((e + owed_in - owes < 0).any(axis=1))
+    if short.size:
+        L = np.zeros((short.size, n * n))
+        L[:, wiring.pairs] = pair[short]
+        result = _clear(model, L.reshape(short.size, n, n), e[short], el[short])
+        ratio[short] = np.asarray(result.recovery_rate).reshape(short.size, n)
+        external[short] = np.asarray(result.external_payments).reshape(short.size, n)
+        defaulted[short] = np.asarray(result.defaulted).reshape(short.size, n)
+    return ratio, external, defaulted
+
+
+def target_share(model: Model, draws: Draws, t: int, history: bool) -> Array:
+    """(S, K) planned share running in period ``t``, slipped by the delay and the queue after
+    the as-of date (never below what history delivered)."""
     K = len(model.leg_agreement)
-    alive = np.ones((S, n), bool)
-    cash = np.repeat(model.cash[None, :], S, axis=0)
-    extra_service = np.zeros((S, n, T + repay))
-    paid_cum = np.zeros((S, K))
-    ended = np.zeros((S, K), bool)
-    default_year = np.zeros((S, n), np.int64)
-    loss = np.zeros((S, n))
-    writedown = np.zeros((S, n))
-    unpaid = np.zeros(S)
-    stranded = np.zeros(S)
-    received = np.zeros((S, n))
-    received_from = np.zeros((S, n, n))
-    shortfall = np.zeros((S, n))
-    payer, payee = model.leg_payer, model.leg_payee
-    capex = payee < 0
-    safe_payee = np.where(capex, 0, payee)
-    revenue_kind = np.array([k in CAPACITY_KINDS for k in model.leg_kind], dtype=bool)
-    equity_kind = np.array([k == "equity" for k in model.leg_kind], dtype=bool)
-    outside = model.outside[None, :]
-    pot = np.zeros((S, n)) if draws.secured is None else draws.secured.copy()
-    price = _price(model, draws)  # (S, K): 1, or USD per GW for site capex legs
-    shift = _shift(model, draws)  # (S, K): periods each leg's schedule slips
-    # sums of per-leg amounts by payer, by payee, by (payer, payee): products with one-hot
-    # matrices (BLAS) instead of scattered additions
-    to_payer = _one_hot(payer, n)  # (K, n)
-    to_payee = _one_hot(np.where(capex, -1, payee), n)  # capex has no payee: zero rows
-    to_pair = _one_hot(np.where(capex, -1, payer * n + safe_payee), n * n)  # (K, n²)
-    for t in range(T):
-        year, elapsed = model.period_year(t), t * dt
-        # 2. obligations: the leg schedules, shifted by the delivery delay where capacity-linked
-        due = _scheduled(model, shift, t)
-        due = due * price * (draws.keep & ~ended)
-        due = np.minimum(due, np.maximum(model.leg_stop_after[None, :] - paid_cum, 0.0))
-        live = alive[:, payer] & np.where(capex[None, :], True, alive[:, safe_payee])
-        due *= live
-        network_legs = ~capex & ~equity_kind
-        L = ((due * network_legs) @ to_pair).reshape(S, n, n)
-        capex_due = (due * capex) @ to_payer
-        # 1 and 3. revenue, operating cash flow, outside assets and liabilities
-        # growth below −100% a year means no revenue, not a negative one
-        revenue = model.revenue * dt * np.maximum(1 + draws.growth, 0.0) ** elapsed * model.shock[t]
-        planned = model.revenue * dt * (1 + model.plan_growth) ** elapsed
-        ocf = np.where(  # a loss-maker's costs follow its plan; a profitable entity's its sales
-            model.margin[0] < 0, revenue - planned * (1 - draws.margin), revenue * draws.margin
-        )
-        access = np.where(alive, draws.access * dt, 0.0)
-        el = np.where(
-            alive,
-            model.debt_service * dt + extra_service[:, :, t] + capex_due + np.maximum(-ocf, 0.0),
-            0.0,
-        )
-        owes = L.sum(axis=2) + el
-        e = np.where(alive, cash + np.maximum(ocf, 0.0) + access, 0.0)
-        e = np.where(outside, owes, e)  # outside capital covers whatever it owes
-        # 4. clear
-        result = _clear(model, L, e, el)
-        ratio = np.asarray(result.recovery_rate).reshape(S, n)
-        paid_L = L * ratio[:, :, None]
-        paid_leg = np.where(equity_kind[None, :], 0.0, due * ratio[:, payer])
-        external = np.asarray(result.external_payments).reshape(S, n)
-        defaulted = np.asarray(result.defaulted).reshape(S, n) & alive & ~outside
-        # 5. cash carries over; drawn access becomes debt; equity pledges are paid from what is left
-        end_cash = e + paid_L.sum(axis=1) - paid_L.sum(axis=2) - external
-        drawn = np.where(alive & ~outside, np.maximum(access - end_cash, 0.0), 0.0)
-        cash = np.where(alive & ~outside, np.maximum(end_cash - access, 0.0), 0.0)
-        equity_due = due * equity_kind[None, :] * ~defaulted[:, payer]
-        pledged = equity_due @ to_payer
-        from_pot = np.where(alive & ~outside, np.minimum(pledged, pot), 0.0)  # secured first
-        pot -= from_pot
-        rest = pledged - from_pot
-        from_cash = np.where(rest > 0, np.minimum(rest, cash), 0.0)
-        safe_pledged = np.where(pledged > 0, pledged, 1.0)
-        can_pay = np.where(pledged > 0, (from_pot + from_cash) / safe_pledged, 1.0)
-        can_pay = np.where(outside, 1.0, can_pay)
-        equity_paid = equity_due * can_pay[:, payer]
-        cash -= np.where(outside, 0.0, from_cash)
-        cash += equity_paid @ to_payee
-        shortfall += (equity_due - equity_paid) @ to_payee
-        cash = np.where(alive & ~outside, cash, 0.0)
-        paid_leg = paid_leg + equity_paid
-        paid_cum += paid_leg
-        service = drawn * (draws.interest[:, None] * dt + 1.0 / repay)
-        extra_service[:, :, t + 1 : t + 1 + repay] += service[:, :, None]
-        # bookkeeping of what was owed and what came in
-        unpaid += (L - paid_L).sum(axis=(1, 2)) + (el - external).sum(axis=1)
-        loss += (L - paid_L).sum(axis=1)
-        money_in = paid_leg * (revenue_kind & ~capex)[None, :]
-        received += money_in @ to_payee
-        received_from += (money_in @ to_pair).reshape(S, n, n)
-        # 6. defaults end agreements from the next period
-        if defaulted.any():
-            default_year[defaulted] = year
-            alive &= ~defaulted
-            hit = (
-                defaulted[:, payer] | np.where(capex[None, :], False, defaulted[:, safe_payee])
-            ) & ~ended
-            hit &= draws.keep
-            remaining = _remaining(model, shift, price, t, paid_cum) * hit
-            lost = (
-                remaining * (~capex & ~equity_kind)[None, :]
-            )  # pledges lost are shortfalls, not losses
-            loss += lost @ to_payee
-            stranded += (model.leg_capacity_gw[None, :] * (hit & defaulted[:, payer])).sum(axis=1)
-            into_defaulter = equity_kind[None, :] & ~capex[None, :] & defaulted[:, safe_payee] & hit
-            writedown += (paid_cum * into_defaulter) @ to_payer
-            ended |= hit
-    return Outcome(
-        default_year, loss, writedown, unpaid, stranded, received, received_from, shortfall
-    )
-
-
-def _one_hot(index: NDArray[np.intp], size: int) -> NDArray[np.float64]:
-    """``out[k, index[k]] = 1`` (a row of zeros where ``index[k]`` is negative)."""
-    out = np.zeros((len(index), size))
-    keep = index >= 0
-    out[np.flatnonzero(keep), index[keep]] = 1.0
-    return out
-
-
-def _price(model: Model, draws: Draws) -> NDArray[np.float64]:
-    """What one unit of each leg's schedule costs: 1 USD, or the drawn USD per GW."""
-    K = len(model.leg_agreement)
-    if model.leg_per_gw is None or draws.capex_per_gw is None or not model.leg_per_gw.any():
-        return np.ones((draws.scenarios, K))
-    return np.where(model.leg_per_gw[None, :], draws.capex_per_gw[:, None], 1.0)
+    if history or not K:
+        return np.repeat(model.leg_plan[None, :, t], draws.scenarios, axis=0)
+    slot = t - _shift(model, draws)
+    floor = model.history - 1
+    at = np.maximum(slot, floor)
+    return np.where(at >= 0, model.leg_plan[np.arange(K)[None, :], np.maximum(at, 0)],
+                       model.leg_before[None, :])  # fmt: skip
 
 
 def _shift(model: Model, draws: Draws) -> NDArray[np.intp]:
-    """Periods each leg's schedule slips: linked legs by the drawn delay (whole years) plus
-    their queue wait."""
-    wait = np.zeros(len(model.leg_agreement), np.intp) if model.leg_wait is None else model.leg_wait
+    """(S, K) periods each linked leg slips after the as-of date: the drawn delay (whole years)
+    plus its wait in the build queue."""
     delay = draws.delay[:, None] * model.periods_per_year
-    return np.where(model.leg_linked[None, :], delay + wait[None, :], 0)
+    return np.where(model.leg_linked[None, :], delay + model.leg_wait[None, :], 0)
 
 
-def _scheduled(model: Model, shift: NDArray[np.intp], u: int) -> NDArray[np.float64]:
-    """(S, K) amounts each leg's schedule puts in period ``u`` once shifted."""
-    T, K = model.periods, len(model.leg_agreement)
-    slot = u - shift
-    return np.where(
-        slot >= 0, model.leg_schedule[np.arange(K)[None, :], np.clip(slot, 0, T - 1)], 0.0
+def scheduled(model: Model, draws: Draws, t: int, history: bool) -> Array:
+    """(S, K) what each SCHEDULED leg's schedule puts in period ``t``; after the as-of date a
+    linked leg's schedule slips, and what history already paid never falls due again."""
+    K = len(model.leg_agreement)
+    if history or not K:
+        return np.repeat(model.leg_schedule[None, :, t], draws.scenarios, axis=0)
+    slot = t - _shift(model, draws)
+    ok = slot >= model.history
+    return np.where(ok, model.leg_schedule[np.arange(K)[None, :], np.clip(slot, 0, None)], 0.0)
+
+
+def step(
+    model: Model, draws: Draws, state: State, wiring: Wiring, t: int, history: bool,
+    records: list[dict[str, Any]] | None,
+) -> None:  # fmt: skip
+    """Advance ``state`` by period ``t`` (see the module docstring)."""
+    S, n = state.cash.shape
+    dt = model.dt
+    payer, payee = model.leg_payer, model.leg_payee
+    safe_payee = np.where(wiring.capex, 0, payee)
+    alive, outside = state.alive, model.outside[None, :]
+    interest = draws.interest
+    # 1. operations
+    if history:
+        log_revenue = np.repeat(model.rev_median[None, t], S, axis=0)
+        margin = np.repeat(model.margin_median[None, t], S, axis=0)
+    else:
+        log_revenue = draws.revenue + (model.rev_start - draws.revenue) * model.left[t]
+        margin = draws.margin + (model.margin_start - draws.margin) * model.left[t]
+    revenue = np.where(model.has_revenue, np.exp(np.where(model.has_revenue, log_revenue, 0.0)),
+                       0.0) * model.shock[t]  # fmt: skip
+    ocf = (margin * revenue - model.fixed[t]) * dt
+    mood = np.exp(model.capital[0] * draws.climate[:, t])[:, None]
+    # 2. contracts: delivery, dues, builds
+    active = (
+        draws.keep
+        & ~state.ended
+        & alive[:, payer]
+        & np.where(wiring.capex[None, :], True, alive[:, safe_payee])
     )
+    path = model.leg_mode != SCHEDULED
+    target = target_share(model, draws, t, history)
+    delivered = np.where(active & path[None, :], np.maximum(state.delivered, target),
+                         state.delivered)  # fmt: skip
+    delta = delivered - state.delivered
+    state.delivered = delivered
+    # builders build on the plan (chips ordered, sites leased), whatever the delay in power
+    built = np.where(active & path[None, :], np.maximum(state.built, model.leg_plan[:, t]),
+                     state.built)  # fmt: skip
+    built_now = built - state.built
+    state.built = built
+    price = np.where(model.leg_per_gw[None, :], draws.capex_per_gw[:, None], 1.0)
+    base = np.where(
+        model.leg_mode == RATE,
+        model.leg_rate * delivered * dt * (t >= model.leg_start),
+        np.where(model.leg_mode == ON_DELIVERY, model.leg_value * delta,
+                 scheduled(model, draws, t, history) * price),
+    ) * draws.factor  # fmt: skip
+    remaining = np.maximum(
+        model.leg_total
+        * draws.factor
+        * np.where(model.leg_per_gw, draws.capex_per_gw[:, None], 1.0)
+        - state.paid
+        - state.cut,
+        0.0,
+    )
+    due = np.minimum((base + state.backlog) * active, remaining)
+    due = np.minimum(due, np.maximum(model.leg_stop_after - state.paid, 0.0))
+    b_leg = model.build_leg
+    own = model.build_financed >= 0
+    capex_b = np.where(own, 0.0, np.nan_to_num(draws.build_capex) * model.build_gw
+                       * built_now[:, b_leg]) if len(b_leg) else np.zeros((S, 0))  # fmt: skip
+    lease_b = (model.build_lease * model.build_gw * built[:, b_leg] * dt
+               * draws.keep[:, b_leg] * alive[:, model.build_builder]) if len(b_leg) else \
+        np.zeros((S, 0))  # fmt: skip
+    # 3. means and obligations; lenders roll part of the principal falling due
+    rolled = np.where(alive & ~outside, np.minimum(model.rollover * mood, 1.0)
+                      * (model.debt_principal[t] + state.principal[:, :, t]), 0.0)  # fmt: skip
+    ds = model.debt_service[t] - rolled + state.service[:, :, t]
+    growth = np.where(alive & ~outside, model.growth_capex[t] * dt, 0.0)
+    growth_debt = growth * model.capex_debt_share
+    sales_cap = np.where(alive & ~outside, model.sale_rate * dt * draws.assets * mood
+                         * (1.0 - state.sold), 0.0)  # fmt: skip
+    market = np.where(alive & ~outside, draws.access * mood * dt, 0.0)
+    equity_cap, debt_cap = market * (1.0 - model.new_debt_share), market * model.new_debt_share
+    funds = sales_cap + equity_cap + debt_cap
+
+    def obligations(due: Array) -> tuple[Array, Array, Array, Array]:
+        financed_b = np.where(own, due[:, np.maximum(model.build_financed, 0)], 0.0) if len(
+            b_leg) else np.zeros((S, 0))  # fmt: skip
+        project_b = model.build_debt_share * (capex_b + financed_b)
+        pair = (due * wiring.network) @ wiring.leg_pair  # (S, Q) owed by pair
+        el = (
+            ds
+            + growth
+            + (due * wiring.capex) @ wiring.to_payer
+            + (capex_b + lease_b) @ wiring.to_builder
+            + (due * model.leg_cost) @ wiring.to_payee
+            + np.maximum(-ocf, 0.0)
+        )
+        el = np.where(alive, el, 0.0)  # a defaulter's obligations ended with it
+        return pair, el, project_b, project_b @ wiring.to_builder + growth_debt
+
+    pair, el, project_b, project = obligations(due)
+    has = state.cash + np.maximum(ocf, 0.0) + project
+    # 4. deferral
+    max_share, cancel = model.deferral
+    deferred = np.zeros_like(due)
+    if not history and max_share > 0:
+        gap = np.where(alive & ~outside, pair @ wiring.pair_to_payer + el - has - funds
+                       - pair @ wiring.pair_to_payee, 0.0)  # fmt: skip
+        deferred = defer(due, model.leg_deferrable & wiring.network, payer, gap, max_share)
+        if deferred.any():
+            due = due - deferred
+            pair, el, project_b, project = obligations(due)
+            has = state.cash + np.maximum(ocf, 0.0) + project
+    cancelled = deferred * cancel
+    state.backlog = deferred - cancelled
+    state.cut += cancelled
+    cut_in = cancelled @ wiring.to_payee
+    state.cuts += cut_in
+    state.loss += cut_in
+    owed_out, owed_in = pair @ wiring.pair_to_payer, pair @ wiring.pair_to_payee
+    owes = owed_out + el
+    e = np.where(alive, has + funds, 0.0)
+    topup = np.zeros((S, n))
+    if history:
+        topup = np.where(alive & ~outside, np.maximum(owes - owed_in - e, 0.0), 0.0)
+        e = e + topup
+    e = np.where(outside, owes, e)  # outside capital covers whatever it owes
+    # 5. clear
+    if history:
+        ratio, external = np.ones((S, n)), el
+        defaulted = np.zeros((S, n), bool)
+    else:
+        ratio, external, defaulted = _settle(model, wiring, pair, e, el, owes, owed_in)
+        defaulted &= alive & ~outside
+    paid_pair = pair * ratio[:, wiring.pair_payer]
+    short_pair = pair - paid_pair
+    paid_leg = np.where(wiring.equity[None, :], 0.0, due * ratio[:, payer])
+    end_cash = e + paid_pair @ wiring.pair_to_payee - paid_pair @ wiring.pair_to_payer - external
+    # 6. raising: what was drawn of the means beyond cash is what was needed
+    balance = alive & ~outside
+    offered = funds + topup
+    used = np.where(balance, np.maximum(offered - np.maximum(end_cash, 0.0), 0.0), 0.0)
+    used = np.minimum(used, offered)
+    cash = np.where(balance, np.maximum(end_cash - offered, 0.0), 0.0)
+    normal_used = np.minimum(used, funds)
+    sold, market_equity, raised_debt = attribute(normal_used, sales_cap, equity_cap, debt_cap)
+    topped = used - normal_used  # history's top-up, as equity
+    raised_equity = market_equity + topped
+    value = draws.assets * mood
+    state.sold += np.where(value > 0, sold / np.where(value > 0, value, 1.0), 0.0)
+    rate = interest[:, None] + model.spread[None, :]
+    add_debt(state.service, state.principal, np.where(balance, raised_debt + rolled, 0.0), rate,
+             t, model.new_debt_periods, dt)  # fmt: skip
+    for i in np.flatnonzero(model.capex_debt_share * model.growth_capex[t] > 0):
+        add_debt(state.service, state.principal, growth_debt[:, i] * balance[:, i], rate[:, i],
+                 t, int(model.capex_periods[i]), dt, column=int(i))  # fmt: skip
+    for b in range(len(b_leg)):
+        builder = int(model.build_builder[b])
+        add_debt(state.service, state.principal, project_b[:, b] * balance[:, builder],
+                 interest + model.build_spread[b], t, int(model.build_periods[b]), dt,
+                 column=builder)  # fmt: skip
+    state.new_debt = np.where(balance, state.new_debt + raised_debt + rolled + project
+                              - state.principal[:, :, t], state.new_debt)  # fmt: skip
+    state.equity += np.where(balance, raised_equity, 0.0)
+    state.debt += np.where(balance, raised_debt + rolled + project, 0.0)
+    state.sales += np.where(balance, sold, 0.0)
+    # equity pledges: from the secured pot, then the cash left; they reach the investee after
+    equity_due = due * wiring.equity[None, :] * ~defaulted[:, payer]
+    pledged = equity_due @ wiring.to_payer
+    from_pot = np.where(balance, np.minimum(pledged, state.pot), 0.0)
+    state.pot -= from_pot
+    from_cash = np.where(pledged - from_pot > 0, np.minimum(pledged - from_pot, cash), 0.0)
+    safe_pledged = np.where(pledged > 0, pledged, 1.0)
+    can_pay = np.where(pledged > 0, (from_pot + from_cash) / safe_pledged, 1.0)
+    can_pay = np.where(outside, 1.0, can_pay)
+    equity_paid = equity_due * can_pay[:, payer]
+    cash = cash - np.where(outside, 0.0, from_cash) + equity_paid @ wiring.to_payee
+    state.shortfall += (equity_due - equity_paid) @ wiring.to_payee
+    state.cash = np.where(balance, cash, 0.0)
+    paid_leg = paid_leg + equity_paid
+    state.paid += paid_leg
+    # bookkeeping
+    state.unpaid += short_pair.sum(axis=1) + (el - external).sum(axis=1)
+    state.loss += short_pair @ wiring.pair_to_payee
+    money_in = paid_leg * wiring.revenue[None, :]
+    state.received += money_in @ wiring.to_payee
+    state.received_pair += money_in @ wiring.leg_revenue_pair
+    if records is not None:
+        records.append(_record(model, t, revenue, ocf, margin, due, paid_leg, deferred,
+                               cancelled, capex_b, lease_b, project_b, ds, growth, rolled, sold,
+                               market_equity, raised_debt, topped, el - external,
+                               short_pair @ wiring.pair_to_payer, defaulted))  # fmt: skip
+    # 7. defaults end agreements from the next period
+    if defaulted.any():
+        year = model.period_year(t)
+        state.default_year[defaulted] = year
+        state.alive &= ~defaulted
+        live = draws.keep & ~state.ended
+        by_payer = defaulted[:, payer] & live
+        by_payee = np.where(wiring.capex[None, :], False, defaulted[:, safe_payee]) & live
+        left = np.maximum(remaining - due - cancelled, 0.0)  # this period's shortfall: above
+        left = np.minimum(left, np.maximum(model.leg_stop_after - state.paid, 0.0))
+        lost = left * (by_payer & model.leg_loss[None, :]) * model.loss_given_default
+        state.loss += lost @ wiring.to_payee
+        share = np.where(path[None, :], delivered, 1.0)
+        state.stranded += (model.leg_capacity_gw * share * by_payer).sum(axis=1)
+        into = wiring.equity[None, :] & ~wiring.capex[None, :] & by_payee
+        state.writedown += (state.paid * into) @ wiring.to_payer
+        debt_left = (model.debt_outstanding[t] - model.debt_principal[t])[None, :] + state.new_debt
+        state.lender_loss += (
+            (debt_left * model.loss_given_default + el - external) * defaulted
+        ).sum(axis=1)  # its period's shortfall, then LGD
+        state.ended |= by_payer | by_payee
 
 
-def _remaining(
-    model: Model,
-    shift: NDArray[np.intp],
-    price: NDArray[np.float64],
-    t: int,
-    paid_cum: NDArray[np.float64],
-) -> NDArray[np.float64]:
-    """Scheduled payments after period ``t`` (within the horizon), capped by stop-after rules."""
-    later = sum((_scheduled(model, shift, u) for u in range(t + 1, model.periods)),
-                np.zeros_like(price))  # fmt: skip
-    return np.minimum(later * price, np.maximum(model.leg_stop_after[None, :] - paid_cum, 0.0))
+def _record(
+    model: Model, t: int, revenue: Array, ocf: Array, margin: Array, due: Array,
+    paid: Array, deferred: Array, cancelled: Array, capex_b: Array, lease_b: Array,
+    project_b: Array, ds: Array, growth: Array, rolled: Array, sold: Array, equity: Array,
+    debt: Array, topup: Array,
+    unpaid_outside: Array, unpaid_network: Array, defaulted: NDArray[np.bool_],
+) -> dict[str, Any]:  # fmt: skip
+    """One period's flows of the first scenario (the reference run's waterfall)."""
+    dt = model.dt
+    return {
+        "period": t, "year": model.period_year(t), "history": t < model.history,
+        "growth_capex": growth[0], "rolled": rolled[0],
+        "revenue": revenue[0] * dt, "other_costs": revenue[0] * dt - ocf[0],
+        "margin": margin[0], "due": due[0], "paid": paid[0], "deferred": deferred[0],
+        "cut": cancelled[0], "build_capex": capex_b[0], "build_lease": lease_b[0],
+        "project_debt": project_b[0], "debt_service": ds[0],
+        "asset_sales": sold[0], "equity": equity[0], "debt": debt[0], "topup": topup[0],
+        "unpaid_outside": unpaid_outside[0], "unpaid_network": unpaid_network[0],
+        "defaulted": defaulted[0],
+    }  # fmt: skip

@@ -26,7 +26,7 @@ ENV_VAR: Final = "STARGATE_DATABASE_URL"
 BUSY_TIMEOUT_S: Final = 60.0
 MIGRATIONS: Final = Path(__file__).parent / "migrations"
 WRITE_OPTION: Final = "stargate_write"
-SCHEMA_REVISION: Final = "0005"
+SCHEMA_REVISION: Final = "0006"
 """The newest migration's revision (a test holds it to Alembic's head). A store already at it
 opens without importing Alembic, which keeps every command's start fast."""
 

@@ -1,5 +1,6 @@
 """Copy the ledger's public tables, and extra tables given as data frames, into a new SQLite
-file (the Datasette publication). Tokens, stress runs and the migration stamp stay private."""
+file (the Datasette publication). Tokens, sessions, stress runs and the migration stamp stay
+private."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 
     from stargate.ledger.store import Store
 
-PRIVATE = frozenset({"api_tokens", "stress_runs", "alembic_version"})
+PRIVATE = frozenset({"api_tokens", "sessions", "stress_runs", "alembic_version"})
 
 
 def public_tables() -> dict[str, dict[str, object]]:

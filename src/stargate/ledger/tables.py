@@ -42,7 +42,7 @@ from stargate.ledger.records import (
     SourceType,
     Verdict,
 )
-from stargate.units import Bound
+from stargate.units import DOMAINS, UNITS, Bound, Dimension, unit_bounds, unit_info
 
 
 class ExactDecimal(TypeDecorator[Decimal]):
@@ -67,6 +67,38 @@ class ExactDecimal(TypeDecorator[Decimal]):
         if value is None:
             return None
         return Decimal(str(value)).normalize() if value != 0 else Decimal(0)
+
+
+def amount_domain_sql() -> str:
+    """The CHECK that keeps every live claim's amount and upper end inside its unit's domain
+    (:data:`stargate.units.DOMAINS`), on SQLite (decimal text) and PostgreSQL (NUMERIC) alike.
+
+    It compares as double precision, so it is a backstop: the exact check (bounds to the last
+    digit, at most 9 decimal places) is :func:`stargate.units.domain_error`, run before every
+    write. Retracted claims are exempt, so that a store written before the domain existed keeps
+    its rows (migration 0006 retracts those outside it). A unit missing from the list is held to
+    the widest bound, ±1e15."""
+    groups: dict[tuple[Any, Any], list[str]] = {}
+    for code in sorted(UNITS):
+        if unit_info(code).dimension is not Dimension.UNIT_PRICE:
+            groups.setdefault(unit_bounds(code), []).append(code)
+    cases = sorted(groups.items(), key=lambda group: group[1][0])
+
+    def within(column: str) -> str:
+        value = f"CAST({column} AS DOUBLE PRECISION)"
+        whens = [
+            f"WHEN unit IN ({', '.join(repr(c) for c in codes)}) "
+            f"THEN {value} BETWEEN {low:f} AND {high:f}"
+            for (low, high), codes in cases
+        ]
+        price = DOMAINS[Dimension.UNIT_PRICE]
+        whens.append(f"WHEN unit LIKE '%/%' THEN {value} BETWEEN {price.low:f} AND {price.high:f}")
+        return f"CASE {' '.join(whens)} ELSE {value} BETWEEN -1e15 AND 1e15 END"
+
+    return (
+        f"retracted_at IS NOT NULL OR ((amount IS NULL OR ({within('amount')})) "
+        f"AND (amount_max IS NULL OR ({within('amount_max')})))"
+    )
 
 
 def _one_of(column: str, values: type[Any]) -> CheckConstraint:
@@ -187,6 +219,7 @@ claims = Table(
         "(amount IS NOT NULL AND unit IS NOT NULL AND bound IS NOT NULL) OR value IS NOT NULL",
         name="quantity_or_value",
     ),
+    CheckConstraint(amount_domain_sql(), name="amount_domain"),
 )
 Index("ix_claims_origin", claims.c.origin)
 
@@ -298,3 +331,18 @@ review_decisions = Table(
     CheckConstraint("action IN ('accept', 'reject', 'edit')", name="action"),
     comment="people's decisions on review items, append-only",
 )
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "session_hash", String(64), nullable=False, unique=True,
+        comment="SHA-256 hex of the session identifier the cookie carries",
+    ),
+    Column("token_id", ForeignKey("api_tokens.id"), nullable=False, index=True,
+           comment="the token that logged in; its revocation ends the session"),
+    Column("created_at", UTC_NOW, nullable=False),
+    Column("expires_at", UTC_NOW, nullable=False),
+    Column("revoked_at", UTC_NOW, comment="logged out or ended by `stargate token revoke`"),
+)  # fmt: skip

@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from stargate import __version__
 from stargate.ledger.store import Store
 from stargate.web import assets
-from stargate.web.auth import COOKIE, csrf_token
+from stargate.web.auth import COOKIE, csrf_token, is_http_url
 from stargate.web.jobs import StressJobs
 from stargate.web.snapshot import Snapshots
 
@@ -32,6 +32,7 @@ class Settings:
     page_size: int = 50
     max_body_bytes: int = 256 * 1024
     max_stress_scenarios: int = 200_000
+    session_hours: float = 12.0
     as_of: date | None = None  # the World as of this date (None: today, each time it is read)
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
 
@@ -68,14 +69,14 @@ def json_error(status: int, message: str, details: Any = None) -> JSONResponse:
 
 
 def current_user(request: Request) -> str | None:
-    return web(request).store.tokens.user(request.cookies.get(COOKIE))
+    return web(request).store.sessions.user(request.cookies.get(COOKIE))
 
 
 def render(request: Request, template: str, data: dict[str, Any], status: int = 200) -> Response:
     """An HTML page: the template gets the page's data, the user and a CSRF token for forms."""
     state = web(request)
     session = request.cookies.get(COOKIE)
-    user = state.store.tokens.user(session)
+    user = state.store.sessions.user(session)
     context = {
         "data": data, "user": user,
         "csrf": csrf_token(state.settings.secret, session) if user and session else "",
@@ -99,6 +100,7 @@ def templates() -> Jinja2Templates:
     env.filters["num"] = num
     env.filters["pct"] = lambda v: "—" if v is None else f"{v:.1%}"
     env.filters["compact"] = lambda v: json.dumps(v, ensure_ascii=False)
+    env.tests["http_url"] = is_http_url  # only these addresses become links
     return templates
 
 

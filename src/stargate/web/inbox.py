@@ -12,11 +12,13 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from stargate.jsonable import jsonable
+from stargate.web.auth import WriteRoute
 from stargate.web.context import web
 from stargate.web.writes import writer
 from stargate.world.review import ReviewError
 
 router = APIRouter()
+writes = APIRouter(route_class=WriteRoute)  # authenticated before the body is validated
 
 ItemId = Annotated[str, Path(min_length=6, max_length=64, pattern="^[0-9a-f]+$")]
 
@@ -67,34 +69,34 @@ def decide(request: Request, item_id: str, user: str, reason: str | None) -> str
     return item.id
 
 
-@router.post("/api/review/{item_id}/accept", tags=["write"],
+@writes.post("/api/review/{item_id}/accept", tags=["write"],
              summary="Accept a review item (its claims enter the World)")  # fmt: skip
 def accept_api(request: Request, item_id: ItemId) -> JSONResponse:
     user = writer(request)
     return JSONResponse({"accepted": decide(request, item_id, user, None)})
 
 
-@router.post("/api/review/{item_id}/reject", tags=["write"],
+@writes.post("/api/review/{item_id}/reject", tags=["write"],
              summary="Reject a review item (its claims stay out of the World)")  # fmt: skip
 def reject_api(request: Request, item_id: ItemId, body: RejectBody) -> JSONResponse:
     user = writer(request)
     return JSONResponse({"rejected": decide(request, item_id, user, body.reason)})
 
 
-@router.post("/review/{item_id}/accept", include_in_schema=False)
-def accept_form(
-    request: Request, item_id: ItemId, csrf: Annotated[str, Form(max_length=100)] = ""
-) -> Response:
-    user = writer(request, csrf)
+@writes.post("/review/{item_id}/accept", include_in_schema=False)
+def accept_form(request: Request, item_id: ItemId) -> Response:
+    user = writer(request)  # the CSRF token was checked with the session (WriteRoute)
     decide(request, item_id, user, None)
     return RedirectResponse("/review", status_code=303)
 
 
-@router.post("/review/{item_id}/reject", include_in_schema=False)
+@writes.post("/review/{item_id}/reject", include_in_schema=False)
 def reject_form(
-    request: Request, item_id: ItemId, csrf: Annotated[str, Form(max_length=100)] = "",
-    reason: Annotated[str, Form(max_length=2000)] = "",
-) -> Response:  # fmt: skip
-    user = writer(request, csrf)
+    request: Request, item_id: ItemId, reason: Annotated[str, Form(max_length=2000)] = ""
+) -> Response:
+    user = writer(request)  # the CSRF token was checked with the session (WriteRoute)
     decide(request, item_id, user, reason)
     return RedirectResponse("/review", status_code=303)
+
+
+router.include_router(writes)

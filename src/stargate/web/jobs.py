@@ -17,8 +17,8 @@ from stargate.web.snapshot import Snapshots
 if TYPE_CHECKING:
     import pandas as pd
 
+    from stargate.finance.model import Model
     from stargate.finance.scenarios import Scenario
-    from stargate.finance.simulate import Model
 
 
 def wilson(p: float, n: int, z: float = Z90) -> tuple[float, float]:
@@ -45,7 +45,7 @@ class StressJobs:
     def submit(self, scenario: Scenario, user: str) -> str:
         """Queue a run of ``scenario`` on the current World; a scenario the simulator refuses
         raises :class:`ScenarioError` here, before anything is recorded."""
-        from stargate.finance.simulate import build_model
+        from stargate.finance.model import build_model
 
         world = self.snapshots.get().world
         model = build_model(world, scenario)
@@ -59,8 +59,8 @@ class StressJobs:
         self.store.runs.update(run_id, **values)
 
     def _run(self, run_id: str, scenario: Scenario, model: Model, agreements: pd.DataFrame) -> None:
+        from stargate.finance.model import not_simulated
         from stargate.finance.montecarlo import run
-        from stargate.finance.simulate import not_simulated
 
         done = 0
 

@@ -200,7 +200,7 @@ def stress(request: Request, scenario: Filter = None) -> dict[str, Any]:
 @read("/stress/runs/{run_id}", "stress_run.html", "/api/stress/runs/{run_id}",
       "One stress run: status, progress, results and the default-probability fan",
       memo=False)  # fmt: skip
-def stress_run(request: Request, run_id: Id) -> dict[str, Any]:
+def stress_run(request: Request, run_id: Id, entity: Filter = None) -> dict[str, Any]:
     from stargate.web.jobs import fan
 
     found = web(request).jobs.get(run_id)
@@ -214,6 +214,9 @@ def stress_run(request: Request, run_id: Id) -> dict[str, Any]:
          if figures["p_default"] > 0 or figures["loss_p95_usd"] > 0),
         key=lambda row: (-row["p_default"], -row["loss_p95_usd"]),
     ) if result else []  # fmt: skip
+    found["waterfall"] = views.stress_waterfall(
+        _snapshot(request), found["scenario"], entity, [row["entity"] for row in found["ranked"]]
+    ) if result else None  # fmt: skip
     return found
 
 

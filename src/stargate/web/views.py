@@ -452,3 +452,38 @@ def claim(snapshot: Snapshot, claim_id: str) -> dict[str, Any]:
     if stored is None:
         raise NotFoundError(f"no claim {claim_id!r}")
     return cleaned({"claim": snapshot.claim_json(stored, context=True)})
+
+
+def stress_waterfall(
+    snapshot: Snapshot, scenario: dict[str, Any], entity: str | None, ranked: list[str]
+) -> dict[str, Any] | None:
+    """The reference run's cash waterfall of one entity under a run's scenario, on the current
+    World (``stargate stress NAME --explain ENTITY``): rows by item, columns by year."""
+    from stargate.finance.explain import UnknownEntityError, waterfall
+    from stargate.finance.model import build_model
+    from stargate.finance.scenarios import Scenario
+
+    chosen = entity or (ranked[0] if ranked else None)
+    if chosen is None:
+        return None
+    try:
+        model = build_model(snapshot.world, Scenario.model_validate(scenario))
+        report = waterfall(model, chosen)
+    except (UnknownEntityError, StargateError, ValueError):
+        raise NotFoundError(f"no waterfall for {chosen!r} under this run's scenario") from None
+    years = list(report["years"])
+    rows = []
+    for side in ("cash_in", "cash_out"):
+        for item in sorted({k for y in years for k in report["years"][y][side]}):
+            rows.append(
+                {
+                    "side": "in" if side == "cash_in" else "out",
+                    "item": item,
+                    "values": [report["years"][y][side].get(item, 0.0) for y in years],
+                }
+            )
+    return {
+        "entity": chosen, "years": years, "rows": rows,
+        "shortfall": [report["years"][y]["shortfall"] for y in years],
+        "defaulted_in": report["defaulted_in"], "choices": ranked,
+    }  # fmt: skip

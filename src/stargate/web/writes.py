@@ -1,6 +1,7 @@
 """Write routes: log in with a token, review and correct claims, merge entities, start stress
-runs. Every write needs a token (bearer header, or the session cookie plus a CSRF token) and
-records a new row (a review, a superseding claim, a judgement, a run); claims are never edited."""
+runs. Every write needs a token (bearer header, or the session cookie plus a CSRF token), checked
+before the body is read (:class:`~stargate.web.auth.WriteRoute`), and records a new row (a
+review, a superseding claim, a judgement, a run); claims are never edited."""
 
 from __future__ import annotations
 
@@ -23,10 +24,18 @@ from stargate.ledger.records import (
     Verdict,
 )
 from stargate.units import Quantity, UnitError
-from stargate.web.auth import COOKIE, csrf_ok
+from stargate.web.auth import (
+    COOKIE,
+    LOGIN_COOKIE,
+    WriteRoute,
+    csrf_ok,
+    login_csrf,
+    login_nonce,
+)
 from stargate.web.context import render, web
 
 router = APIRouter()
+writes = APIRouter(route_class=WriteRoute)  # authenticated before the body is validated
 
 Id = Annotated[str, Path(min_length=1, max_length=200)]
 Text = Annotated[str, Form(max_length=2000)]
@@ -63,26 +72,9 @@ class StressBody(_Body):
     overrides: dict[str, Any] = Field(default={}, description="fields to replace, nested")
 
 
-def writer(request: Request, csrf: str | None = None) -> str:
-    """The user behind this request's token; cookie sessions must also carry the CSRF token."""
-    state = web(request)
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        user = state.store.tokens.user(header[7:].strip())
-        if user is None:
-            raise HTTPException(401, "the bearer token is unknown or revoked")
-        return user
-    session = request.cookies.get(COOKIE)
-    user = state.store.tokens.user(session)
-    if user is None:
-        raise HTTPException(
-            401,
-            "a token is needed: send `Authorization: Bearer TOKEN` or log "
-            "in at /login (tokens come from `stargate token create NAME`)",
-        )
-    sent = csrf or request.headers.get("x-csrf-token")
-    if not csrf_ok(state.settings.secret, session, sent):
-        raise HTTPException(403, "missing or wrong CSRF token; reload the page and try again")
+def writer(request: Request) -> str:
+    """The user :class:`~stargate.web.auth.WriteRoute` authenticated for this request."""
+    user: str = request.state.user
     return user
 
 
@@ -165,23 +157,56 @@ def start_stress(request: Request, scenario: Any, user: str) -> str:
 # -- login ----------------------------------------------------------------------------------------
 
 
+def _login_page(
+    request: Request, error: str | None = None, status: int = 200, nonce: str | None = None
+) -> Response:
+    """The login form, with a CSRF token bound to the pre-session cookie (set when missing)."""
+    secret = web(request).settings.secret
+    nonce = nonce or request.cookies.get(LOGIN_COOKIE) or login_nonce()
+    data = {"error": error, "csrf": login_csrf(secret, nonce)}
+    response = render(request, "login.html", data, status=status)
+    response.set_cookie(LOGIN_COOKIE, nonce, httponly=True, samesite="strict", path="/login",
+                        secure=request.url.scheme == "https", max_age=3600)  # fmt: skip
+    return response
+
+
 @router.get("/login", include_in_schema=False)
 def login_page(request: Request) -> Response:
-    return render(request, "login.html", {"error": None})
+    return _login_page(request)
 
 
 @router.post("/login", include_in_schema=False)
-def login(request: Request, token: Annotated[str, Form(max_length=200)]) -> Response:
-    if web(request).store.tokens.user(token.strip()) is None:
-        return render(request, "login.html", {"error": "unknown or revoked token"}, status=401)
+def login(
+    request: Request, token: Annotated[str, Form(max_length=200)],
+    csrf: Annotated[str, Form(max_length=100)] = "",
+) -> Response:  # fmt: skip
+    """Open a session for a live token; the form must carry the CSRF token of the login page
+    this browser was given (no other site can log it in)."""
+    state = web(request)
+    nonce = request.cookies.get(LOGIN_COOKIE)
+    if not nonce or not csrf_ok(state.settings.secret, f"login:{nonce}", csrf):
+        return _login_page(request, "the form expired or came from elsewhere; try again", 403,
+                           nonce=login_nonce())  # fmt: skip
+    session = state.store.sessions.open(token.strip(), hours=state.settings.session_hours)
+    if session is None:
+        return _login_page(request, "unknown or revoked token", 401)
     response = RedirectResponse("/", status_code=303)
-    response.set_cookie(COOKIE, token.strip(), httponly=True, samesite="strict",
-                        secure=request.url.scheme == "https", max_age=30 * 24 * 3600)  # fmt: skip
+    response.set_cookie(COOKIE, session, httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https",
+                        max_age=int(state.settings.session_hours * 3600))  # fmt: skip
+    response.delete_cookie(LOGIN_COOKIE, path="/login")
     return response
 
 
 @router.post("/logout", include_in_schema=False)
-def logout() -> Response:
+def logout(request: Request, csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
+    """End the session server-side (it cannot be replayed), with the page's CSRF token."""
+    state = web(request)
+    session = request.cookies.get(COOKIE)
+    if state.store.sessions.user(session) is not None:
+        if not csrf_ok(state.settings.secret, session, csrf):
+            raise HTTPException(403, "missing or wrong CSRF token; reload the page and try again")
+        state.store.sessions.close(session)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(COOKIE)
     return response
@@ -190,26 +215,24 @@ def logout() -> Response:
 # -- forms ----------------------------------------------------------------------------------------
 
 
-@router.post("/claims/{claim_id}/review", include_in_schema=False)
+@writes.post("/claims/{claim_id}/review", include_in_schema=False)
 def review_form(
     request: Request, claim_id: Id, action: Annotated[Action, Form()],
-    csrf: Annotated[str, Form(max_length=100)] = "", rank: Annotated[Rank | None, Form()] = None,
-    reason: Text = "", next: Text = "",
+    rank: Annotated[Rank | None, Form()] = None, reason: Text = "", next: Text = "",
 ) -> Response:  # fmt: skip
-    user = writer(request, csrf)
+    user = writer(request)
     review(request, claim_id, ReviewBody(action=action, rank=rank, reason=reason or None), user)
     return _back(next, f"/claims/{claim_id}")
 
 
-@router.post("/claims/{claim_id}/correct", include_in_schema=False)
+@writes.post("/claims/{claim_id}/correct", include_in_schema=False)
 def correct_form(
     request: Request, claim_id: Id, amount: Annotated[str, Form(max_length=40)],
-    csrf: Annotated[str, Form(max_length=100)] = "",
     amount_max: Annotated[str, Form(max_length=40)] = "",
     unit: Annotated[str, Form(max_length=16)] = "", kind: Annotated[str, Form(max_length=32)] = "",
     reason: Text = "",
 ) -> Response:  # fmt: skip
-    user = writer(request, csrf)
+    user = writer(request)
     try:
         chosen_kind = ClaimKind(kind) if kind else None
     except ValueError as error:
@@ -220,23 +243,23 @@ def correct_form(
     return _back(f"/claims/{new_id}", "/claims")
 
 
-@router.post("/entities/merge", include_in_schema=False)
+@writes.post("/entities/merge", include_in_schema=False)
 def merge_form(
     request: Request, left: Annotated[str, Form(max_length=200)],
-    right: Annotated[str, Form(max_length=200)], csrf: Annotated[str, Form(max_length=100)] = "",
+    right: Annotated[str, Form(max_length=200)],
 ) -> Response:  # fmt: skip
-    user = writer(request, csrf)
+    user = writer(request)
     merge(request, MergeBody(left=left, right=right), user)
     return _back(f"/entities/{left}", "/entities")
 
 
-@router.post("/stress", include_in_schema=False)
+@writes.post("/stress", include_in_schema=False)
 async def stress_form(request: Request) -> Response:
     from stargate.web.forms import FormError, parse_form
 
     form = await request.form()
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
-    user = writer(request, fields.get("csrf"))
+    user = writer(request)
     state = web(request)
     try:
         scenario = parse_form(fields, state.settings.max_stress_scenarios)
@@ -249,14 +272,14 @@ async def stress_form(request: Request) -> Response:
 # -- API ------------------------------------------------------------------------------------------
 
 
-@router.post("/api/claims/{claim_id}/review", status_code=201, tags=["write"])
+@writes.post("/api/claims/{claim_id}/review", status_code=201, tags=["write"])
 def review_api(request: Request, claim_id: Id, body: ReviewBody) -> JSONResponse:
     """Accept, reject or re-rank a claim (a new review row; the claim is not edited)."""
     user = writer(request)
     return JSONResponse({"review_id": review(request, claim_id, body, user), "user": user}, 201)
 
 
-@router.post("/api/claims/{claim_id}/correction", status_code=201, tags=["write"])
+@writes.post("/api/claims/{claim_id}/correction", status_code=201, tags=["write"])
 def correct_api(request: Request, claim_id: Id, body: CorrectionBody) -> JSONResponse:
     """Add a corrected claim by the token's user that supersedes this one."""
     user = writer(request)
@@ -264,14 +287,14 @@ def correct_api(request: Request, claim_id: Id, body: CorrectionBody) -> JSONRes
                          claim_id, "user": user}, 201)  # fmt: skip
 
 
-@router.post("/api/entities/merge", status_code=201, tags=["write"])
+@writes.post("/api/entities/merge", status_code=201, tags=["write"])
 def merge_api(request: Request, body: MergeBody) -> JSONResponse:
     """Judge two entities the same (a positive judgement; withdraw it to undo)."""
     user = writer(request)
     return JSONResponse({"judgement_id": merge(request, body, user), "user": user}, 201)
 
 
-@router.post("/api/stress/runs", status_code=202, tags=["write"])
+@writes.post("/api/stress/runs", status_code=202, tags=["write"])
 def stress_api(request: Request, body: StressBody) -> JSONResponse:
     """Start a stress run of a built-in scenario with overrides; poll the returned URL."""
     from stargate.finance.scenarios import ScenarioError, builtin_scenarios, load_scenario
@@ -291,3 +314,6 @@ def stress_api(request: Request, body: StressBody) -> JSONResponse:
     run_id = start_stress(request, scenario, user)
     return JSONResponse({"id": run_id, "url": f"/api/stress/runs/{run_id}",
                          "page": f"/stress/runs/{run_id}"}, 202)  # fmt: skip
+
+
+router.include_router(writes)

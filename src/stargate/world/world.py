@@ -34,7 +34,7 @@ from stargate.ledger.records import (
     Source,
     StoredClaim,
 )
-from stargate.world.curated import Curated, bundled
+from stargate.world.curated import Curated, bundled, finance_rows
 from stargate.world.curation import (
     curated_records,
     curated_version,
@@ -93,10 +93,6 @@ def _frame(name: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
         elif column.dtype == "int" and frame[column.name].notna().all():
             frame[column.name] = frame[column.name].astype("int64")
     return frame
-
-
-def _normal_median(p5: float, p95: float) -> float:
-    return (p5 + p95) / 2
 
 
 @dataclass(frozen=True)
@@ -272,24 +268,11 @@ def _agreement_tables(deals: Sequence[AssembledDeal]) -> dict[str, pd.DataFrame]
 
 
 def _curated_tables(curated: Curated) -> dict[str, pd.DataFrame]:
-    finance_rows, prior_rows = [], []
-    for f in curated.finances:
-        finance_rows.append({
-            "entity": f.entity, "as_of": f.as_of, "cash_usd": f.cash_usd,
-            "revenue_usd": f.revenue_usd, "debt_usd": f.debt_usd,
-            "debt_service_usd": f.debt_service_usd, "sources": list(f.sources),
-            "assumptions": list(f.assumptions),
-        })  # fmt: skip
-        for param, interval, units, dist in (
-            ("revenue_growth", f.revenue_growth, "1/yr", "normal"),
-            ("operating_margin", f.operating_margin, "ratio", "normal"),
-            ("funding_access_usd", f.funding_access_usd, "USD/yr", "normal"),
-        ):
-            prior_rows.append({
-                "param": param, "entity": f.entity, "dist": dist, "p5": interval.p5,
-                "p50": _normal_median(interval.p5, interval.p95), "p95": interval.p95,
-                "units": units, "source": ",".join(f.sources),
-            })  # fmt: skip
+    """The stress model's inputs from the curated files: finances and their priors, debt
+    tranches, deliveries, builds, estimates and calibration anchors (``finance_rows``), with the
+    global capacity priors."""
+    rows = finance_rows(curated)
+    prior_rows = rows.pop("priors")
     for param, prior, units in (
         ("pue", PUE, "ratio"),
         ("capex_all_in_per_w_it", CAPEX_ALL_IN_PER_W_IT, "USD/W"),
@@ -297,9 +280,10 @@ def _curated_tables(curated: Curated) -> dict[str, pd.DataFrame]:
     ):
         prior_rows.append({
             "param": param, "entity": None, "dist": "lognormal", "p5": prior.p5, "p50": prior.p50,
-            "p95": prior.p95, "units": units, "source": prior.source,
+            "p95": prior.p95, "units": units, "source": prior.source, "basis": "",
         })  # fmt: skip
-    return {"finances": _frame("finances", finance_rows), "priors": _frame("priors", prior_rows)}
+    return {"priors": _frame("priors", prior_rows),
+            **{name: _frame(name, table) for name, table in rows.items()}}  # fmt: skip
 
 
 def _resolved_row(r: Resolved) -> dict[str, Any]:
