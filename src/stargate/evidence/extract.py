@@ -3,16 +3,13 @@ what period, said by whom, with the exact sentence as quote.
 
 One claim per figure that is not boilerplate: money, power, accelerator counts, percentages
 (stakes, shares of, changes), share prices, unit costs, terms and share counts (kinds in
-:mod:`.classify`). The subject is the actor the dependency parse gives the amount's verb
-(:mod:`.syntax`, on the sentences :mod:`.nlp` analyses); failing that, the nearest organisation
-before the amount in its clause (coordinated organisations join it), skipping organisations
-marked as objects by a preposition and people who are speakers; then anaphora ("le projet", "la
-société"), a first-person quote's speaker, the first organisation after the amount, the previous
-sentence's organisation, and for titles the article's topic. Deals are oriented by role (a lab
-pays its cloud, a buyer pays its chip vendor). Status comes from cue lexicons (:mod:`.cues`) and
-the governing verb's tense; speakers from :mod:`.speakers`; confidence from :mod:`.confidence`.
-Document-level rules (:mod:`.document_rules`, :mod:`.consolidate`) drop restatements, copy
-denials and merge repeated facts. Rules are documented in ``docs/extraction.md``.
+:mod:`.classify`). Subjects and counterparties come from :mod:`.subjects` (the parse's actor of
+the amount's verb, :mod:`.syntax` on the sentences :mod:`.nlp` analyses, else the clause rules)
+and :mod:`.parties` (figures stated about a deal, a project or a class of agents; capacity to
+its offtaker); statuses from :mod:`.status`; speakers from :mod:`.speakers`; confidence from
+:mod:`.confidence`. Document-level rules (:mod:`.document_rules`, :mod:`.consolidate`) drop
+restatements, copy denials and merge repeated facts. Rules are documented in
+``docs/extraction.md``.
 """
 
 from __future__ import annotations
