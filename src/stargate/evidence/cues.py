@@ -48,7 +48,8 @@ KIND_CUES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     (
         "loan",
         _cue(
-            r"emprunt\w*|prêt(?:s|é)?|dette|crédit|borrow\w*|loans?|debt|credit\s+facility|"
+            r"emprunt\w*|prêt(?:s|é)?|dettes?|crédit|borrow\w*|loans?|debt|credit\s+facility|"
+            r"(?:debt|bond|notes?|high-grade|high-yield|investment-grade)\s+(?:offerings?|sales?)|"
             r"financement\s+par\s+la\s+dette|bonds?|obligations"
         ),
     ),

@@ -35,6 +35,7 @@ from stargate.evidence.mentions import (
     sentences,
 )
 from stargate.evidence.quantities import Mention, find_quantities
+from stargate.evidence.roles import Roles
 from stargate.evidence.speakers import Speakers
 from stargate.evidence.status import Status
 from stargate.evidence.subjects import Subjects
@@ -96,7 +97,7 @@ class Extractor:
         return _Document(source, self.gazetteer).extract()
 
 
-class _Document(Speakers, DocumentRules, Subjects, Status):
+class _Document(Speakers, DocumentRules, Subjects, Roles, Status):
     def __init__(self, source: Source, gazetteer: Gazetteer) -> None:
         self.source = source
         self.raw = source.text  # quotes are cut from the text as given
@@ -385,6 +386,7 @@ class _Document(Speakers, DocumentRules, Subjects, Status):
         if q.vague and not subjects:
             return None  # vague amounts count only when tied to an organisation
         subjects, object_id = self._orient(kind, subjects, object_id)
+        subjects, object_id = self._roles(q, sentence, kind, subjects, object_id)
         speaker = self._speaker(q.start)
         parties = frozenset(p for p in (*subjects, object_id) if p)
         status, polarity = self._status(q, sentence, speaker, subjects, kind, parties)

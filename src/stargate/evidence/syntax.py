@@ -397,7 +397,7 @@ _SPEECH: Final = re.compile(
 )
 
 
-def _verbs_above(doc: Any, offset: int, start: int, end: int) -> list[Any]:
+def verbs_above(doc: Any, offset: int, start: int, end: int) -> list[Any]:
     """The verbs from the one governing the amount up to the sentence's root."""
     node = _token_at(doc, offset, start, end)
     found: list[Any] = []
@@ -415,7 +415,7 @@ def _verbs_above(doc: Any, offset: int, start: int, end: int) -> list[Any]:
 def finite_tense(doc: Any, offset: int, start: int, end: int) -> tuple[Any | None, str | None]:
     """The verb whose tense the amount's act has, and that tense: an infinitive or participle
     takes the tense of the verb it completes ("pourrait atteindre", "plans to invest")."""
-    verbs = _verbs_above(doc, offset, start, end)
+    verbs = verbs_above(doc, offset, start, end)
     if not verbs:
         return None, None
     for verb in verbs:
@@ -431,7 +431,7 @@ def negated(doc: Any, offset: int, start: int, end: int) -> bool:
     """Whether the verb that governs the amount, or the verb its infinitive completes, is
     negated ("is not that $10 billion buyer", "n'a jamais signé"); "not yet", "pas encore" and
     "ne ... que" are no denial."""
-    for verb in _verbs_above(doc, offset, start, end)[:2]:
+    for verb in verbs_above(doc, offset, start, end)[:2]:
         for child in verb.children:
             if child.lower_ in _NEGATION or child.dep_ == "neg":
                 after = doc[child.i + 1].lower_ if child.i + 1 < len(doc) else ""
@@ -446,7 +446,7 @@ def negated(doc: Any, offset: int, start: int, end: int) -> bool:
 def report_frame(doc: Any, offset: int, start: int, end: int) -> tuple[int, int] | None:
     """The subject phrase of a reporting verb above the amount's clause ("Nvidia said it will
     invest", "selon ... a indiqué que"), as characters."""
-    verbs = _verbs_above(doc, offset, start, end)
+    verbs = verbs_above(doc, offset, start, end)
     for verb in verbs[1:]:
         if _SPEECH.fullmatch(verb.lower_) is None:
             continue
@@ -466,7 +466,7 @@ def subject_word(verb: Any) -> str | None:
 def completes_intention(doc: Any, offset: int, start: int, end: int) -> bool:
     """Whether the amount's verb is an infinitive completing a noun of intention or
     possibility ("the option to add 700 MW", "son objectif d'atteindre 10 GW")."""
-    verbs = _verbs_above(doc, offset, start, end)
+    verbs = verbs_above(doc, offset, start, end)
     if not verbs:
         return False
     verb = verbs[0]

@@ -1,0 +1,114 @@
+"""Roles that follow from what a figure is (``stargate.evidence.roles``): debt instruments
+belong to their lender with the borrower as object, unit costs have no subject, and money
+received from a named source is that source's. Sentences are made up."""
+
+from __future__ import annotations
+
+import pytest
+
+from stargate.evidence import pipeline
+from stargate.evidence.documents import parse_document
+from stargate.evidence.entities import load_gazetteer
+from stargate.ledger.records import Claim, ClaimKind
+
+ENTITIES = load_gazetteer()
+
+
+def extract(text: str, language: str) -> list[Claim]:
+    source = parse_document(
+        f"Language: {language}\n---\n{text}".encode(), suffix=".txt", name="t.txt"
+    ).source
+    return list(pipeline.extract_source(source, ENTITIES).claims)
+
+
+def claim_of(claims: list[Claim], amount: float, unit: str) -> Claim:
+    found = [c for c in claims if c.quantity and float(c.quantity.amount) == amount
+             and c.quantity.unit == unit]  # fmt: skip
+    assert len(found) == 1, [(c.quantity, c.subjects) for c in claims]
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "amount", "borrower"),
+    [
+        ("Meta has secured a $6 billion loan to build two more campuses.", "en", 6e9, "meta"),
+        ("Last month Oracle sold $14 billion of high-grade bonds.", "en", 14e9, "oracle"),
+        ("CoreWeave's $4 billion debt offering drew strong demand.", "en", 4e9, "coreweave"),
+        ("Anthropic launched a $3 billion debt sale on Tuesday.", "en", 3e9, "anthropic"),
+        ("Nebius croule sous 9 milliards de dollars de dettes.", "fr", 9e9, "nebius"),
+        ("Le financement d'Anthropic comprend 4 milliards de dollars de dettes.", "fr", 4e9,
+         "anthropic"),
+    ],
+)  # fmt: skip
+def test_a_debt_instrument_is_the_lenders_with_the_borrower_as_object(
+    text: str, language: str, amount: float, borrower: str
+) -> None:
+    claim = claim_of(extract(text, language), amount, "USD")
+    assert claim.kind is ClaimKind.LOAN
+    assert claim.subjects == ()
+    assert claim.object_id == borrower
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "amount", "subject"),
+    [
+        ("Meta obtained a $6 billion loan from JPMorgan Chase.", "en", 6e9, "jpmorgan"),
+        ("Oracle a obtenu un prêt de 5 milliards de dollars auprès de JPMorgan Chase.", "fr",
+         5e9, "jpmorgan"),
+    ],
+)  # fmt: skip
+def test_a_named_lender_is_the_subject(
+    text: str, language: str, amount: float, subject: str
+) -> None:
+    claim = claim_of(extract(text, language), amount, "USD")
+    assert claim.subjects[0].startswith(subject)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "amount", "subject"),
+    [
+        ("JPMorgan Chase provided $5 billion of debt for the new campus.", "en", 5e9, "jpmorgan"),
+        ("Nebius borrowed $2 billion in loans last year.", "en", 2e9, "nebius"),
+        ("CoreWeave raised $3 billion in debt from several banks.", "en", 3e9, "coreweave"),
+        ("Oracle a emprunté 7 milliards de dollars pour ses centres de données.", "fr", 7e9,
+         "oracle"),
+    ],
+)  # fmt: skip
+def test_the_actor_of_lending_or_borrowing_keeps_the_subject(
+    text: str, language: str, amount: float, subject: str
+) -> None:
+    claim = claim_of(extract(text, language), amount, "USD")
+    assert claim.subjects
+    assert claim.subjects[0].startswith(subject)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "amount", "unit"),
+    [
+        ("Microsoft estimates that a gigawatt of capacity costs $45 billion to build.", "en",
+         4.5e10, "USD/GW"),
+        ("Pour Nvidia, chaque gigawatt coûte 40 milliards de dollars par gigawatt.", "fr", 4e10,
+         "USD/GW"),
+    ],
+)  # fmt: skip
+def test_a_unit_cost_has_no_subject(text: str, language: str, amount: float, unit: str) -> None:
+    claim = claim_of(extract(text, language), amount, unit)
+    assert claim.kind is ClaimKind.UNIT_COST
+    assert claim.subjects == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "amount", "payer", "receiver"),
+    [
+        ("Nebius vient de recevoir 3 milliards de dollars de la part de Microsoft.", "fr", 3e9,
+         "microsoft", "nebius"),
+        ("Nscale a annoncé 400 millions de dollars de nouveaux capitaux provenant d'AMD.", "fr",
+         4e8, "amd", "nscale"),
+    ],
+)  # fmt: skip
+def test_money_from_a_named_source_is_the_sources(
+    text: str, language: str, amount: float, payer: str, receiver: str
+) -> None:
+    claim = claim_of(extract(text, language), amount, "USD")
+    assert claim.subjects == (payer,)
+    assert claim.object_id == receiver
