@@ -112,3 +112,58 @@ def test_money_from_a_named_source_is_the_sources(
     claim = claim_of(extract(text, language), amount, "USD")
     assert claim.subjects == (payer,)
     assert claim.object_id == receiver
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "subject"),
+    [
+        ("Amazon and Acme Power have agreed to develop 400 megawatts of new reactors.", "en",
+         "amazon"),
+        ("Microsoft et Acme Énergie vont développer 300 mégawatts de capacité.", "fr",
+         "microsoft"),
+    ],
+)  # fmt: skip
+def test_a_cloud_is_the_offtaker_of_a_utility_or_builder(
+    text: str, language: str, subject: str
+) -> None:
+    (claim,) = [c for c in extract(text, language) if c.kind is ClaimKind.CAPACITY]
+    assert claim.subjects == (subject,)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "amount"),
+    [
+        ("Goldman Sachs expects large cloud providers to spend about $2 trillion on chips.",
+         "en", 2e12),
+        ("UBS expects data centre operators to invest $400 billion by 2028.", "en", 4e11),
+    ],
+)  # fmt: skip
+def test_a_class_of_agents_as_subject_of_an_expected_act_is_no_one(
+    text: str, language: str, amount: float
+) -> None:
+    assert claim_of(extract(text, language), amount, "USD").subjects == ()
+
+
+def test_an_organisation_expected_to_lift_a_bare_measure_owns_the_figure() -> None:
+    text = (
+        "Meta spent $20 billion, with analysts expecting Microsoft to lift spending to $90 billion."
+    )
+    assert claim_of(extract(text, "en"), 9e10, "USD").subjects == ("microsoft",)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "amount", "unit"),
+    [
+        ("Oracle was valued at $30 billion ($40 billion minus $10 billion in debt).", "en", 4e10,
+         "USD"),
+        ("L'action d'Oracle a grimpé à 31 dollars environ (26,30 euros).", "fr", 26.3,
+         "EUR/share"),
+    ],
+)  # fmt: skip
+def test_a_parenthesis_in_another_currency_is_a_conversion_and_only_then(
+    text: str, language: str, amount: float, unit: str
+) -> None:
+    found = [
+        c for c in extract(text, language) if c.quantity and float(c.quantity.amount) == amount
+    ]
+    assert bool(found) is (unit == "USD"), [(c.quantity, c.kind) for c in found]

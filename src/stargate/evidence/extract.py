@@ -58,7 +58,9 @@ _SAME_LENGTH: Final = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "\u00a0"
 _KIND_BY_UNIT: Final = {
     "power": ClaimKind.CAPACITY, "count": ClaimKind.CAPACITY, "shares": ClaimKind.SHARES,
 }  # fmt: skip
-_CONVERSION: Final = re.compile(r"\s*[(\[]\s*(?:soit|or|i\.e\.|about|environ|~)?\s*")
+_CONVERSION: Final = re.compile(
+    r"\s*(?:environ|about|approximately|roughly)?\s*[(\[]\s*(?:soit|or|i\.e\.|about|environ|~)?\s*"
+)
 _EXTENDED: Final = frozenset(
     {ClaimKind.STAKE, ClaimKind.SHARE_OF, ClaimKind.CHANGE, ClaimKind.SHARE_PRICE,
      ClaimKind.UNIT_COST, ClaimKind.TERM, ClaimKind.SHARES}
@@ -305,7 +307,9 @@ class _Document(Speakers, DocumentRules, Subjects, Roles, Status):
             return kind, q
         others = [m for m in self._mentions_in(start, end) if m is not q]
         if q.category == "money" and any(
-            m.category == "money" and _CONVERSION.fullmatch(self.text[m.end : q.start])
+            m.category == "money"
+            and m.quantity.unit != unit
+            and _CONVERSION.fullmatch(self.text[m.end : q.start])
             for m in others
         ):
             return None  # "27 billion US dollars (24.8 billion euros)": a conversion

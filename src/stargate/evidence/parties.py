@@ -117,12 +117,23 @@ class Parties:
                 if found is not None:
                     return found
                 break
-        if actor is None or named:
+        if actor is None:
+            return None
+        inside = actor.start <= q.start < actor.end  # the figure is its own subject
+        if (
+            named
+            and actor.open_class
+            and actor.head_pos == "NOUN"
+            and not inside
+            and clause[0] <= actor.start
+            and not self._orgs_in(actor.start, actor.end)
+        ):
+            return [], "generic"  # "X expects hyperscalers to spend $3T": a class acts
+        if named:
             return None
         if actor.possessive and actor.head_pos in {"NOUN", "NUM", "PRON"}:
             antecedent = self._antecedent(actor.start)
             return ([_mention(actor.start, antecedent)], "rules") if antecedent else None
-        inside = actor.start <= q.start < actor.end  # the figure is its own subject
         if inside and kind is ClaimKind.UNIT_COST and actor.indefinite:
             return [], "generic"  # "A $40,000 GPU costs ...": the priced thing, no one's
         if (

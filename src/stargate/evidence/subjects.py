@@ -390,6 +390,7 @@ class Subjects(Parties):
                 and role_s in {"chips", "cloud", "builder"}
                 and role_o == "lab"
             )
+            or (kind is ClaimKind.CAPACITY and self._pays(kind, object_id, subjects[0]))
         )
         return ([object_id], subjects[0]) if swap else (subjects, object_id)
 
@@ -397,4 +398,6 @@ class Subjects(Parties):
         role_p, role_q = self.gazetteer.role(payer), self.gazetteer.role(payee)
         if kind is ClaimKind.PURCHASE:
             return role_p in {"lab", "cloud"} and role_q == "chips"
+        if kind is ClaimKind.CAPACITY and role_p == "cloud":
+            return role_q not in {"lab", "cloud"}  # a cloud offtakes from a utility or builder
         return role_p == "lab" and role_q in {"cloud", "chips", "builder"}

@@ -61,6 +61,7 @@ class Actor:
     possessive: bool = False  # "its revenue", "son contrat": the head has a possessive pronoun
     indefinite: bool = False  # a plural, counted or indefinite noun: "hyperscalers", "a GPU"
     plural_relative: bool = False  # "A et B, qui ont emprunté": the antecedent may be several
+    open_class: bool = False  # a plural with no definite or possessive determiner: "hyperscalers"
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,8 +179,27 @@ def _phrase(token: Any, offset: int, verb: Any, plural: bool = False) -> Actor:
         span_of(left, offset)[0], span_of(right, offset)[1],
         *span_of(token, offset), tense(verb), tuple(excluded),
         token.pos_, _possessive(token) or any(_possessive(n) for n in _of(token)),
-        _indefinite(token), plural,
+        _indefinite(token), plural, _open_class(token),
     )  # fmt: skip
+
+
+def _open_class(token: Any) -> bool:
+    """A plural noun that names any members of a class: bare or counted ("big tech companies",
+    "trois entreprises"), not determined ("the sites", "leurs clients")."""
+    plural = "Plur" in token.morph.get("Number") or token.tag_ == "NNS"
+    determined = any(
+        c.dep_ in {"poss", "nmod:poss"}
+        or (
+            c.dep_ == "det"
+            and (
+                "Def" in c.morph.get("Definite")
+                or "Dem" in c.morph.get("PronType")
+                or "Yes" in c.morph.get("Poss")
+            )
+        )
+        for c in token.children
+    )
+    return plural and not determined
 
 
 def _indefinite(token: Any) -> bool:
@@ -340,7 +360,12 @@ def _measured(token: Any) -> Any | None:
     if verb.pos_ not in {"VERB", "AUX"} or not _BRINGING.fullmatch(verb.lower_):
         return None
     objects = [c for c in verb.children if c.dep_ in {"dobj", "obj"} and c.i < token.i]
-    return objects[0] if objects else None
+    if not objects:
+        return None
+    bare = objects[0].pos_ == "NOUN" and not any(
+        c.dep_ in {"poss", "nmod", "prep", "compound"} for c in objects[0].children
+    )
+    return None if bare else objects[0]  # "X expects to lift spending to $N": X's figure
 
 
 def _intention(verb: Any) -> bool:
