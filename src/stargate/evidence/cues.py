@@ -219,7 +219,8 @@ DEAL_WORD: Final = _cue(
 """Words of a sentence that reports a deal between the organisations it names."""
 MEASURE_NOUN: Final = re.compile(
     r"dépenses?|revenus?|recettes|ventes|bénéfices?|pertes?|résultats?|chiffres?|coûts?|"
-    r"spending|revenues?|sales|earnings|profits?|losses|costs?|capex|expenses?|income",
+    r"spending|revenues?|sales|earnings|profits?|losses|costs?|capex|expenses?|income|"
+    r"expenditures?|investissements?|investments?",
     _I,
 )
 """Nouns of a company's own figures (matched against a whole word)."""

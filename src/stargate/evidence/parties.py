@@ -124,6 +124,7 @@ class Parties:
             named
             and actor.open_class
             and actor.head_pos == "NOUN"
+            and not cues.MEASURE_NOUN.fullmatch(head)  # a measure is someone's: "capex"
             and not inside
             and clause[0] <= actor.start
             and not self._orgs_in(actor.start, actor.end)
