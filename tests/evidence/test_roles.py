@@ -167,3 +167,25 @@ def test_a_parenthesis_in_another_currency_is_a_conversion_and_only_then(
         c for c in extract(text, language) if c.quantity and float(c.quantity.amount) == amount
     ]
     assert bool(found) is (unit == "USD"), [(c.quantity, c.kind) for c in found]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "unit", "payer", "supplier"),
+    [
+        ("Acme Power (NYSE:ACP) signed a 15-year power purchase agreement with Microsoft.", "en",
+         "years", "microsoft", "cand:acme-power"),
+        ("Acme Power et Amazon ont signé un contrat de 2 milliards de dollars.", "fr", "USD",
+         "amazon", "cand:acme-power"),
+    ],
+)  # fmt: skip
+def test_a_cloud_pays_its_utility_or_builder(
+    text: str, language: str, unit: str, payer: str, supplier: str
+) -> None:
+    (claim,) = [c for c in extract(text, language) if c.quantity and c.quantity.unit == unit]
+    assert claim.subjects == (payer,)
+    assert claim.object_id == supplier
+
+
+def test_a_ticker_in_parentheses_is_no_organisation() -> None:
+    claims = extract("Acme Power (NASDAQ:ACP) +5.2% in early trading on Friday.", "en")
+    assert claim_of(claims, 5.2, "percent").subjects == ("cand:acme-power",)

@@ -303,7 +303,13 @@ class _Document(Speakers, DocumentRules, Subjects, Roles, Status):
                 return None
             return ClaimKind.TERM, q
         if q.category == "unit_price":
-            kind = ClaimKind.SHARE_PRICE if unit.endswith("/share") else ClaimKind.UNIT_COST
+            sentence_text = self.text[sentence.start : sentence.end]
+            if unit.endswith("/unit") and classify.SHARE_WORDS.search(sentence_text):
+                per = Quantity(q.quantity.amount, unit.replace("/unit", "/share"))
+                q = replace(q, quantity=per)  # "des actions à 87,20 dollars pièce": per share
+            kind = (
+                ClaimKind.SHARE_PRICE if q.quantity.unit.endswith("/share") else ClaimKind.UNIT_COST
+            )
             return kind, q
         others = [m for m in self._mentions_in(start, end) if m is not q]
         if q.category == "money" and any(
@@ -325,6 +331,9 @@ class _Document(Speakers, DocumentRules, Subjects, Roles, Status):
             if ones and classify.per_unit_divisor(clause, ones[-1].end - start, a):
                 per = Quantity(q.quantity.amount, f"{unit}/{ones[-1].quantity.unit}")
                 return ClaimKind.UNIT_COST, replace(q, quantity=per, category="unit_price")
+            if (divisor := self._cost_per(q, others, clause, start)) is not None:
+                per = Quantity(q.quantity.amount, f"{unit}/{divisor}")
+                return ClaimKind.UNIT_COST, replace(q, quantity=per, category="unit_price")
             sentence_text, offset = self.text[sentence.start : sentence.end], start - sentence.start
             if classify.is_share_price(sentence_text, a + offset, b + offset, q.quantity.amount):
                 price = replace(q.quantity, unit=f"{unit}/share")
@@ -336,6 +345,22 @@ class _Document(Speakers, DocumentRules, Subjects, Roles, Status):
             if (sign := classify.money_change(clause, a, b, floor)) is not None:
                 return ClaimKind.CHANGE, _signed(q, sign)
         return self._kind(q, sentence), q
+
+    def _cost_per(self, q: Mention, others: list[Mention], clause: str, start: int) -> str | None:
+        """The unit a money amount prices (:func:`.classify.cost_per`), or that of the unit
+        cost it itemises ("$5.9 million per rack—$3.4 million for compute ...")."""
+        own = classify.cost_per(clause, q.start - start, q.end - start)
+        if own is not None:
+            return own
+        earlier = [m for m in others if m.category == "money" and m.end <= q.start]
+        if not earlier:
+            return None
+        first = earlier[0]
+        if not classify.itemises(
+            self.raw[first.end : first.end + 3], self.text[q.end : q.end + 12]
+        ):
+            return None
+        return classify.cost_per(clause, first.start - start, first.end - start)
 
     def _spreads_money(self, q: Mention, sentence: Sentence) -> bool:
         """A duration that is already the period of a money amount of the sentence, or the
