@@ -292,3 +292,26 @@ def test_equal_figures_with_different_subjects_stay_two_facts() -> None:
     )
     gpus = [c for c in claims if c.quantity and c.quantity.unit == "GPU"]
     assert sorted(c.subject_id or "" for c in gpus) == ["openai", "oracle"]
+
+
+@pytest.mark.parametrize("amount", [6e10, 9e10])
+def test_a_figure_a_verb_brings_a_possessed_measure_to_is_the_possessors(amount: float) -> None:
+    text = (
+        "xAI a démenti. Par exemple, Anthropic a récemment levé 2 milliards de dollars, portant "
+        "sa propre valorisation à 60 milliards de dollars, avec des rapports suggérant une "
+        "introduction en bourse qui pourrait faire grimper sa valorisation à 90 milliards de "
+        "dollars."
+    )
+    assert claim_of(extract(text, "fr"), amount, "USD").subjects == ("anthropic",)
+
+
+@pytest.mark.parametrize(("amount", "unit"), [(2e9, "USD"), (250, "MW")])
+def test_a_deal_with_one_named_party_is_the_antecedents(amount: float, unit: str) -> None:
+    text = (
+        "Les dépenses d'investissement de CoreWeave ont atteint 3 milliards de dollars. Cette "
+        "frénésie de dépenses comprend un accord important de 15 ans avec Acme Digital, évalué "
+        "à 2 milliards de dollars, pour sécuriser 250 mégawatts de capacité."
+    )
+    claim = claim_of(extract(text, "fr"), amount, unit)
+    assert claim.subjects == ("coreweave",)
+    assert claim.object_id == "cand:acme-digital"

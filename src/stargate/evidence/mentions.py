@@ -230,7 +230,7 @@ _UNIT_NOUN: Final = re.compile(r"[GTCN]PUs?|ASICs?|HBM|AI|IA", re.IGNORECASE)
 _NER_LABELS: Final = {"ORG": "ORG", "PER": "PER", "PERSON": "PER"}
 
 
-_TICKER: Final = re.compile(r"[A-Z]{1,5}(?:\.[A-Z]{1,2})?")
+_TICKER_NAME: Final = re.compile(r"[A-Z]{1,5}(?:\.[A-Z]{1,2})?")
 _TICKER_AROUND: Final = re.compile(r"\(\s*(?:[A-Z]{2,8}\s*:\s*)?$")
 _EXCHANGE_AFTER: Final = re.compile(r"\s*:\s*[A-Z]{1,5}(?:\.[A-Z]{1,2})?\s*\)")
 
@@ -264,7 +264,7 @@ def candidates(
             return  # an acronym used in the plural ("GPUs") or a unit ("GPU") is no name
         start += raw.find(name)
         if (
-            _TICKER.fullmatch(name) and _TICKER_AROUND.search(text[max(0, start - 12) : start])
+            _TICKER_NAME.fullmatch(name) and _TICKER_AROUND.search(text[max(0, start - 12) : start])
         ) or (name.isupper() and _EXCHANGE_AFTER.match(text, start + len(name))):
             return  # "(NASDAQ:CEG)", "(MSFT)": a stock ticker, the name before it is the company
         person = label == "PER" and not _SUFFIX.search(name)  # "Acme Labs" is a company

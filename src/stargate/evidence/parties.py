@@ -35,8 +35,9 @@ _INVESTED: Final = frozenset(
 _MEASURES: Final = frozenset({ClaimKind.CHANGE, ClaimKind.SHARE_PRICE})
 _LOOK_BACK: Final = 12  # sentences searched for the deal a phrase refers to
 _BETWEEN: Final = re.compile(
-    r"\s*,?\s*(?:entre|between|avec|with|auprès\s+d[e']|from)\s+[^,;.]{2,80}", re.IGNORECASE
-)  # the parties named right after a deal's phrase
+    r"\s*,?\s*(?:entre|between|avec|with|auprès\s+d[e']|from)\s+[^,;.\d]{2,80}", re.IGNORECASE
+)  # the parties named right after a deal's phrase (up to the next figure)
+_WITH: Final = re.compile(r"\b(?:avec|with|auprès\s+d[e'])\s", re.IGNORECASE)
 _FOR: Final = re.compile(r"(?:\bfor|\bpour|on\s+behalf\s+of)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 
@@ -157,6 +158,12 @@ class Parties:
         if len(own) < 2:
             before = self._sentence_parties(sentence, clause[0], start, speaking=False)
             own = unique(own + before[-1:])
+        if len(own) == 1 and _WITH.search(self.text, start, end):
+            # "un accord ... avec X": X is the counterparty; the other is who the clause is
+            # about, the antecedent ("Cette frénésie de dépenses comprend un accord avec X")
+            antecedent = self._antecedent(start)
+            if antecedent and antecedent != own[0] and not self._is_place(antecedent):
+                own = [*own, antecedent]
         parties = own if len(own) >= 2 else unique(own + self._deal_parties(sentence))
         return ([_mention(q.start, p) for p in parties], "deal") if parties else None
 
@@ -282,8 +289,8 @@ class Parties:
             if rx == "lab" and ry != "lab":
                 return x
         for x, rx, ry in ((a, ra, rb), (b, rb, ra)):
-            if rx == "cloud" and ry in {"builder", "chips"}:
-                return x
+            if rx == "cloud" and ry in {"builder", "chips", "other", None}:
+                return x  # a cloud pays its builder, chip vendor, utility or landlord
         return None
 
     def _oriented(self, kind: ClaimKind, parties: list[str]) -> tuple[list[str], str | None]:

@@ -39,9 +39,10 @@ _INTENTION: Final = re.compile(
     re.IGNORECASE,
 )
 _COMPLEMENT: Final = frozenset({"obj", "dobj", "iobj", "pobj", "obl", "obl:arg", "obl:mod", "nmod"})
+_ARTICLES: Final = frozenset({"the", "a", "an", "le", "la", "les", "l'", "un", "une", "des"})
 _BRINGING: Final = re.compile(
     r"brings?|brought|bringing|takes?|took|taking|raises?|raised|raising|push\w*|lifts?|lifted|"
-    r"port\w*|amen\w*|hiss\w*|élev\w*",
+    r"port\w*|amen\w*|hiss\w*|élev\w*|grimp\w*|boost\w*",
     re.IGNORECASE,
 )
 _EXCLUDED_UNDER: Final = frozenset({"relcl", "acl", "acl:relcl", "advcl", "ccomp", "parataxis"})
@@ -353,19 +354,34 @@ def main_subject(doc: Any, offset: int) -> Actor | None:
 
 def _measured(token: Any) -> Any | None:
     """The object a verb of bringing raises to the figure ("brings Stargate to 7 GW", "porte
-    la capacité de Stargate à 7 GW"): the figure is that object's."""
-    if token.lower_ not in {"to", "à"} or token.dep_ not in {"prep", "case", "mark"}:
-        return None
-    verb = token.head if token.dep_ == "prep" else token.head.head
+    la capacité de Stargate à 7 GW", "portant sa valorisation à 500 milliards"): the figure
+    is that object's. ``token``: "to"/"à", or the figure's head with "à" as its case marker.
+    A bare measure ("lift spending to $90B") is the verb's subject's: None."""
+    if token.lower_ in {"to", "à"} and token.dep_ in {"prep", "case", "mark"}:
+        marker, verb = token, token.head if token.dep_ == "prep" else token.head.head
+    else:
+        marker = next((c for c in token.children if c.dep_ == "case" and c.lower_ == "à"), None)
+        if marker is None:
+            return None
+        verb = token.head
+    if (
+        verb.pos_ == "NOUN"
+        and verb.dep_ in {"obj", "dobj"}
+        and verb.i < marker.i
+        and verb.head.pos_ in {"VERB", "AUX"}
+        and _BRINGING.fullmatch(verb.head.lower_)
+    ):
+        return verb  # the figure parsed under the object: "portant sa valorisation à 500"
     if verb.pos_ not in {"VERB", "AUX"} or not _BRINGING.fullmatch(verb.lower_):
         return None
-    objects = [c for c in verb.children if c.dep_ in {"dobj", "obj"} and c.i < token.i]
+    objects = [c for c in verb.children if c.dep_ in {"dobj", "obj"} and c.i < marker.i]
     if not objects:
         return None
     bare = objects[0].pos_ == "NOUN" and not any(
-        c.dep_ in {"poss", "nmod", "prep", "compound"} for c in objects[0].children
+        c.dep_ in {"poss", "nmod", "prep", "compound", "det"} and c.lower_ not in _ARTICLES
+        for c in objects[0].children
     )
-    return None if bare else objects[0]  # "X expects to lift spending to $N": X's figure
+    return None if bare else objects[0]
 
 
 def _intention(verb: Any) -> bool:
