@@ -102,7 +102,8 @@ STATUS_DENIED: Final = _cue(
     r"abandonn\w+\s+(?:le|son|l'|leur|ce)\s+(?:projet|accord|plan)|renonc\w*|called\s+off|"
     r"scrapp?\w*|no\s+longer\s+(?:plans?|intends?)|never\s+finali[sz]ed|never\s+materiali[sz]ed|"
     r"cancel\w*|annul\w*|debunk\w*|démont\w+\s+(?:les|ces)\s+affirmations|aucune\s+preuve|"
-    r"no\s+evidence|fake\s+news|infondée?s?|unfounded|baseless"
+    r"no\s+evidence|fake\s+news|infondée?s?|unfounded|baseless|void(?:s|ed|ing)?|"
+    r"(?:allow\w*|let|lets)\s+(?:[\w-]+\s+){0,8}to\s+(?:expire|lapse)|laiss\w+\s+expirer"
 )
 STATUS_DISPUTED: Final = _cue(
     r"incertaine?s?|mis\s+en\s+doute|met\s+en\s+doute|mettent\s+en\s+doute|doutes?|sceptic\w*|"

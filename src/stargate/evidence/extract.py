@@ -79,6 +79,7 @@ _DEAL_BEFORE: Final = re.compile(  # "un contrat (historique) de cinq ans"
 _DEAL_KINDS: Final = frozenset(
     {ClaimKind.CONTRACT, ClaimKind.COMMITMENT, ClaimKind.LEASE, ClaimKind.PURCHASE, ClaimKind.OTHER}
 )
+_EACH_AFTER: Final = re.compile(r"\w\s+(?:each|apiece|chacune?|pièce)\b", re.IGNORECASE)
 _CATEGORIES: Final = ("money", "power", "count", "ratio", "duration", "shares", "unit_price")
 
 
@@ -427,7 +428,16 @@ class _Document(Speakers, DocumentRules, Subjects, Roles, Status):
             if length is not None and kind in _DEAL_KINDS:
                 period = f"over_{_years(length).normalize():f}_years"
             period = period or "total"
-        distributive = bool(cues.DISTRIBUTIVE.search(self.text[start:end])) and len(subjects) > 1
+        distributive = (
+            bool(cues.DISTRIBUTIVE.search(self.text[start:end]))
+            and len(subjects) > 1
+            # "deals of 100 MW each": per counted thing, unless the clause names the subjects
+            # ("Microsoft and Nvidia will invest $5 billion each")
+            and (
+                not _EACH_AFTER.search(self.text[q.start : q.end + 12])
+                or set(subjects) <= {m.organisation for m in self._orgs_in(start, end)}
+            )
+        )
         additional = bool(_ADDITIONAL.search(self.text[start:end]))
         signals = self._signals(q, sentence, kind, status)
         confidence = score(signals)

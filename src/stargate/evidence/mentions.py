@@ -42,7 +42,8 @@ class EntityMention:
 
 _BULLET = re.compile(r"^\s*(?:[•▪●◦·\-*–]|\d+[.)])\s+")
 _ABBREVIATIONS = re.compile(
-    r"(?:\b(?:M|MM|Mme|Mr|Mrs|Ms|Dr|St|Inc|Corp|Ltd|Co|vs|etc|ex|cf|env|No|Jr|Sr|U\.S|p)|\b[A-Z])$"
+    r"(?:\b(?:M|MM|Mme|Mr|Mrs|Ms|Dr|St|Inc|Corp|Ltd|Co|vs|etc|ex|cf|env|No|Jr|Sr|U\.S|p|"
+    r"Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec|janv|févr|avr|juil|déc)|\b[A-Z])$"
 )
 _TICKER = re.compile(r"\b[A-Z]{1,5}\.[A-Z]{1,2}\b")  # Reuters instrument codes: ORCL.N
 _END = re.compile(r"[.!?…]+[»\"”’)\]]*(?=\s|$)|[.!?](?=[A-ZÉÈÀÂÎÔ«])")
