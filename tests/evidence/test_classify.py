@@ -81,3 +81,12 @@ def test_cost_per_reads_only_prices(clause: str, expected: str | None) -> None:
     start = clause.index("$")
     end = clause.index("billion") + len("billion")
     assert classify.cost_per(clause, start, end) == expected
+
+
+def test_a_figure_compared_with_a_unit_cost_is_a_unit_cost() -> None:
+    text = (
+        "Building one gigawatt of capacity costs around $30 billion, according to the broker, "
+        "a figure well below Acme's own $45 billion figure."
+    )
+    claims = extract(text, "en")
+    assert claim_of(claims, 4.5e10, "USD/GW").kind is ClaimKind.UNIT_COST

@@ -315,3 +315,20 @@ def test_a_deal_with_one_named_party_is_the_antecedents(amount: float, unit: str
     claim = claim_of(extract(text, "fr"), amount, unit)
     assert claim.subjects == ("coreweave",)
     assert claim.object_id == "cand:acme-digital"
+
+
+def test_the_passive_subject_of_a_raising_verb_acts() -> None:
+    text = (
+        "OpenAI raised money. Tech companies' spending on AI is forecast to top $500 billion, "
+        "according to UBS."
+    )
+    assert claim_of(extract(text, "en"), 5e11, "USD").subjects == ()
+
+
+def test_a_capitalised_function_word_is_no_organisation() -> None:
+    text = (
+        "Via ce nouveau plan baptisé InvestAI, l'institution accompagne les promesses formulées "
+        "par une alliance de grandes entreprises, pour former un investissement susceptible "
+        "d'atteindre 200 milliards d'euros."
+    )
+    assert claim_of(extract(text, "fr"), 2e11, "EUR").subjects == ()

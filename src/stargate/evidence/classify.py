@@ -233,3 +233,18 @@ def itemises(between: str, after: str) -> bool:
     and the amount names what it is for."""
     opened = between.lstrip()[:1] in {"—", "–", ":", "-"}
     return opened and bool(_ITEM_AFTER.match(after))
+
+
+_COMPARED: Final = re.compile(
+    r"\b(?:below|above|under|over|compared\s+(?:with|to)|versus|vs\.?|than|contre|"
+    r"inférieure?s?\s+à|supérieure?s?\s+à|en\s+dessous\s+d[eu']|au-dessus\s+d[eu'])\b",
+    _I,
+)
+_FIGURE_AFTER: Final = re.compile(r"^\s*(?:[\w-]+\s+)?(?:figure|estimate|chiffre|estimation)", _I)
+
+
+def compared(between: str, after: str) -> bool:
+    """Whether an amount is another figure compared with the one before it ("$35 billion, a
+    figure well below Nvidia's own $50 billion figure"): a comparison word between them and
+    the second named as a figure or estimate."""
+    return bool(_COMPARED.search(between)) and bool(_FIGURE_AFTER.match(after))

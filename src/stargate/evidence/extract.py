@@ -349,7 +349,8 @@ class _Document(Speakers, DocumentRules, Subjects, Roles, Status):
 
     def _cost_per(self, q: Mention, others: list[Mention], clause: str, start: int) -> str | None:
         """The unit a money amount prices (:func:`.classify.cost_per`), or that of the unit
-        cost it itemises ("$5.9 million per rack—$3.4 million for compute ...")."""
+        cost it itemises ("$5.9 million per rack—$3.4 million for compute ...") or is
+        compared with ("a figure well below Nvidia's own $50 billion figure")."""
         own = classify.cost_per(clause, q.start - start, q.end - start)
         if own is not None:
             return own
@@ -357,11 +358,20 @@ class _Document(Speakers, DocumentRules, Subjects, Roles, Status):
         if not earlier:
             return None
         first = earlier[0]
-        if not classify.itemises(
-            self.raw[first.end : first.end + 3], self.text[q.end : q.end + 12]
-        ):
-            return None
-        return classify.cost_per(clause, first.start - start, first.end - start)
+        if classify.itemises(self.raw[first.end : first.end + 3], self.text[q.end : q.end + 12]):
+            return classify.cost_per(clause, first.start - start, first.end - start)
+        if classify.compared(self.text[first.end : q.start], self.text[q.end : q.end + 20]):
+            ones = [  # "one gigawatt costs $35B, a figure well below X's own $50B figure"
+                m for m in others
+                if m.category == "power" and m.quantity.amount == 1 and m.end <= first.start
+            ]  # fmt: skip
+            divisor = ones[-1].end - start if ones else None
+            if divisor is not None and classify.per_unit_divisor(
+                clause, divisor, first.start - start
+            ):
+                return str(ones[-1].quantity.unit)
+            return classify.cost_per(clause, first.start - start, first.end - start)
+        return None
 
     def _spreads_money(self, q: Mention, sentence: Sentence) -> bool:
         """A duration that is already the period of a money amount of the sentence, or the

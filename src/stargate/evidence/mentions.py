@@ -15,6 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
+from spacy.lang.fr.stop_words import STOP_WORDS as FRENCH_STOP_WORDS
+
 from stargate.evidence.cues import BOILERPLATE, SPEECH_VERBS
 from stargate.evidence.entities import slug
 from stargate.ledger.records import Entity, EntityType
@@ -231,6 +234,9 @@ _UNIT_NOUN: Final = re.compile(r"[GTCN]PUs?|ASICs?|HBM|AI|IA", re.IGNORECASE)
 _NER_LABELS: Final = {"ORG": "ORG", "PER": "PER", "PERSON": "PER"}
 
 
+# function words (French and English stop words: prepositions, conjunctions, pronouns), which
+# a capital at the start of a sentence does not make a name
+_FUNCTION_WORDS: Final = frozenset(FRENCH_STOP_WORDS | ENGLISH_STOP_WORDS)
 _TICKER_NAME: Final = re.compile(r"[A-Z]{1,5}(?:\.[A-Z]{1,2})?")
 _TICKER_AROUND: Final = re.compile(r"\(\s*(?:[A-Z]{2,8}\s*:\s*)?$")
 _EXCHANGE_AFTER: Final = re.compile(r"\s*:\s*[A-Z]{1,5}(?:\.[A-Z]{1,2})?\s*\)")
@@ -259,8 +265,8 @@ def candidates(
             return
         if re.search(r"\b(?:19|20)\d\d\b", name):
             return  # an event or a period ("GITEX Global 2025"), not an organisation
-        if " " not in name and name.lower() in lowercase:
-            return  # a capitalised common word ("Train, baby, train"), not a name
+        if " " not in name and (name.lower() in lowercase or name.lower() in _FUNCTION_WORDS):
+            return  # a capitalised common or function word ("Train, baby", "Via ce plan")
         if (name.isupper() and f"{name}s" in plurals) or _UNIT_NOUN.fullmatch(name):
             return  # an acronym used in the plural ("GPUs") or a unit ("GPU") is no name
         start += raw.find(name)

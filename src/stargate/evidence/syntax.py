@@ -286,6 +286,9 @@ def actor(doc: Any, offset: int, start: int, end: int) -> Actor | None:
                 objects = [g for g in agent[0].children if g.dep_ in {"pobj", "obj"}] or agent
                 return _phrase(objects[0], offset, node)
             subject = [c for c in children if c.dep_ in _SUBJECT]
+            if not subject and came_from is not None and came_from.dep_ == "xcomp":
+                # raising: "X is expected / forecast / set to invest $N" -> X
+                subject = [c for c in children if c.dep_ in _PASSIVE_SUBJECT]
             if subject:
                 head = subject[0]
                 if head.lower_ in _RELATIVE:
