@@ -90,3 +90,9 @@ def test_a_figure_compared_with_a_unit_cost_is_a_unit_cost() -> None:
     )
     claims = extract(text, "en")
     assert claim_of(claims, 4.5e10, "USD/GW").kind is ClaimKind.UNIT_COST
+
+
+def test_a_percentage_of_their_revenue_is_a_share_of() -> None:
+    text = "Nvidia et AMD ont accepté de verser à l'État 12 % de leurs revenus en Chine."
+    claim = claim_of(extract(text, "fr"), 12, "percent")
+    assert claim.kind is ClaimKind.SHARE_OF

@@ -189,3 +189,17 @@ def test_a_cloud_pays_its_utility_or_builder(
 def test_a_ticker_in_parentheses_is_no_organisation() -> None:
     claims = extract("Acme Power (NASDAQ:ACP) +5.2% in early trading on Friday.", "en")
     assert claim_of(claims, 5.2, "percent").subjects == ("cand:acme-power",)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "amount", "owner"),
+    [
+        ("AMD vaut 300 milliards de dollars, contre 4 000 milliards de dollars (environ 3 400 "
+         "milliards d'euros) pour Nvidia.", "fr", 4e12, "nvidia"),
+        ("Oracle spent $20 billion, compared with $40 billion for Meta.", "en", 4e10, "meta"),
+    ],
+)  # fmt: skip
+def test_a_compared_figure_belongs_to_the_organisation_named_after_it(
+    text: str, language: str, amount: float, owner: str
+) -> None:
+    assert claim_of(extract(text, language), amount, "USD").subjects == (owner,)

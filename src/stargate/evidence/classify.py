@@ -46,7 +46,8 @@ STAKE: Final = _cue(
 SHARE_OF: Final = _cue(
     r"représent\w*|accounted\s+for|accounts?\s+for|makes?\s+up|made\s+up|pès\w*|pes\w*|"
     r"share\s+of\s+(?:its|the|\w+'s)\s+(?:revenue|sales|backlog|orders)|"
-    r"(?:de|du)\s+(?:son|sa|leur)\s+(?:chiffre|carnet|revenu)"
+    r"(?:de|du)\s+(?:son|sa|ses|leur|leurs)\s+(?:chiffre|carnet|revenus?|ventes|recettes)|"
+    r"of\s+(?:its|their)\s+(?:revenue|sales|backlog|orders|income)"
 )
 NOT_A_CLAIM: Final = _cue(
     r"parts?\s+de\s+marché|market\s+shares?|taux|rates?|interest|intérêts?|marges?|margins?|"

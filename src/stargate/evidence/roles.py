@@ -12,6 +12,8 @@ investee or borrower; ``null`` subject for a generic figure such as a cost per g
   "Pimco bought $18B of the bonds") stays the subject.
 - **Unit costs** are generic ("a gigawatt costs $35B"): no subject; an organisation found for
   one becomes its object (whose figure or whose product it is).
+- **A compared figure** ("Intel vaut 150 milliards, contre 4 280 milliards pour Nvidia",
+  "$2B, compared with $5B for Meta") belongs to the organisation named after it.
 - **Money from a named source.** Money an organisation receives "from", "de la part de" or
   "provenant de" another ("CoreWeave a reçu 2 milliards de la part de Nvidia", "700 millions de
   nouveaux capitaux provenant de Nvidia") is paid by that source: it is the subject and the
@@ -66,6 +68,14 @@ _INSTRUMENT: Final = re.compile(  # the debt the amount is the size of
     re.IGNORECASE,
 )
 _NEAR: Final = 45  # characters around the amount where its debt noun stands
+_COMPARED_BEFORE: Final = re.compile(
+    r"\b(?:contre|compared\s+(?:with|to)|versus|vs\.?|against)\s+(?:\S+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_OWNER_AFTER: Final = re.compile(  # "(environ 3 630,9 milliards d'euros) pour"
+    r"\s*(?:\([^)]{0,60}\)\s*)?(?:pour|for|chez|at)\s+(?:l'|le\s+|la\s+|les\s+|the\s+)?",
+    re.IGNORECASE,
+)
 _RECEIVED: Final = frozenset(
     {ClaimKind.INVESTMENT, ClaimKind.FUNDING_SECURED, ClaimKind.OTHER, ClaimKind.COMMITMENT}
 )
@@ -93,6 +103,9 @@ class Roles:
         object_id: str | None,
     ) -> tuple[list[str], str | None]:  # fmt: skip
         """Subject and object after the rules of the module docstring."""
+        owner = self._baseline_owner(q, sentence)
+        if owner is not None:
+            return [owner], None
         if kind is ClaimKind.UNIT_COST:
             return [], object_id or (subjects[0] if subjects else None)
         if kind is ClaimKind.LOAN and subjects:
@@ -140,6 +153,20 @@ class Roles:
         ]  # fmt: skip
         self._source = "rules"
         return lenders[:1], borrower
+
+    def _baseline_owner(self, q: Mention, sentence: Sentence) -> str | None:
+        """The organisation a compared figure belongs to ("Intel vaut 150 milliards, contre
+        4 280 milliards pour Nvidia": Nvidia's)."""
+        if not _COMPARED_BEFORE.search(self.text[max(sentence.start, q.start - 40) : q.start]):
+            return None
+        after = _OWNER_AFTER.match(self.text, q.end, sentence.end)
+        if after is None:
+            return None
+        for m in self._orgs_in(after.end(), min(sentence.end, after.end() + 40)):
+            if m.organisation and not m.is_person and m.start <= after.end() + 12:
+                return m.organisation
+            break
+        return None
 
     def _named_source(self, q: Mention, sentence: Sentence) -> str | None:
         """The organisation named as where the money comes from, right after the amount's
