@@ -9,6 +9,7 @@ import pytest
 from stargate.evidence import pipeline
 from stargate.evidence.documents import parse_document
 from stargate.evidence.entities import load_gazetteer
+from stargate.evidence.extract import _Document
 from stargate.ledger.records import Claim, ClaimKind
 
 ENTITIES = load_gazetteer()
@@ -332,3 +333,17 @@ def test_a_capitalised_function_word_is_no_organisation() -> None:
         "d'atteindre 200 milliards d'euros."
     )
     assert claim_of(extract(text, "fr"), 2e11, "EUR").subjects == ()
+
+
+def test_a_name_the_ner_reads_once_is_that_name_everywhere() -> None:
+    text = (
+        "Northwind Compute invested $2 billion in Nscale on Monday.\n\n"
+        "The weather was fine.\n\nAnalysts at Northwind Compute declined to comment."
+    )
+    source = parse_document(
+        f"Language: en\n---\n{text}".encode(), suffix=".txt", name="t.txt"
+    ).source
+    document = _Document(source, pipeline.extractor(ENTITIES).gazetteer)
+    document.extract()
+    names = [m for m in document.entities if m.name == "Northwind Compute"]
+    assert len(names) == 2

@@ -289,6 +289,13 @@ def candidates(
                 add(offset + ent.start_char, offset + ent.end_char, _NER_LABELS[ent.label_])
             else:  # parsed with placeholder names: map back (a placeholder is no candidate)
                 add(spans[ent.start][0], spans[ent.end - 1][1], _NER_LABELS[ent.label_])
+    named = sorted(
+        {m.name for m in found if not m.is_person and len(m.name) >= 4}, key=len, reverse=True
+    )
+    if named:  # a name the NER read once is that name everywhere in the article
+        again = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, named)) + r")(?![\w-])")
+        for match in again.finditer(text):
+            add(match.start(), match.end(), "ORG")
     for match in _COMPANY.finditer(text):
         add(match.start("name"), match.end("name"), "ORG")
     for match in _PERSON_BEFORE_SPEECH.finditer(text):
