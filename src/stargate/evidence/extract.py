@@ -6,7 +6,8 @@ One claim per figure that is not boilerplate: money, power, accelerator counts, 
 :mod:`.classify`). Subjects and counterparties come from :mod:`.subjects` (the parse's actor of
 the amount's verb, :mod:`.syntax` on the sentences :mod:`.nlp` analyses, else the clause rules)
 and :mod:`.parties` (figures stated about a deal, a project or a class of agents; capacity to
-its offtaker); statuses from :mod:`.status`; speakers from :mod:`.speakers`; confidence from
+its offtaker) and :mod:`.roles` (lenders and borrowers, unit costs, named sources); statuses
+from :mod:`.status`; speakers from :mod:`.speakers`; confidence from
 :mod:`.confidence`. Document-level rules (:mod:`.document_rules`, :mod:`.consolidate`) drop
 restatements, copy denials and merge repeated facts. Rules are documented in
 ``docs/extraction.md``.
