@@ -297,7 +297,8 @@ def stress_run(request: Request, run_id: Id, entity: Filter = None) -> dict[str,
     if found is None or found["user"] == TIME_TRAVEL_USER:
         raise views.NotFoundError(f"no stress run {run_id!r}")
     result = found["result"]
-    found["fan"] = fan(result) if result else []
+    snapshot = _snapshot(request)
+    found["fan"] = [{**s, "name": snapshot.name(s["entity"])} for s in fan(result)] if result else []
     found["ranked"] = sorted(
         ({"entity": name, **figures, "reference": result["reference"].get(name)}
          for name, figures in result["entities"].items()

@@ -36,11 +36,10 @@ def _side(entry: Entry, snapshot: Snapshot) -> dict[str, Any]:
     side = entry.summary()
     side.pop("entities", None)
     if entry.result is not None:
-        side["fan"] = fan(entry.result)
+        side["fan"] = [{**s, "name": snapshot.name(s["entity"])} for s in fan(entry.result)]
         side["total_loss_usd"] = entry.result["total_loss_usd"]
         side["horizon"] = entry.result["horizon"]
     side["url"] = f"/stress/runs/{entry.key.id}"
-    del snapshot
     return side
 
 

@@ -510,10 +510,11 @@ def _quoted_sources(sources: list[dict[str, Any]],
     """Each cited source with the quotes taken from it (a curated figure shows the curators'
     excerpt it quotes, not only an address)."""
     for source in sources:
-        source["quotes"] = [
-            {"claim": c["id"], "quote": c["quote"]} for c in claims
-            if not c.get("missing") and c["source_id"] == source["id"]
-        ]  # fmt: skip
+        quotes: dict[str, str] = {}
+        for c in claims:
+            if not c.get("missing") and c["source_id"] == source["id"]:
+                quotes.setdefault(c["quote"], c["id"])
+        source["quotes"] = [{"claim": claim, "quote": quote} for quote, claim in quotes.items()]
     return sources
 
 

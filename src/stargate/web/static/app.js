@@ -149,9 +149,10 @@
       traces.push({ x: s.years.concat(s.years.slice().reverse()), y: s.high.concat(s.low.slice().reverse()),
         fill: "toself", fillcolor: c, opacity: 0.15, line: { width: 0 }, hoverinfo: "skip",
         showlegend: false, type: "scatter", mode: "lines" });
-      traces.push({ x: s.years, y: s.p, name: s.entity, type: "scatter", mode: "lines+markers",
+      const name = s.name || s.entity;
+      traces.push({ x: s.years, y: s.p, name: name, type: "scatter", mode: "lines+markers",
         line: { color: c, width: 2 }, marker: { color: c, size: 5 },
-        hovertemplate: s.entity + " %{x}: %{y:.1%}<extra></extra>" });
+        hovertemplate: name + " %{x}: %{y:.1%}<extra></extra>" });
     });
     window.Plotly.newPlot(node, traces, { margin: { l: 55, r: 10, t: 10, b: 35 },
       yaxis: { title: { text: "P(default by year)" }, range: [0, 1.02], tickformat: ".0%" },
@@ -172,16 +173,17 @@
       colour: colour(e.source), width: 1 + Math.log10(1 + (e.amount_usd || 0) / 1e9) * 1.8 } }));
     const cy = window.cytoscape({
       container: node, elements: elements, wheelSensitivity: 0.3,
-      layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: () => 900000,
-        idealEdgeLength: () => 170, nodeOverlap: 60, gravity: 0.4, numIter: 2500, padding: 30 },
+      layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: () => 300000,
+        idealEdgeLength: () => 110, nodeOverlap: 40, gravity: 0.9, numIter: 2500, padding: 10,
+        componentSpacing: 60 },
       style: [
-        { selector: "node", style: { label: "data(label)", "font-size": 14, "font-weight": 600,
+        { selector: "node", style: { label: "data(label)", "font-size": 19, "font-weight": 600,
           "text-valign": "bottom", "text-margin-y": 3, "text-outline-color": "#fff",
           "text-outline-width": 2, "background-color": "data(colour)", shape: "data(shape)",
           width: 30, height: 30 } },
         { selector: "edge", style: { width: "data(width)", "curve-style": "bezier", opacity: 0.8,
           "target-arrow-shape": "triangle", "line-color": "data(colour)",
-          "target-arrow-color": "data(colour)", label: "data(label)", "font-size": 11,
+          "target-arrow-color": "data(colour)", label: "data(label)", "font-size": 15,
           "text-rotation": "autorotate", "text-background-color": "#fff",
           "text-background-opacity": 0.85, "text-background-padding": 1, color: "#1d2330" } },
         { selector: "edge[circular = 1]", style: { "line-color": "#d0342c",
@@ -209,18 +211,20 @@
       rows.forEach((r) => { t[r[key]] = (t[r[key]] || 0) + r.amount_usd; });
       return Object.keys(t).sort((a, b) => t[b] - t[a]).map((id) => ({ id: id, value: t[id] }));
     };
-    const left = totals("source");
-    const right = totals("target");
     const names = {};
     rows.forEach((r) => { names[r.source] = r.source_name || r.source; names[r.target] = r.target_name || r.target; });
+    const left = totals("source");
+    const right = totals("target");
+
     const total = rows.reduce((s, r) => s + r.amount_usd, 0);
     const top = 34;
     const pad = 6;
+    const longest = (list) => Math.max.apply(null, list.map((n) => (names[n.id] + " " + usd(n.value)).length));
     const usable = (n) => height - top - 10 - pad * (n - 1);
     const k = Math.min(usable(left.length), usable(right.length)) / total;
     const nodeW = 14;
-    const x0 = 210;
-    const x1 = width - 210;
+    const x0 = Math.min(width * 0.35, 16 + 7.2 * longest(left));
+    const x1 = width - Math.min(width * 0.35, 16 + 7.2 * longest(right));
     const place = (list, x) => {
       let y = top;
       const at = {};
@@ -243,9 +247,9 @@
         class: "band" }, bands);
       titled(path, names[r.source] + " → " + names[r.target] + ": " + usd(r.amount_usd));
       path.addEventListener("click", () => { window.location.href = "/agreements?party=" + encodeURIComponent(r.source) + "&payee=" + encodeURIComponent(r.target); });
-      if (h >= 13) {
-        const label = el("text", { x: mid, y: (ya + yb) / 2 + 4, "text-anchor": "middle", class: "band-label" }, bands);
-        label.textContent = usd(r.amount_usd);
+      if (h >= 12) {  // at the payer's end, where bands never cross
+        const label = el("text", { x: x0 + 6, y: ya + 4, class: "band-label" }, bands);
+        label.textContent = usd(r.amount_usd) + " → " + names[r.target];
       }
     });
     const draw = (at, side) => Object.keys(at).forEach((id) => {
