@@ -298,7 +298,8 @@ def stress_run(request: Request, run_id: Id, entity: Filter = None) -> dict[str,
         raise views.NotFoundError(f"no stress run {run_id!r}")
     result = found["result"]
     snapshot = _snapshot(request)
-    found["fan"] = [{**s, "name": snapshot.name(s["entity"])} for s in fan(result)] if result else []
+    series = fan(result) if result else []
+    found["fan"] = [{**s, "name": snapshot.name(s["entity"])} for s in series]
     found["ranked"] = sorted(
         ({"entity": name, **figures, "reference": result["reference"].get(name)}
          for name, figures in result["entities"].items()
