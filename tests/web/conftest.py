@@ -38,9 +38,14 @@ def demo_db(demo_file: Path, tmp_path: Path) -> str:
 
 @pytest.fixture
 def client(demo_db: str) -> Iterator[TestClient]:
-    settings = Settings(db=demo_db, max_stress_scenarios=5_000, max_body_bytes=64 * 1024,
-                        results_scenarios=200, time_travel_scenarios=40,
-                        precompute=False)  # computed on first view, small: tests stay quick
+    settings = Settings(
+        db=demo_db,
+        max_stress_scenarios=5_000,
+        max_body_bytes=64 * 1024,
+        results_scenarios=200,
+        time_travel_scenarios=40,
+        precompute=False,
+    )  # computed on first view, small: tests stay quick
     with TestClient(create_app(settings)) as test_client:
         yield test_client
 

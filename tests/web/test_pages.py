@@ -188,7 +188,9 @@ def test_article_text_is_escaped(demo_db: str, tmp_path: Path) -> None:
     with Store.open(demo_db) as store:
         [result] = ingest(store, [article])
     assert result.outcome == "added"
-    with TestClient(create_app(Settings(db=demo_db))) as client:
+    with TestClient(
+        create_app(Settings(db=demo_db, precompute=False, results_scenarios=100))
+    ) as client:
         sources = client.get("/api/sources", params={"size": 200}).json()["items"]
         hostile = next(s for s in sources if "onerror" in client.get(
             f"/api/sources/{s['id']}").text)  # fmt: skip
