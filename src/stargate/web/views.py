@@ -345,8 +345,13 @@ def entity(snapshot: Snapshot, entity_id: str) -> dict[str, Any]:
         | agreements["payee"].isin(members)
     ]
     finances = records(snapshot.world.finances[snapshot.world.finances["entity"] == canonical])
+    for f in finances:  # curated figures are curator claims: each opens its excerpt
+        cited = f.get("claims") or {}
+        f["links"] = {k: claims_url(cited.get(k)) for k in ("cash_usd", "revenue_usd")}
     priors = snapshot.world.priors
     debts = records(snapshot.world.debts[snapshot.world.debts["entity"] == canonical])
+    for d in debts:
+        d["url"] = claims_url(d.get("claims"))
     keys = list(dict.fromkeys(k for r in [*finances, *debts] for k in _split(r["sources"])))
     mine_rows = sorted(records(mine), key=lambda a: -(a["amount_usd"] or 0))
     return cleaned({
