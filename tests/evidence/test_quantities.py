@@ -340,3 +340,25 @@ def test_duration_ellipses() -> None:
     text = "Amazon moved depreciation from three years to four in 2020, then to six by 2023."
     found = [m.quantity.amount for m in find_quantities(text, include=("duration",))]
     assert found == [3, 4, 6]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "found"),
+    [
+        # a vague scale before a noun that is no money or count is no amount
+        ("enough electricity to run millions of homes", "en", []),
+        ("de quoi alimenter des millions de foyers", "fr", []),
+        ("des milliards de plus pour l'upgrader", "fr", [(D("1e9"), "USD")]),
+        ("tech companies spend hundreds of billions of dollars", "en", [(D("1e11"), "USD")]),
+        # a brand and a model between a vague count and its noun
+        (
+            "hundreds of thousands of Nvidia Corp. graphics processing units",
+            "en",
+            [(D("1e5"), "GPU")],
+        ),
+        ('400,000 Nvidia GB200 "Superchips"', "en", [(D("400000"), "GPU")]),
+    ],
+)
+def test_vague_scales_and_counts(text: str, language: str, found: list) -> None:
+    mentions = find_quantities(text, language=language)
+    assert [(m.quantity.amount, m.quantity.unit) for m in mentions] == found
