@@ -157,3 +157,35 @@ def test_datasette_comes_with_the_main_install() -> None:
 
     needed = requires("stargate") or []
     assert any(r.startswith("datasette") and "extra ==" not in r for r in needed), needed
+
+
+def test_the_readmes_datasette_commands_work(tmp_path: Path) -> None:
+    """The two commands the README gives after `make run`, run as written (the store from the
+    environment, as `make run` leaves it; Datasette asked for one page instead of serving)."""
+    import os
+    import re
+    import shlex
+    import subprocess
+    import sys
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"Datasette comes with the install.*?```sh\n(.*?)```", readme, re.S)
+    assert block, "the README shows the Datasette commands"
+    commands = [shlex.split(line) for line in block.group(1).splitlines() if line.strip()]
+    assert [c[0] for c in commands] == [".venv/bin/stargate", ".venv/bin/datasette"]
+    db = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    assert run("--db", db, "init")[0] == 0
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "STARGATE_DATABASE_URL": db}
+    for command in commands:
+        program = str(bin_dir / Path(command[0]).name)
+        extra = ["--get", "/stargate/world_agreements.json?_shape=array&_size=3"]
+        done = subprocess.run(
+            [program, *command[1:], *(extra if "datasette" in program else [])],
+            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)
+    assert len(rows) == 3
+    assert all(r["amount_usd"] is None or r["amount_usd"] > 0 for r in rows)
+    assert (tmp_path / "stargate.sqlite.metadata.json").exists()
