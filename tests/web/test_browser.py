@@ -194,13 +194,17 @@ COUNT_FIGURES = """([pattern, prose]) => {
 JS_SENT = """() => performance.getEntriesByType("resource")
   .filter((e) => e.initiatorType === "script" || e.name.endsWith(".js") || e.name.includes(".js?"))
   .reduce((sum, e) => sum + e.transferSize, 0)"""
+ALL_SENT = """() => performance.getEntriesByType("navigation")
+  .concat(performance.getEntriesByType("resource"))
+  .reduce((sum, e) => sum + e.transferSize, 0)"""
 TIMING = """() => { const n = performance.getEntriesByType("navigation")[0];
   return {server_ms: n.responseStart - n.requestStart, load_ms: n.loadEventEnd - n.startTime}; }"""
 
 
 def measure(tab: Any, path: str, ready: str) -> dict[str, Any]:
     """Open ``path`` in a fresh state (no cache), wait for ``ready``, and count: figures and
-    the links among them, JavaScript transferred, server and browser times."""
+    the links among them, JavaScript and everything transferred (the page, its scripts, styles
+    and data), server and browser times."""
     tab.context.clear_cookies()
     started = time.monotonic()
     tab.goto(path)
@@ -208,7 +212,9 @@ def measure(tab: Any, path: str, ready: str) -> dict[str, Any]:
     tab.wait_for_load_state("networkidle")
     drawn_ms = (time.monotonic() - started) * 1000
     figures = tab.evaluate(COUNT_FIGURES, [FIGURES, PROSE])
-    return {"path": path, **figures, "js_bytes": tab.evaluate(JS_SENT), **tab.evaluate(TIMING),
+    return {"path": path, **figures, "js_bytes": tab.evaluate(JS_SENT),
+            "all_bytes": tab.evaluate(ALL_SENT), **tab.evaluate(TIMING),
+            "height_px": tab.evaluate("() => document.documentElement.scrollHeight"),
             "drawn_ms": round(drawn_ms)}  # fmt: skip
 
 
@@ -245,6 +251,16 @@ def test_overview_without_a_token_says_who_loses_and_draws_its_charts(
     warning = tab.evaluate("""() => Array.from(document.querySelectorAll('#timeline .legendtext'))
         .map((t) => t.textContent)""")  # fmt: skip
     assert "scale-back" in warning
+    # amounts on every edge of the graph; one colour per entity on the graph and the Sankey
+    edges = tab.evaluate("() => window.stargateGraph.edges().map((e) => e.style('label'))")
+    assert edges
+    assert all(label.startswith("$") for label in edges), edges[:5]
+    graph_colour = tab.evaluate(
+        "() => window.stargateGraph.getElementById('openai').style('background-color')"
+    )
+    sankey_colour = tab.evaluate("""() => getComputedStyle(
+        document.querySelector("#sankey g.node[data-entity='openai'] rect")).fill""")
+    assert graph_colour.replace(" ", "") == sankey_colour.replace(" ", "")
     shot(tab, "overview")
     # sort the risk table by the bubble-bursts probability, filter it, and say when none match
     tab.click("#risk th:nth-child(4)")
@@ -325,8 +341,16 @@ def test_every_figure_is_a_link_and_pages_are_light(page: tuple[Any, Watch]) -> 
     record(rows, "pages.json")
     overview = rows[0]
     assert 0 < overview["js_bytes"] <= JS_BUDGET, overview["js_bytes"]
+    for row in rows:  # the page, its scripts, styles and data together, as transferred
+        assert row["js_bytes"] < row["all_bytes"] <= JS_BUDGET, row
     entity = next(r for r in rows if r["path"] == "/entities/openai")
     assert entity["js_bytes"] < 50_000  # no chart library where no chart is drawn
+    tab.goto("/entities/openai")  # its own figures and agreements first, not 5,450 px down
+    top = tab.evaluate("() => document.querySelector('#agreement-table').getBoundingClientRect()"
+                       ".top + window.scrollY")  # fmt: skip
+    assert top < 2_500, top
+    entity["agreements_top_px"] = round(top)
+    record(rows, "pages.json")
 
 
 def test_compare_two_scenarios_and_travel_in_time(page: tuple[Any, Watch]) -> None:

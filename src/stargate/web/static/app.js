@@ -190,6 +190,7 @@
           "target-arrow-color": "#d0342c", "line-style": "dashed", opacity: 0.95 } },
       ],
     });
+    window.stargateGraph = cy;  // for the browser's console (and the browser tests)
     cy.on("tap", "node", (evt) => { window.location.href = "/entities/" + encodeURIComponent(evt.target.id()); });
     cy.on("tap", "edge", (evt) => { window.location.href = "/agreements/" + encodeURIComponent(evt.target.data("agreement")); });
   }
@@ -254,7 +255,7 @@
     });
     const draw = (at, side) => Object.keys(at).forEach((id) => {
       const n = at[id];
-      const g = el("g", { class: "node" }, svg);
+      const g = el("g", { class: "node", "data-entity": id }, svg);
       titled(el("rect", { x: n.x, y: n.y, width: nodeW, height: n.h, fill: colour(id) }, g), names[id] + ": " + usd(n.value));
       const label = el("text", { x: side === "left" ? n.x - 6 : n.x + nodeW + 6, y: n.y + n.h / 2 + 4,
         "text-anchor": side === "left" ? "end" : "start", class: "node-label" }, g);
