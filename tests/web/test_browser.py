@@ -479,6 +479,10 @@ def test_a_javascript_address_is_no_link_and_logout_ends_the_session(
     source = read_document(hostile / "address-javascript.txt").source
     with Store.open(site["db"]) as store:
         store.add_document(source)
+    deadline = time.monotonic() + 10  # another process's write shows within a second or so
+    while tab.request.get(f"/api/sources/{source.id}").status != 200:
+        assert time.monotonic() < deadline, "the server never saw the new source"
+        time.sleep(0.2)
     tab.goto(f"/sources/{source.id}")
     assert tab.locator("a[href^='javascript' i], a[href^='data' i]").count() == 0
     assert "javascript:alert" in tab.locator(".lede .address").inner_text()

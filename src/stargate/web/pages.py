@@ -8,7 +8,6 @@ import csv
 import functools
 import io
 from collections.abc import Callable
-from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any
 
@@ -21,6 +20,7 @@ from stargate.web.colours import colours
 from stargate.web.context import render, web
 from stargate.web.results import CACHE_USER, TIME_TRAVEL_USER
 from stargate.web.snapshot import Snapshot
+from stargate.web.stress_page import stress_data
 
 router = APIRouter()
 
@@ -245,39 +245,6 @@ def review(request: Request) -> dict[str, Any]:
     from stargate.web.inbox import items
 
     return items(request)
-
-
-def stress_data(
-    request: Request, chosen: str, values: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None,
-) -> dict[str, Any]:  # fmt: skip
-    """The stress page: the built-in scenarios, the form (a built-in's values, or what the user
-    posted with the errors of each field), the cached results and the recent runs."""
-    from stargate.finance.scenarios import ScenarioError, load_scenario
-    from stargate.web.forms import form_values, scenario_fields
-
-    state = web(request)
-    names = state.results.names()
-    if chosen not in names:
-        raise views.NotFoundError(
-            f"no built-in scenario {chosen!r}; choose one of {', '.join(names)}"
-        )
-    try:
-        loaded = [load_scenario(name) for name in names]
-    except ScenarioError as error:  # a broken bundled file is a server bug, said plainly
-        raise HTTPException(500, str(error)) from error
-    current = next(s for s in loaded if s.name == chosen)
-    return {
-        "scenarios": [{"name": s.name, "description": s.description, "horizon": list(s.horizon),
-                       "scenarios": s.scenarios, "seed": s.seed} for s in loaded],
-        "chosen": chosen,
-        "fields": [asdict(f) for f in scenario_fields()],
-        "values": values if values is not None else form_values(current),
-        "errors": errors or {},
-        "max_scenarios": state.settings.max_stress_scenarios,
-        "cached": risk.scenarios(state.results),
-        "runs": state.store.runs.recent(exclude=(CACHE_USER, TIME_TRAVEL_USER)),
-    }  # fmt: skip
 
 
 @read("/stress", "stress.html", "/api/stress",

@@ -259,7 +259,7 @@ async def stress_form(request: Request) -> Response:
     beside its input, with everything the user typed kept (422)."""
     from stargate.finance.scenarios import ScenarioError
     from stargate.web.forms import FormError, parse_form
-    from stargate.web.pages import stress_data
+    from stargate.web.stress_page import stress_data
 
     form = await request.form()
     fields = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf"}
