@@ -343,7 +343,7 @@ def _backend(
         if cluster is None:
             local_cluster = LocalCluster(
                 n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                dashboard_address=None,
+                dashboard_address="127.0.0.1:0",  # any free port: 8787 may be taken
             )  # fmt: skip
         client = Client(cluster if cluster is not None else local_cluster)
         try:
