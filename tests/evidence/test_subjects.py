@@ -347,3 +347,18 @@ def test_a_name_the_ner_reads_once_is_that_name_everywhere() -> None:
     document.extract()
     names = [m for m in document.entities if m.name == "Northwind Compute"]
     assert len(names) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "amount", "subject"),
+    [
+        ("OpenAI a annoncé un nouveau centre de données en Finlande, avec un engagement de "
+         "Nscale de 2 milliards de dollars.", "fr", 2e9, "nscale"),
+        ("OpenAI announced a new campus in Finland, backed by Nscale's commitment of $2 "
+         "billion.", "en", 2e9, "nscale"),
+    ],
+)  # fmt: skip
+def test_the_agent_a_noun_of_paying_names_pays(
+    text: str, language: str, amount: float, subject: str
+) -> None:
+    assert claim_of(extract(text, language), amount, "USD").subjects == (subject,)

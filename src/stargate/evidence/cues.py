@@ -256,3 +256,9 @@ DEAL_FRAME: Final = _cue(
     r"(?:accord|contrat|partenariat|deal|agreement|contract|partnership)"
 )
 """A sentence that states the terms of a deal ("dans le cadre de l'accord, X investira")."""
+ACT_NOUN: Final = re.compile(
+    r"engagements?|investissements?|apports?|promesses?|commitments?|investments?|pledges?|"
+    r"contributions?",
+    _I,
+)
+"""Nouns of an act of paying whose complement names who pays (matched against a whole word)."""

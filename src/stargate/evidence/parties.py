@@ -38,6 +38,7 @@ _BETWEEN: Final = re.compile(
     r"\s*,?\s*(?:entre|between|avec|with|auprès\s+d[e']|from)\s+[^,;.\d]{2,80}", re.IGNORECASE
 )  # the parties named right after a deal's phrase (up to the next figure)
 _WITH: Final = re.compile(r"\b(?:avec|with|auprès\s+d[e'])\s", re.IGNORECASE)
+_AGENT_OF: Final = re.compile(r"(?:\bde\s+|\bd'|\bby\s+|\bfrom\s+)$", re.IGNORECASE)
 _FOR: Final = re.compile(r"(?:\bfor|\bpour|on\s+behalf\s+of)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 
@@ -103,6 +104,9 @@ class Parties:
             project = self._project_in(actor.start, actor.end)
             if project:
                 return [_mention(actor.start, project)], "project"
+        agent = self._act_agent(q, sentence, doc)
+        if agent is not None:
+            return [_mention(q.start, agent)], "parse"  # "un engagement de Nscale d'un milliard"
         named_actor = (
             actor is not None
             and actor.head_pos == "PROPN"
@@ -145,6 +149,27 @@ class Parties:
             and self._generic(actor, head)
         ):
             return [], "generic"
+        return None
+
+    def _act_agent(self, q: Mention, sentence: Sentence, doc: Any) -> str | None:
+        """The organisation a noun of an act of paying names as its own agent when the amount
+        completes that noun ("un engagement de Nscale d'un milliard de dollars", "Nscale's $1
+        billion commitment"): it, not the clause's subject, pays."""
+        for nominal in syntax.nominals(doc, sentence.start, q.start, q.end)[:2]:
+            if not cues.ACT_NOUN.fullmatch(nominal.word):
+                continue
+            head_end = nominal.start + len(nominal.word)
+            for m in self._orgs_in(nominal.start, nominal.end):
+                if m.is_person or not m.organisation or m.start > q.start:
+                    continue
+                between = self.text[max(nominal.start, m.start - 6) : m.start]
+                if m.start >= head_end and _AGENT_OF.search(between):
+                    return m.organisation  # "engagement de Nscale"
+                if m.end <= nominal.start + len(self.text[nominal.start : q.start]) and (
+                    self.text[m.end : m.end + 2] in {"'s", "’s"}
+                ):
+                    return m.organisation  # "Nscale's commitment"
+            break
         return None
 
     def _deal_referent(
