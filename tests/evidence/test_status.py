@@ -110,3 +110,35 @@ def test_a_denial_denies() -> None:
     ).source
     (claim,) = pipeline.extract_source(source, ENTITIES).claims
     assert claim.polarity is Polarity.DENIES
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The company has voided leases amounting to 300 megawatts of capacity.",
+        "Meta allowed over two gigawatts of site agreements to expire.",
+        # a quotation the sentence opens ("Sept." is no sentence end) and closes later
+        "Asked about a report that Anthropic was raising $5 billion, Acme's chief said on "
+        "Friday (Sept. 19): “Fake news. We are not raising any capital right now.”",
+    ],
+)
+def test_leases_voided_or_let_expire_and_quoted_denials_are_denied(text: str) -> None:
+    assert statuses(text, "en") == [ClaimStatus.DENIED]
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("Microsoft and Oracle met. The company walked away from deals of 100 megawatts each.",
+         1),
+        ("Microsoft and Oracle will lease 100 megawatts each in Texas.", 2),
+    ],
+)  # fmt: skip
+def test_each_after_the_amount_counts_things_unless_the_clause_names_the_subjects(
+    text: str, count: int
+) -> None:
+    source = parse_document(
+        f"Language: en\n---\n{text}".encode(), suffix=".txt", name="t.txt"
+    ).source
+    claims = [c for c in pipeline.extract_source(source, ENTITIES).claims if c.quantity]
+    assert len(claims) == count

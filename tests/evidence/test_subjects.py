@@ -9,6 +9,7 @@ import pytest
 from stargate.evidence import pipeline
 from stargate.evidence.documents import parse_document
 from stargate.evidence.entities import load_gazetteer
+from stargate.evidence.extract import _Document
 from stargate.ledger.records import Claim, ClaimKind
 
 ENTITIES = load_gazetteer()
@@ -292,3 +293,72 @@ def test_equal_figures_with_different_subjects_stay_two_facts() -> None:
     )
     gpus = [c for c in claims if c.quantity and c.quantity.unit == "GPU"]
     assert sorted(c.subject_id or "" for c in gpus) == ["openai", "oracle"]
+
+
+@pytest.mark.parametrize("amount", [6e10, 9e10])
+def test_a_figure_a_verb_brings_a_possessed_measure_to_is_the_possessors(amount: float) -> None:
+    text = (
+        "xAI a démenti. Par exemple, Anthropic a récemment levé 2 milliards de dollars, portant "
+        "sa propre valorisation à 60 milliards de dollars, avec des rapports suggérant une "
+        "introduction en bourse qui pourrait faire grimper sa valorisation à 90 milliards de "
+        "dollars."
+    )
+    assert claim_of(extract(text, "fr"), amount, "USD").subjects == ("anthropic",)
+
+
+@pytest.mark.parametrize(("amount", "unit"), [(2e9, "USD"), (250, "MW")])
+def test_a_deal_with_one_named_party_is_the_antecedents(amount: float, unit: str) -> None:
+    text = (
+        "Les dépenses d'investissement de CoreWeave ont atteint 3 milliards de dollars. Cette "
+        "frénésie de dépenses comprend un accord important de 15 ans avec Acme Digital, évalué "
+        "à 2 milliards de dollars, pour sécuriser 250 mégawatts de capacité."
+    )
+    claim = claim_of(extract(text, "fr"), amount, unit)
+    assert claim.subjects == ("coreweave",)
+    assert claim.object_id == "cand:acme-digital"
+
+
+def test_the_passive_subject_of_a_raising_verb_acts() -> None:
+    text = (
+        "OpenAI raised money. Tech companies' spending on AI is forecast to top $500 billion, "
+        "according to UBS."
+    )
+    assert claim_of(extract(text, "en"), 5e11, "USD").subjects == ()
+
+
+def test_a_capitalised_function_word_is_no_organisation() -> None:
+    text = (
+        "Via ce nouveau plan baptisé InvestAI, l'institution accompagne les promesses formulées "
+        "par une alliance de grandes entreprises, pour former un investissement susceptible "
+        "d'atteindre 200 milliards d'euros."
+    )
+    assert claim_of(extract(text, "fr"), 2e11, "EUR").subjects == ()
+
+
+def test_a_name_the_ner_reads_once_is_that_name_everywhere() -> None:
+    text = (
+        "Northwind Compute invested $2 billion in Nscale on Monday.\n\n"
+        "The weather was fine.\n\nAnalysts at Northwind Compute declined to comment."
+    )
+    source = parse_document(
+        f"Language: en\n---\n{text}".encode(), suffix=".txt", name="t.txt"
+    ).source
+    document = _Document(source, pipeline.extractor(ENTITIES).gazetteer)
+    document.extract()
+    names = [m for m in document.entities if m.name == "Northwind Compute"]
+    assert len(names) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "amount", "subject"),
+    [
+        ("OpenAI a annoncé un nouveau centre de données en Finlande, avec un engagement de "
+         "Nscale de 2 milliards de dollars.", "fr", 2e9, "nscale"),
+        ("OpenAI announced a new campus in Finland, backed by Nscale's commitment of $2 "
+         "billion.", "en", 2e9, "nscale"),
+    ],
+)  # fmt: skip
+def test_the_agent_a_noun_of_paying_names_pays(
+    text: str, language: str, amount: float, subject: str
+) -> None:
+    assert claim_of(extract(text, language), amount, "USD").subjects == (subject,)

@@ -28,7 +28,8 @@ def _cue(pattern: str) -> re.Pattern[str]:
 _UP: Final = (
     r"ros[e]|rises?|rising|jump\w*|soar\w*|surg\w*|climb\w*|gain\w*|grew|grow\w*|growth|"
     r"increas\w*|up|lifted|lifts?|spik\w*|rall\w*|advanc\w*|hausse|bondi\w*|bond|grimp\w*|"
-    r"augment\w*|progress\w*|croissance|cro[iî]t\w*|gagn\w*|s'envol\w*|envol\w*|tripl\w*|doubl\w*"
+    r"augment\w*|progress\w*|croissance|cro[iî]t\w*|gagn\w*|s'envol\w*|envol\w*|tripl\w*|doubl\w*|"
+    r"pren(?:d|ds|ait|aient|nent|ant)"
 )
 _DOWN: Final = (
     r"fell|fall\w*|drop\w*|slid\w*|slump\w*|plung\w*|tumbl\w*|declin\w*|sank|sinks?|sinking|"
@@ -45,13 +46,15 @@ STAKE: Final = _cue(
 SHARE_OF: Final = _cue(
     r"représent\w*|accounted\s+for|accounts?\s+for|makes?\s+up|made\s+up|pès\w*|pes\w*|"
     r"share\s+of\s+(?:its|the|\w+'s)\s+(?:revenue|sales|backlog|orders)|"
-    r"(?:de|du)\s+(?:son|sa|leur)\s+(?:chiffre|carnet|revenu)"
+    r"(?:de|du)\s+(?:son|sa|ses|leur|leurs)\s+(?:chiffre|carnet|revenus?|ventes|recettes)|"
+    r"of\s+(?:its|their)\s+(?:revenue|sales|backlog|orders|income)"
 )
 NOT_A_CLAIM: Final = _cue(
     r"parts?\s+de\s+marché|market\s+shares?|taux|rates?|interest|intérêts?|marges?|margins?|"
     r"yields?|rendement|probabilit\w*|chances?|des\s+(?:utilisateurs|sondés|américains)|"
     r"of\s+(?:users|respondents|americans|adults)|inflation|tarifs?|tariffs?|droits\s+de\s+douane"
 )
+_PRICE_AFTER_CHANGE: Final = re.compile(r"%\s*,?\s*(?:à|a|to|at)\s+(?:\w+\s+)?$", _I)
 SHARE_WORDS: Final = _cue(
     r"shares?|stock|actions?|titres?|cours|share\s+price|closed\s+at|clôtur\w*|cot[ée]e?s?|"
     r"traded|trading|séance|bourse|nasdaq|nyse|wall\s+street|intraday|pré-marché|premarket"
@@ -118,6 +121,8 @@ def ratio_kind(clause: str, start: int, end: int) -> tuple[ClaimKind, int] | Non
     window = clause[max(0, start - 60) : end + 40]
     if NOT_A_CLAIM.search(window):
         return None
+    if clause[start : start + 1] in {"+", "-", "−"}:
+        return ClaimKind.CHANGE, -1 if clause[start] != "+" else 1  # "+7.9%": a signed change
     found = nearest(
         {"stake": STAKE, "share_of": SHARE_OF, "up": CHANGE_UP, "down": CHANGE_DOWN},
         clause, start, end,
@@ -156,6 +161,8 @@ def is_share_price(sentence: str, start: int, end: int, amount: Decimal) -> bool
     """A money figure below 100,000 in a sentence about shares ("rose 4.5% to $255.29")."""
     if amount >= 100_000:
         return False
+    if _PRICE_AFTER_CHANGE.search(sentence[max(0, start - 20) : start]):
+        return True  # "elle prenait 3,3 % à 170,3 dollars": a price reached by a change
     return bool(SHARE_WORDS.search(sentence[max(0, start - 160) : end + 60]))
 
 
@@ -178,3 +185,67 @@ def per_unit_divisor(clause: str, power_end: int, money_start: int) -> bool:
     return (
         money_start >= power_end and len(between) < 90 and bool(PER_GIGAWATT_VERB.search(between))
     )
+
+
+_UNIT_NOUN: Final = (
+    r"(?P<unit>gigawatts?|gw|mégawatts?|megawatts?|mw|puces?|chips?|gpus?|accélérateurs?|"
+    r"accelerators?|racks?|baies?|serveurs?|servers?|units?|unités?|data\s+cent(?:er|re)s?|"
+    r"centres?\s+de\s+données|sites?)"
+)
+_COST_PER_BEFORE: Final = re.compile(  # "the cost per GB200 rack at about $5.9 million"
+    r"\b(?:cost|costs|price|prix|coût|coûts|capex|spending|dépenses?)\s+(?:per|par|for\s+each|"
+    r"pour\s+chaque|of\s+(?:a|one|each)|d'une?|pour\s+une?)\s+(?:[\w/.+-]+\s+){0,2}?"
+    rf"{_UNIT_NOUN}\s+(?:(?:is|was|at|of|to|à|est|sera|serait|de|d'|:|comes|runs?)\s*){{0,2}}$",
+    _I,
+)
+_PER_AFTER: Final = re.compile(  # "$15–20 billion in addressable opportunity per GW"
+    rf"^\s*(?:(?:in|of|de|d'|en)\s+)?(?:[\w-]+\s+){{0,3}}?(?:per|par|for\s+each|pour\s+chaque)\s+"
+    rf"{_UNIT_NOUN}\b",
+    _I,
+)
+_ITEM_AFTER: Final = re.compile(r"^\s*(?:for|pour|in|en|de|of)\b", _I)
+
+
+def _unit_of(noun: str) -> str:
+    word = noun.casefold()
+    if word.startswith(("g", "gw")) and "gpu" not in word:
+        return "GW"
+    if word.startswith(("m", "mé")):
+        return "MW"
+    if word.startswith(("puce", "chip", "gpu", "accél", "accel")):
+        return "GPU"
+    return "unit"
+
+
+def cost_per(clause: str, start: int, end: int) -> str | None:
+    """The unit a money amount at [start, end) of ``clause`` is the price of, when the clause
+    says so ("the cost per rack at $5.9 million", "$15 billion in opportunity per GW"): GW,
+    MW, GPU or unit; None for a total."""
+    before = _COST_PER_BEFORE.search(clause[max(0, start - 80) : start])
+    if before is not None:
+        return _unit_of(before.group("unit"))
+    after = _PER_AFTER.match(clause[end : end + 70])
+    return None if after is None else _unit_of(after.group("unit"))
+
+
+def itemises(between: str, after: str) -> bool:
+    """Whether an amount after a unit cost lists one of its parts ("$5.9 million—$3.4
+    million for compute hardware and $2.5 million for ..."): a dash or colon opens the list
+    and the amount names what it is for."""
+    opened = between.lstrip()[:1] in {"—", "–", ":", "-"}
+    return opened and bool(_ITEM_AFTER.match(after))
+
+
+_COMPARED: Final = re.compile(
+    r"\b(?:below|above|under|over|compared\s+(?:with|to)|versus|vs\.?|than|contre|"
+    r"inférieure?s?\s+à|supérieure?s?\s+à|en\s+dessous\s+d[eu']|au-dessus\s+d[eu'])\b",
+    _I,
+)
+_FIGURE_AFTER: Final = re.compile(r"^\s*(?:[\w-]+\s+)?(?:figure|estimate|chiffre|estimation)", _I)
+
+
+def compared(between: str, after: str) -> bool:
+    """Whether an amount is another figure compared with the one before it ("$35 billion, a
+    figure well below Nvidia's own $50 billion figure"): a comparison word between them and
+    the second named as a figure or estimate."""
+    return bool(_COMPARED.search(between)) and bool(_FIGURE_AFTER.match(after))

@@ -48,7 +48,8 @@ KIND_CUES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     (
         "loan",
         _cue(
-            r"emprunt\w*|prêt(?:s|é)?|dette|crédit|borrow\w*|loans?|debt|credit\s+facility|"
+            r"emprunt\w*|prêt(?:s|é)?|dettes?|crédit|borrow\w*|loans?|debt|credit\s+facility|"
+            r"(?:debt|bond|notes?|high-grade|high-yield|investment-grade)\s+(?:offerings?|sales?)|"
             r"financement\s+par\s+la\s+dette|bonds?|obligations"
         ),
     ),
@@ -101,7 +102,8 @@ STATUS_DENIED: Final = _cue(
     r"abandonn\w+\s+(?:le|son|l'|leur|ce)\s+(?:projet|accord|plan)|renonc\w*|called\s+off|"
     r"scrapp?\w*|no\s+longer\s+(?:plans?|intends?)|never\s+finali[sz]ed|never\s+materiali[sz]ed|"
     r"cancel\w*|annul\w*|debunk\w*|démont\w+\s+(?:les|ces)\s+affirmations|aucune\s+preuve|"
-    r"no\s+evidence|fake\s+news|infondée?s?|unfounded|baseless"
+    r"no\s+evidence|fake\s+news|infondée?s?|unfounded|baseless|void(?:s|ed|ing)?|"
+    r"(?:allow\w*|let|lets)\s+(?:[\w-]+\s+){0,8}to\s+(?:expire|lapse)|laiss\w+\s+expirer"
 )
 STATUS_DISPUTED: Final = _cue(
     r"incertaine?s?|mis\s+en\s+doute|met\s+en\s+doute|mettent\s+en\s+doute|doutes?|sceptic\w*|"
@@ -218,7 +220,8 @@ DEAL_WORD: Final = _cue(
 """Words of a sentence that reports a deal between the organisations it names."""
 MEASURE_NOUN: Final = re.compile(
     r"dépenses?|revenus?|recettes|ventes|bénéfices?|pertes?|résultats?|chiffres?|coûts?|"
-    r"spending|revenues?|sales|earnings|profits?|losses|costs?|capex|expenses?|income",
+    r"spending|revenues?|sales|earnings|profits?|losses|costs?|capex|expenses?|income|"
+    r"expenditures?|investissements?|investments?",
     _I,
 )
 """Nouns of a company's own figures (matched against a whole word)."""
@@ -253,3 +256,9 @@ DEAL_FRAME: Final = _cue(
     r"(?:accord|contrat|partenariat|deal|agreement|contract|partnership)"
 )
 """A sentence that states the terms of a deal ("dans le cadre de l'accord, X investira")."""
+ACT_NOUN: Final = re.compile(
+    r"engagements?|investissements?|apports?|promesses?|commitments?|investments?|pledges?|"
+    r"contributions?",
+    _I,
+)
+"""Nouns of an act of paying whose complement names who pays (matched against a whole word)."""

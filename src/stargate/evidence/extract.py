@@ -6,7 +6,8 @@ One claim per figure that is not boilerplate: money, power, accelerator counts, 
 :mod:`.classify`). Subjects and counterparties come from :mod:`.subjects` (the parse's actor of
 the amount's verb, :mod:`.syntax` on the sentences :mod:`.nlp` analyses, else the clause rules)
 and :mod:`.parties` (figures stated about a deal, a project or a class of agents; capacity to
-its offtaker); statuses from :mod:`.status`; speakers from :mod:`.speakers`; confidence from
+its offtaker) and :mod:`.roles` (lenders and borrowers, unit costs, named sources); statuses
+from :mod:`.status`; speakers from :mod:`.speakers`; confidence from
 :mod:`.confidence`. Document-level rules (:mod:`.document_rules`, :mod:`.consolidate`) drop
 restatements, copy denials and merge repeated facts. Rules are documented in
 ``docs/extraction.md``.
@@ -35,6 +36,7 @@ from stargate.evidence.mentions import (
     sentences,
 )
 from stargate.evidence.quantities import Mention, find_quantities
+from stargate.evidence.roles import Roles
 from stargate.evidence.speakers import Speakers
 from stargate.evidence.status import Status
 from stargate.evidence.subjects import Subjects
@@ -57,7 +59,9 @@ _SAME_LENGTH: Final = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "\u00a0"
 _KIND_BY_UNIT: Final = {
     "power": ClaimKind.CAPACITY, "count": ClaimKind.CAPACITY, "shares": ClaimKind.SHARES,
 }  # fmt: skip
-_CONVERSION: Final = re.compile(r"\s*[(\[]\s*(?:soit|or|i\.e\.|about|environ|~)?\s*")
+_CONVERSION: Final = re.compile(
+    r"\s*(?:environ|about|approximately|roughly)?\s*[(\[]\s*(?:soit|or|i\.e\.|about|environ|~)?\s*"
+)
 _EXTENDED: Final = frozenset(
     {ClaimKind.STAKE, ClaimKind.SHARE_OF, ClaimKind.CHANGE, ClaimKind.SHARE_PRICE,
      ClaimKind.UNIT_COST, ClaimKind.TERM, ClaimKind.SHARES}
@@ -76,6 +80,7 @@ _DEAL_BEFORE: Final = re.compile(  # "un contrat (historique) de cinq ans"
 _DEAL_KINDS: Final = frozenset(
     {ClaimKind.CONTRACT, ClaimKind.COMMITMENT, ClaimKind.LEASE, ClaimKind.PURCHASE, ClaimKind.OTHER}
 )
+_EACH_AFTER: Final = re.compile(r"\w\s+(?:each|apiece|chacune?|pièce)\b", re.IGNORECASE)
 _CATEGORIES: Final = ("money", "power", "count", "ratio", "duration", "shares", "unit_price")
 
 
@@ -96,7 +101,7 @@ class Extractor:
         return _Document(source, self.gazetteer).extract()
 
 
-class _Document(Speakers, DocumentRules, Subjects, Status):
+class _Document(Speakers, DocumentRules, Subjects, Roles, Status):
     def __init__(self, source: Source, gazetteer: Gazetteer) -> None:
         self.source = source
         self.raw = source.text  # quotes are cut from the text as given
@@ -300,11 +305,19 @@ class _Document(Speakers, DocumentRules, Subjects, Status):
                 return None
             return ClaimKind.TERM, q
         if q.category == "unit_price":
-            kind = ClaimKind.SHARE_PRICE if unit.endswith("/share") else ClaimKind.UNIT_COST
+            sentence_text = self.text[sentence.start : sentence.end]
+            if unit.endswith("/unit") and classify.SHARE_WORDS.search(sentence_text):
+                per = Quantity(q.quantity.amount, unit.replace("/unit", "/share"))
+                q = replace(q, quantity=per)  # "des actions à 87,20 dollars pièce": per share
+            kind = (
+                ClaimKind.SHARE_PRICE if q.quantity.unit.endswith("/share") else ClaimKind.UNIT_COST
+            )
             return kind, q
         others = [m for m in self._mentions_in(start, end) if m is not q]
         if q.category == "money" and any(
-            m.category == "money" and _CONVERSION.fullmatch(self.text[m.end : q.start])
+            m.category == "money"
+            and m.quantity.unit != unit
+            and _CONVERSION.fullmatch(self.text[m.end : q.start])
             for m in others
         ):
             return None  # "27 billion US dollars (24.8 billion euros)": a conversion
@@ -320,6 +333,9 @@ class _Document(Speakers, DocumentRules, Subjects, Status):
             if ones and classify.per_unit_divisor(clause, ones[-1].end - start, a):
                 per = Quantity(q.quantity.amount, f"{unit}/{ones[-1].quantity.unit}")
                 return ClaimKind.UNIT_COST, replace(q, quantity=per, category="unit_price")
+            if (divisor := self._cost_per(q, others, clause, start)) is not None:
+                per = Quantity(q.quantity.amount, f"{unit}/{divisor}")
+                return ClaimKind.UNIT_COST, replace(q, quantity=per, category="unit_price")
             sentence_text, offset = self.text[sentence.start : sentence.end], start - sentence.start
             if classify.is_share_price(sentence_text, a + offset, b + offset, q.quantity.amount):
                 price = replace(q.quantity, unit=f"{unit}/share")
@@ -331,6 +347,32 @@ class _Document(Speakers, DocumentRules, Subjects, Status):
             if (sign := classify.money_change(clause, a, b, floor)) is not None:
                 return ClaimKind.CHANGE, _signed(q, sign)
         return self._kind(q, sentence), q
+
+    def _cost_per(self, q: Mention, others: list[Mention], clause: str, start: int) -> str | None:
+        """The unit a money amount prices (:func:`.classify.cost_per`), or that of the unit
+        cost it itemises ("$5.9 million per rack—$3.4 million for compute ...") or is
+        compared with ("a figure well below Nvidia's own $50 billion figure")."""
+        own = classify.cost_per(clause, q.start - start, q.end - start)
+        if own is not None:
+            return own
+        earlier = [m for m in others if m.category == "money" and m.end <= q.start]
+        if not earlier:
+            return None
+        first = earlier[0]
+        if classify.itemises(self.raw[first.end : first.end + 3], self.text[q.end : q.end + 12]):
+            return classify.cost_per(clause, first.start - start, first.end - start)
+        if classify.compared(self.text[first.end : q.start], self.text[q.end : q.end + 20]):
+            ones = [  # "one gigawatt costs $35B, a figure well below X's own $50B figure"
+                m for m in others
+                if m.category == "power" and m.quantity.amount == 1 and m.end <= first.start
+            ]  # fmt: skip
+            divisor = ones[-1].end - start if ones else None
+            if divisor is not None and classify.per_unit_divisor(
+                clause, divisor, first.start - start
+            ):
+                return str(ones[-1].quantity.unit)
+            return classify.cost_per(clause, first.start - start, first.end - start)
+        return None
 
     def _spreads_money(self, q: Mention, sentence: Sentence) -> bool:
         """A duration that is already the period of a money amount of the sentence, or the
@@ -385,6 +427,7 @@ class _Document(Speakers, DocumentRules, Subjects, Status):
         if q.vague and not subjects:
             return None  # vague amounts count only when tied to an organisation
         subjects, object_id = self._orient(kind, subjects, object_id)
+        subjects, object_id = self._roles(q, sentence, kind, subjects, object_id)
         speaker = self._speaker(q.start)
         parties = frozenset(p for p in (*subjects, object_id) if p)
         status, polarity = self._status(q, sentence, speaker, subjects, kind, parties)
@@ -396,7 +439,16 @@ class _Document(Speakers, DocumentRules, Subjects, Status):
             if length is not None and kind in _DEAL_KINDS:
                 period = f"over_{_years(length).normalize():f}_years"
             period = period or "total"
-        distributive = bool(cues.DISTRIBUTIVE.search(self.text[start:end])) and len(subjects) > 1
+        distributive = (
+            bool(cues.DISTRIBUTIVE.search(self.text[start:end]))
+            and len(subjects) > 1
+            # "deals of 100 MW each": per counted thing, unless the clause names the subjects
+            # ("Microsoft and Nvidia will invest $5 billion each")
+            and (
+                not _EACH_AFTER.search(self.text[q.start : q.end + 12])
+                or set(subjects) <= {m.organisation for m in self._orgs_in(start, end)}
+            )
+        )
         additional = bool(_ADDITIONAL.search(self.text[start:end]))
         signals = self._signals(q, sentence, kind, status)
         confidence = score(signals)

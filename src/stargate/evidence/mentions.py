@@ -15,6 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
+from spacy.lang.fr.stop_words import STOP_WORDS as FRENCH_STOP_WORDS
+
 from stargate.evidence.cues import BOILERPLATE, SPEECH_VERBS
 from stargate.evidence.entities import slug
 from stargate.ledger.records import Entity, EntityType
@@ -42,7 +45,8 @@ class EntityMention:
 
 _BULLET = re.compile(r"^\s*(?:[•▪●◦·\-*–]|\d+[.)])\s+")
 _ABBREVIATIONS = re.compile(
-    r"(?:\b(?:M|MM|Mme|Mr|Mrs|Ms|Dr|St|Inc|Corp|Ltd|Co|vs|etc|ex|cf|env|No|Jr|Sr|U\.S|p)|\b[A-Z])$"
+    r"(?:\b(?:M|MM|Mme|Mr|Mrs|Ms|Dr|St|Inc|Corp|Ltd|Co|vs|etc|ex|cf|env|No|Jr|Sr|U\.S|p|"
+    r"Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec|janv|févr|avr|juil|déc)|\b[A-Z])$"
 )
 _TICKER = re.compile(r"\b[A-Z]{1,5}\.[A-Z]{1,2}\b")  # Reuters instrument codes: ORCL.N
 _END = re.compile(r"[.!?…]+[»\"”’)\]]*(?=\s|$)|[.!?](?=[A-ZÉÈÀÂÎÔ«])")
@@ -230,6 +234,14 @@ _UNIT_NOUN: Final = re.compile(r"[GTCN]PUs?|ASICs?|HBM|AI|IA", re.IGNORECASE)
 _NER_LABELS: Final = {"ORG": "ORG", "PER": "PER", "PERSON": "PER"}
 
 
+# function words (French and English stop words: prepositions, conjunctions, pronouns), which
+# a capital at the start of a sentence does not make a name
+_FUNCTION_WORDS: Final = frozenset(FRENCH_STOP_WORDS | ENGLISH_STOP_WORDS)
+_TICKER_NAME: Final = re.compile(r"[A-Z]{1,5}(?:\.[A-Z]{1,2})?")
+_TICKER_AROUND: Final = re.compile(r"\(\s*(?:[A-Z]{2,8}\s*:\s*)?$")
+_EXCHANGE_AFTER: Final = re.compile(r"\s*:\s*[A-Z]{1,5}(?:\.[A-Z]{1,2})?\s*\)")
+
+
 def candidates(
     text: str, known: list[EntityMention], docs: Iterable[tuple[int, Any]] = ()
 ) -> list[EntityMention]:
@@ -253,11 +265,15 @@ def candidates(
             return
         if re.search(r"\b(?:19|20)\d\d\b", name):
             return  # an event or a period ("GITEX Global 2025"), not an organisation
-        if " " not in name and name.lower() in lowercase:
-            return  # a capitalised common word ("Train, baby, train"), not a name
+        if " " not in name and (name.lower() in lowercase or name.lower() in _FUNCTION_WORDS):
+            return  # a capitalised common or function word ("Train, baby", "Via ce plan")
         if (name.isupper() and f"{name}s" in plurals) or _UNIT_NOUN.fullmatch(name):
             return  # an acronym used in the plural ("GPUs") or a unit ("GPU") is no name
         start += raw.find(name)
+        if (
+            _TICKER_NAME.fullmatch(name) and _TICKER_AROUND.search(text[max(0, start - 12) : start])
+        ) or (name.isupper() and _EXCHANGE_AFTER.match(text, start + len(name))):
+            return  # "(NASDAQ:CEG)", "(MSFT)": a stock ticker, the name before it is the company
         person = label == "PER" and not _SUFFIX.search(name)  # "Acme Labs" is a company
         entity_id = f"cand:{slug(name)}"
         found.append(EntityMention(start, start + len(name), entity_id, name, person,
@@ -273,6 +289,13 @@ def candidates(
                 add(offset + ent.start_char, offset + ent.end_char, _NER_LABELS[ent.label_])
             else:  # parsed with placeholder names: map back (a placeholder is no candidate)
                 add(spans[ent.start][0], spans[ent.end - 1][1], _NER_LABELS[ent.label_])
+    named = sorted(
+        {m.name for m in found if not m.is_person and len(m.name) >= 4}, key=len, reverse=True
+    )
+    if named:  # a name the NER read once is that name everywhere in the article
+        again = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, named)) + r")(?![\w-])")
+        for match in again.finditer(text):
+            add(match.start(), match.end(), "ORG")
     for match in _COMPANY.finditer(text):
         add(match.start("name"), match.end("name"), "ORG")
     for match in _PERSON_BEFORE_SPEECH.finditer(text):

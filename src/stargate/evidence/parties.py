@@ -35,8 +35,10 @@ _INVESTED: Final = frozenset(
 _MEASURES: Final = frozenset({ClaimKind.CHANGE, ClaimKind.SHARE_PRICE})
 _LOOK_BACK: Final = 12  # sentences searched for the deal a phrase refers to
 _BETWEEN: Final = re.compile(
-    r"\s*,?\s*(?:entre|between|avec|with|auprès\s+d[e']|from)\s+[^,;.]{2,80}", re.IGNORECASE
-)  # the parties named right after a deal's phrase
+    r"\s*,?\s*(?:entre|between|avec|with|auprès\s+d[e']|from)\s+[^,;.\d]{2,80}", re.IGNORECASE
+)  # the parties named right after a deal's phrase (up to the next figure)
+_WITH: Final = re.compile(r"\b(?:avec|with|auprès\s+d[e'])\s", re.IGNORECASE)
+_AGENT_OF: Final = re.compile(r"(?:\bde\s+|\bd'|\bby\s+|\bfrom\s+)$", re.IGNORECASE)
 _FOR: Final = re.compile(r"(?:\bfor|\bpour|on\s+behalf\s+of)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 
@@ -102,6 +104,9 @@ class Parties:
             project = self._project_in(actor.start, actor.end)
             if project:
                 return [_mention(actor.start, project)], "project"
+        agent = self._act_agent(q, sentence, doc)
+        if agent is not None:
+            return [_mention(q.start, agent)], "parse"  # "un engagement de Nscale d'un milliard"
         named_actor = (
             actor is not None
             and actor.head_pos == "PROPN"
@@ -117,12 +122,24 @@ class Parties:
                 if found is not None:
                     return found
                 break
-        if actor is None or named:
+        if actor is None:
+            return None
+        inside = actor.start <= q.start < actor.end  # the figure is its own subject
+        if (
+            named
+            and actor.open_class
+            and actor.head_pos == "NOUN"
+            and not cues.MEASURE_NOUN.fullmatch(head)  # a measure is someone's: "capex"
+            and not inside
+            and clause[0] <= actor.start
+            and not self._orgs_in(actor.start, actor.end)
+        ):
+            return [], "generic"  # "X expects hyperscalers to spend $3T": a class acts
+        if named:
             return None
         if actor.possessive and actor.head_pos in {"NOUN", "NUM", "PRON"}:
             antecedent = self._antecedent(actor.start)
             return ([_mention(actor.start, antecedent)], "rules") if antecedent else None
-        inside = actor.start <= q.start < actor.end  # the figure is its own subject
         if inside and kind is ClaimKind.UNIT_COST and actor.indefinite:
             return [], "generic"  # "A $40,000 GPU costs ...": the priced thing, no one's
         if (
@@ -132,6 +149,27 @@ class Parties:
             and self._generic(actor, head)
         ):
             return [], "generic"
+        return None
+
+    def _act_agent(self, q: Mention, sentence: Sentence, doc: Any) -> str | None:
+        """The organisation a noun of an act of paying names as its own agent when the amount
+        completes that noun ("un engagement de Nscale d'un milliard de dollars", "Nscale's $1
+        billion commitment"): it, not the clause's subject, pays."""
+        for nominal in syntax.nominals(doc, sentence.start, q.start, q.end)[:2]:
+            if not cues.ACT_NOUN.fullmatch(nominal.word):
+                continue
+            head_end = nominal.start + len(nominal.word)
+            for m in self._orgs_in(nominal.start, nominal.end):
+                if m.is_person or not m.organisation or m.start > q.start:
+                    continue
+                between = self.text[max(nominal.start, m.start - 6) : m.start]
+                if m.start >= head_end and _AGENT_OF.search(between):
+                    return m.organisation  # "engagement de Nscale"
+                if m.end <= nominal.start + len(self.text[nominal.start : q.start]) and (
+                    self.text[m.end : m.end + 2] in {"'s", "’s"}
+                ):
+                    return m.organisation  # "Nscale's commitment"
+            break
         return None
 
     def _deal_referent(
@@ -145,6 +183,12 @@ class Parties:
         if len(own) < 2:
             before = self._sentence_parties(sentence, clause[0], start, speaking=False)
             own = unique(own + before[-1:])
+        if len(own) == 1 and _WITH.search(self.text, start, end):
+            # "un accord ... avec X": X is the counterparty; the other is who the clause is
+            # about, the antecedent ("Cette frénésie de dépenses comprend un accord avec X")
+            antecedent = self._antecedent(start)
+            if antecedent and antecedent != own[0] and not self._is_place(antecedent):
+                own = [*own, antecedent]
         parties = own if len(own) >= 2 else unique(own + self._deal_parties(sentence))
         return ([_mention(q.start, p) for p in parties], "deal") if parties else None
 
@@ -270,8 +314,8 @@ class Parties:
             if rx == "lab" and ry != "lab":
                 return x
         for x, rx, ry in ((a, ra, rb), (b, rb, ra)):
-            if rx == "cloud" and ry in {"builder", "chips"}:
-                return x
+            if rx == "cloud" and ry in {"builder", "chips", "other", None}:
+                return x  # a cloud pays its builder, chip vendor, utility or landlord
         return None
 
     def _oriented(self, kind: ClaimKind, parties: list[str]) -> tuple[list[str], str | None]:

@@ -206,7 +206,8 @@ _APPROX_NOUNS: Final = {
 }  # fmt: skip
 _APPROX_RE: Final = "|".join(_APPROX_NOUNS)
 _NUMBER: Final = (
-    rf"(?:(?:(?P<sign>(?<![\w.,/+-])[+-])|(?<![\w.,/+-]))(?P<digits>{_DIGITS})"
+    rf"(?:(?:(?P<sign>(?:(?<![\w.,/+-])|(?<=(?-i:[A-Z]{{2}})))[+-])|(?<![\w.,/+-]))"
+    rf"(?P<digits>{_DIGITS})"  # a sign may follow a ticker: "BX+1.83%"
     rf"|(?<![\w-])(?P<words>{_WORD_NUMBER}|half\s+an?|an?|une?)\b(?=\s*(?:{_SCALE_RE})\b)"
     rf"|(?<![\w-])(?:une?|a)\s+(?P<approx>{_APPROX_RE})s?\s+(?:de\s+|d'|of\s+)"
     rf"(?=\d|(?:{_SCALE_RE}|gigawatts?|mégawatts?|megawatts?|{_COUNT_NOUNS})\b)"
@@ -242,7 +243,7 @@ _AMOUNT: Final = re.compile(
     (?:\s*(?P<scale>{_SCALE_RE})\b\.?)?
     (?:\s*(?:-|à|to)\s*(?P<pre3>{_PREFIX_CURRENCY})?(?P<high2>\d+(?:[.,]\d+)?)\s*(?P<scale2>{_SCALE_RE})\b\.?)?
     (?:(?:\s*|-)(?P<unit>
-        (?P<cur>{_CURRENCY_RE})
+        (?P<cur>{_CURRENCY_RE})(?!\s*\d)  # not the next amount's "$": "$5.9 million—$3.4 million"
       | (?P<power>{"|".join(p for p, _ in _POWER)})(?![a-z])
       | (?P<energy>{"|".join(p for p, _ in _ENERGY)})(?![a-z])
       | (?:de\s+|d')?{_COUNT_FILLER}["“]?(?P<count>{_COUNT_NOUNS})(?![\w-])

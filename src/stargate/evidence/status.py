@@ -16,6 +16,7 @@ provides ("le partenariat prévoit 10 GW"). Failing a verb, the nearest status c
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any, Final
 
@@ -66,6 +67,7 @@ class Status:
     sentences: list[Sentence]
     parsed: dict[int, Any]
     _words_of: dict[int, dict[str, bool]]  # per sentence start: the status words it holds
+    quotes: list[tuple[int, int]]  # quotation spans, sorted
 
     def _index(self, sentence: Sentence) -> int:
         raise NotImplementedError
@@ -127,8 +129,15 @@ class Status:
         found = self._words_of.get(sentence.start)
         if found is None:
             text = self.text[sentence.start : sentence.end]
+            # a quotation the sentence opens and a later sentence closes is still what it
+            # reports ("Musk said: “Fake news. xAI is not raising any capital.”")
+            i = bisect.bisect_left(self.quotes, (sentence.start, sentence.start))
+            opened = [
+                self.text[sentence.end : end] for start, end in self.quotes[i : i + 3]
+                if start < sentence.end < end
+            ]  # fmt: skip
             found = self._words_of[sentence.start] = {
-                "denied": bool(cues.STATUS_DENIED.search(text)),
+                "denied": bool(cues.STATUS_DENIED.search(" ".join([text, *opened]))),
                 "disputed": bool(cues.STATUS_DISPUTED.search(text)),
                 "hedge": bool(cues.HEDGE.search(text)),
                 "source": bool(cues.SOURCE_BEFORE.search(text)),

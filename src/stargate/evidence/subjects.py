@@ -49,6 +49,9 @@ GENERIC = re.compile(
     r"usually|on\s+average|generally|per\s+gigawatt|par\s+gigawatt)\b",
     re.IGNORECASE,
 )
+_SUPPLIED: Final = frozenset(
+    {ClaimKind.CAPACITY, ClaimKind.CONTRACT, ClaimKind.LEASE, ClaimKind.TERM}
+)
 _PAID: Final = frozenset(
     {ClaimKind.CONTRACT, ClaimKind.LEASE, ClaimKind.PURCHASE, ClaimKind.CAPACITY}
 )
@@ -390,6 +393,7 @@ class Subjects(Parties):
                 and role_s in {"chips", "cloud", "builder"}
                 and role_o == "lab"
             )
+            or (kind in _SUPPLIED and self._pays(kind, object_id, subjects[0]))
         )
         return ([object_id], subjects[0]) if swap else (subjects, object_id)
 
@@ -397,4 +401,7 @@ class Subjects(Parties):
         role_p, role_q = self.gazetteer.role(payer), self.gazetteer.role(payee)
         if kind is ClaimKind.PURCHASE:
             return role_p in {"lab", "cloud"} and role_q == "chips"
+        if kind in _SUPPLIED and role_p == "cloud":
+            # a cloud offtakes from (and pays) a utility, a builder or a supplier of no known role
+            return role_q not in {"lab", "cloud", "chips", "investor", "media"}
         return role_p == "lab" and role_q in {"cloud", "chips", "builder"}

@@ -39,9 +39,10 @@ _INTENTION: Final = re.compile(
     re.IGNORECASE,
 )
 _COMPLEMENT: Final = frozenset({"obj", "dobj", "iobj", "pobj", "obl", "obl:arg", "obl:mod", "nmod"})
+_ARTICLES: Final = frozenset({"the", "a", "an", "le", "la", "les", "l'", "un", "une", "des"})
 _BRINGING: Final = re.compile(
     r"brings?|brought|bringing|takes?|took|taking|raises?|raised|raising|push\w*|lifts?|lifted|"
-    r"port\w*|amen\w*|hiss\w*|élev\w*",
+    r"port\w*|amen\w*|hiss\w*|élev\w*|grimp\w*|boost\w*",
     re.IGNORECASE,
 )
 _EXCLUDED_UNDER: Final = frozenset({"relcl", "acl", "acl:relcl", "advcl", "ccomp", "parataxis"})
@@ -61,6 +62,7 @@ class Actor:
     possessive: bool = False  # "its revenue", "son contrat": the head has a possessive pronoun
     indefinite: bool = False  # a plural, counted or indefinite noun: "hyperscalers", "a GPU"
     plural_relative: bool = False  # "A et B, qui ont emprunté": the antecedent may be several
+    open_class: bool = False  # a plural with no definite or possessive determiner: "hyperscalers"
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,8 +180,27 @@ def _phrase(token: Any, offset: int, verb: Any, plural: bool = False) -> Actor:
         span_of(left, offset)[0], span_of(right, offset)[1],
         *span_of(token, offset), tense(verb), tuple(excluded),
         token.pos_, _possessive(token) or any(_possessive(n) for n in _of(token)),
-        _indefinite(token), plural,
+        _indefinite(token), plural, _open_class(token),
     )  # fmt: skip
+
+
+def _open_class(token: Any) -> bool:
+    """A plural noun that names any members of a class: bare or counted ("big tech companies",
+    "trois entreprises"), not determined ("the sites", "leurs clients")."""
+    plural = "Plur" in token.morph.get("Number") or token.tag_ == "NNS"
+    determined = any(
+        c.dep_ in {"poss", "nmod:poss"}
+        or (
+            c.dep_ == "det"
+            and (
+                "Def" in c.morph.get("Definite")
+                or "Dem" in c.morph.get("PronType")
+                or "Yes" in c.morph.get("Poss")
+            )
+        )
+        for c in token.children
+    )
+    return plural and not determined
 
 
 def _indefinite(token: Any) -> bool:
@@ -265,6 +286,9 @@ def actor(doc: Any, offset: int, start: int, end: int) -> Actor | None:
                 objects = [g for g in agent[0].children if g.dep_ in {"pobj", "obj"}] or agent
                 return _phrase(objects[0], offset, node)
             subject = [c for c in children if c.dep_ in _SUBJECT]
+            if not subject and came_from is not None and came_from.dep_ == "xcomp":
+                # raising: "X is expected / forecast / set to invest $N" -> X
+                subject = [c for c in children if c.dep_ in _PASSIVE_SUBJECT]
             if subject:
                 head = subject[0]
                 if head.lower_ in _RELATIVE:
@@ -333,14 +357,34 @@ def main_subject(doc: Any, offset: int) -> Actor | None:
 
 def _measured(token: Any) -> Any | None:
     """The object a verb of bringing raises to the figure ("brings Stargate to 7 GW", "porte
-    la capacité de Stargate à 7 GW"): the figure is that object's."""
-    if token.lower_ not in {"to", "à"} or token.dep_ not in {"prep", "case", "mark"}:
-        return None
-    verb = token.head if token.dep_ == "prep" else token.head.head
+    la capacité de Stargate à 7 GW", "portant sa valorisation à 500 milliards"): the figure
+    is that object's. ``token``: "to"/"à", or the figure's head with "à" as its case marker.
+    A bare measure ("lift spending to $90B") is the verb's subject's: None."""
+    if token.lower_ in {"to", "à"} and token.dep_ in {"prep", "case", "mark"}:
+        marker, verb = token, token.head if token.dep_ == "prep" else token.head.head
+    else:
+        marker = next((c for c in token.children if c.dep_ == "case" and c.lower_ == "à"), None)
+        if marker is None:
+            return None
+        verb = token.head
+    if (
+        verb.pos_ == "NOUN"
+        and verb.dep_ in {"obj", "dobj"}
+        and verb.i < marker.i
+        and verb.head.pos_ in {"VERB", "AUX"}
+        and _BRINGING.fullmatch(verb.head.lower_)
+    ):
+        return verb  # the figure parsed under the object: "portant sa valorisation à 500"
     if verb.pos_ not in {"VERB", "AUX"} or not _BRINGING.fullmatch(verb.lower_):
         return None
-    objects = [c for c in verb.children if c.dep_ in {"dobj", "obj"} and c.i < token.i]
-    return objects[0] if objects else None
+    objects = [c for c in verb.children if c.dep_ in {"dobj", "obj"} and c.i < marker.i]
+    if not objects:
+        return None
+    bare = objects[0].pos_ == "NOUN" and not any(
+        c.dep_ in {"poss", "nmod", "prep", "compound", "det"} and c.lower_ not in _ARTICLES
+        for c in objects[0].children
+    )
+    return None if bare else objects[0]
 
 
 def _intention(verb: Any) -> bool:
@@ -397,7 +441,7 @@ _SPEECH: Final = re.compile(
 )
 
 
-def _verbs_above(doc: Any, offset: int, start: int, end: int) -> list[Any]:
+def verbs_above(doc: Any, offset: int, start: int, end: int) -> list[Any]:
     """The verbs from the one governing the amount up to the sentence's root."""
     node = _token_at(doc, offset, start, end)
     found: list[Any] = []
@@ -415,7 +459,7 @@ def _verbs_above(doc: Any, offset: int, start: int, end: int) -> list[Any]:
 def finite_tense(doc: Any, offset: int, start: int, end: int) -> tuple[Any | None, str | None]:
     """The verb whose tense the amount's act has, and that tense: an infinitive or participle
     takes the tense of the verb it completes ("pourrait atteindre", "plans to invest")."""
-    verbs = _verbs_above(doc, offset, start, end)
+    verbs = verbs_above(doc, offset, start, end)
     if not verbs:
         return None, None
     for verb in verbs:
@@ -431,7 +475,7 @@ def negated(doc: Any, offset: int, start: int, end: int) -> bool:
     """Whether the verb that governs the amount, or the verb its infinitive completes, is
     negated ("is not that $10 billion buyer", "n'a jamais signé"); "not yet", "pas encore" and
     "ne ... que" are no denial."""
-    for verb in _verbs_above(doc, offset, start, end)[:2]:
+    for verb in verbs_above(doc, offset, start, end)[:2]:
         for child in verb.children:
             if child.lower_ in _NEGATION or child.dep_ == "neg":
                 after = doc[child.i + 1].lower_ if child.i + 1 < len(doc) else ""
@@ -446,7 +490,7 @@ def negated(doc: Any, offset: int, start: int, end: int) -> bool:
 def report_frame(doc: Any, offset: int, start: int, end: int) -> tuple[int, int] | None:
     """The subject phrase of a reporting verb above the amount's clause ("Nvidia said it will
     invest", "selon ... a indiqué que"), as characters."""
-    verbs = _verbs_above(doc, offset, start, end)
+    verbs = verbs_above(doc, offset, start, end)
     for verb in verbs[1:]:
         if _SPEECH.fullmatch(verb.lower_) is None:
             continue
@@ -466,7 +510,7 @@ def subject_word(verb: Any) -> str | None:
 def completes_intention(doc: Any, offset: int, start: int, end: int) -> bool:
     """Whether the amount's verb is an infinitive completing a noun of intention or
     possibility ("the option to add 700 MW", "son objectif d'atteindre 10 GW")."""
-    verbs = _verbs_above(doc, offset, start, end)
+    verbs = verbs_above(doc, offset, start, end)
     if not verbs:
         return False
     verb = verbs[0]
