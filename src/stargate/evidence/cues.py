@@ -239,6 +239,19 @@ HEDGE: Final = _cue(
     r"indiqu\w*\s+le\s+rapport|selon\s+le\s+rapport|aurai\w*|seraie?n?t"
 )
 """Words that make a figure a third party's account (the annotation's "reported")."""
+RUMOUR: Final = _cue(
+    r"reportedly|people\s+(?:familiar|close|briefed|with\s+knowledge)|"
+    r"sources?\s+(?:said|told|say|familiar|close)|citing\s+(?:people|sources|a\s+person)|"
+    r"(?:is|are|was|were)\s+(?:said|believed|understood|thought|reported)\s+to|reported\s+by|"
+    r"cité\s+par|relayée?\s+par|de\s+sources?\s+proches?|aurai\w*|seraie?n?t|rumou?r\w*|"
+    r"(?:le|la|les|the|a|un|une)\s+(?:rapports?|reports?|documents?)"
+)
+"""A hedge that stays a third party's account even over a forecast (status.py)."""
+RUMOUR_SOURCE: Final = _cue(
+    r"sources?|people|persons?|personnes|reports?|rapports?|press|presse|media|médias|"
+    r"newspaper|journal|agence|agency"
+)
+"""Sources that are accounts of others, not forecasters (`according to reports`)."""
 UNNAMED_SOURCE: Final = _cue(
     r"sources?|people|persons?|analysts?|reports?|rapports?|analystes|personnes|"
     r"documents?|filings?|estimates?|estimations?|prévisions|forecasts"
