@@ -103,6 +103,17 @@ def statuses(text: str, language: str) -> list[ClaimStatus]:
         ),
         ("Sources said Acme will buy $4 billion of chips.", "en", "reported"),
         ("Zeta prévoit d'investir 20 milliards de dollars, indique le rapport.", "fr", "reported"),
+        # a past-time adverbial dates the event: it has taken place, also for an agreement;
+        # money raised in a round that was announced in the past is completed
+        ("Acme previously signed a 10-year, $4 billion hosting deal with Zeta.", "en", "completed"),
+        (
+            "Zeta a signé en mars dernier un contrat de 3 milliards de dollars avec Acme.",
+            "fr",
+            "completed",
+        ),
+        ("Zeta vient de recevoir 2 milliards de dollars de la part de Nvidia.", "fr", "completed"),
+        ("Zeta announced a $1.5 billion funding round.", "en", "completed"),
+        ("Zeta a annoncé une levée de fonds de 155 millions de dollars.", "fr", "completed"),
         # agreements announced, facts completed
         ("OpenAI signed a $38 billion deal with Amazon.", "en", "announced"),
         (

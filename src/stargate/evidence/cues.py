@@ -263,6 +263,15 @@ INTENTION_NOUN: Final = re.compile(
     _I,
 )
 """Nouns of a figure that is aimed at, not yet reached (matched against a whole word)."""
+PAST_TIME: Final = _cue(
+    r"previously|earlier\s+this\s+(?:week|month|year)|last\s+(?:week|month|quarter|year|"
+    r"spring|summer|fall|autumn|winter)|(?:\w+\s+){1,2}ago|précédemment|auparavant|"
+    r"(?:l'an|l'année|le\s+mois|la\s+semaine|le\s+trimestre|l'été|l'automne|l'hiver|"
+    r"(?:en|au)\s+\w+)\s+derni(?:er|ère)|cet\s+(?:été|hiver|automne)|ce\s+printemps|"
+    r"vien(?:t|nent)\s+d[e']"
+)
+"""A past-time adverbial ("previously", "last month", "en décembre dernier", "vient de"): the
+figure's event has taken place (status.py: completed, also for an agreement)."""
 DEAL_FRAME: Final = _cue(
     r"(?:dans\s+le\s+cadre\s+d[eu]|selon|aux\s+termes\s+d[eu]|under|as\s+part\s+of|"
     r"in)\s+(?:l'|le\s+|la\s+|cet\s+|ce\s+|the\s+|this\s+|that\s+)"

@@ -205,6 +205,8 @@ class Status:
         verb, found = syntax.finite_tense(doc, offset, q.start, q.end)
         in_deal = any(cues.DEAL_NOUN.fullmatch(n) for n in nouns)
         if verb is None:
+            if cues.PAST_TIME.search(self.text[sentence.start : sentence.end]):
+                return ClaimStatus.COMPLETED  # "Oracle's $18 billion offering last month"
             if ahead and not in_deal:
                 return ClaimStatus.PLANNED  # "un bâtiment de 150 MW est en construction"
             return ClaimStatus.ANNOUNCED if in_deal else None
@@ -228,8 +230,11 @@ class Status:
             return ClaimStatus.PLANNED  # "aims to", "prévoit d'investir": an intention
         if found == "future":
             return ClaimStatus.ANNOUNCED if by_party or stipulated else ClaimStatus.PLANNED
+        dated = cues.PAST_TIME.search(self.text[sentence.start : sentence.end])
+        if dated and (found in {"past", None} or dated.group().lower().startswith("vien")):
+            return ClaimStatus.COMPLETED  # "previously signed", "Oracle's offering last month"
         if found == "past":
-            if kind in _STATES:
+            if kind in _STATES or kind is ClaimKind.FUNDING_SECURED:
                 return ClaimStatus.COMPLETED  # "a annoncé une augmentation de 359 %": it rose
             agreed = cues.AGREEMENT_VERB.match(word) or of_deal  # "a deal worth $6.5B"
             return ClaimStatus.ANNOUNCED if agreed else ClaimStatus.COMPLETED
