@@ -394,3 +394,8 @@ def test_an_article_level_lab_is_no_offtaker_where_the_sentence_names_companies(
         "providing 160 MW of IT load."
     )
     assert "openai" not in claim_of(extract(text, "en"), 160, "MW").subjects
+
+
+def test_a_legal_form_is_no_part_of_a_company_name() -> None:
+    text = "Quillmark Corp. shares were up as much as 16% on Friday in New York."
+    assert claim_of(extract(text, "en"), 16, "percent").subjects == ("cand:quillmark",)

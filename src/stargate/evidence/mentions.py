@@ -224,6 +224,9 @@ _SUFFIX = re.compile(
     r"\s(?:Inc|Corp|Corporation|Ltd|LLC|Group|Capital|Partners|Holdings|Technologies|Labs|"
     r"Systems|Energy|Networks|Computing|Cloud|AI|SA|SAS|AG|GmbH|plc)\.?$"
 )
+_LEGAL_FORM = re.compile(
+    r",?\s+(?:Inc|Corp|Corporation|Ltd|LLC|plc|PLC|SA|SAS|AG|GmbH|Co|N\.V|S\.A)\.?$"
+)
 _PERSON_BEFORE_SPEECH = re.compile(
     r"\b(?P<name>[A-Z][a-zà-ÿ]+(?:[- ][A-Z][a-zà-ÿ]+){1,2})"
     rf"(?=,?\s+(?:[^,.;]{{0,60}},\s+)?(?:{SPEECH_VERBS})\b)"
@@ -280,8 +283,10 @@ def candidates(
         ) or (name.isupper() and _EXCHANGE_AFTER.match(text, start + len(name))):
             return  # "(NASDAQ:CEG)", "(MSFT)": a stock ticker, the name before it is the company
         person = label == "PER" and not _SUFFIX.search(name)  # "Acme Labs" is a company
-        entity_id = f"cand:{slug(name)}"
-        found.append(EntityMention(start, start + len(name), entity_id, name, person,
+        # a legal form is no part of the company's name ("Vistra Corp" is Vistra)
+        canonical = name if person else (_LEGAL_FORM.sub("", name) or name)
+        entity_id = f"cand:{slug(canonical)}"
+        found.append(EntityMention(start, start + len(name), entity_id, canonical, person,
                                    None if person else entity_id))  # fmt: skip
         bisect.insort(taken, (start, start + len(name)))
 
