@@ -95,6 +95,9 @@ def statuses(text: str, language: str) -> list[ClaimStatus]:
             "planned",
         ),
         ("Zeta cherche à lever 5 milliards de dollars en dette.", "fr", "planned"),
+        # an impersonal reporting verb: someone else's account, whatever the tense below it
+        ("It was reported in June that Zeta launched a $5 billion debt sale.", "en", "reported"),
+        ("Il a été rapporté que Zeta a levé 2 milliards de dollars.", "fr", "reported"),
         # ... but a rumour, a medium or a report stays a third party's account
         (
             "According to Bloomberg, Acme is expected to spend $5 billion on chips.",

@@ -234,6 +234,8 @@ HEDGE: Final = _cue(
     r"according\s+to|reportedly|people\s+(?:familiar|close|briefed|with\s+knowledge)|"
     r"sources?\s+(?:said|told|say|familiar|close)|citing\s+(?:people|sources|a\s+person)|"
     r"(?:is|are|was|were)\s+(?:said|believed|understood|thought|reported)\s+to|reported\s+by|"
+    r"it\s+(?:is|was|has\s+been|had\s+been)\s+(?:reported|said|rumou?red)|"
+    r"il\s+(?:a\s+été|est|avait\s+été)\s+rapporté|"
     r"selon(?!\s+(?:l'|le\s+|les\s+|cet\s+|ce\s+)(?:accord|contrat|partenariat|termes))|"
     r"d'après|cité\s+par|relayée?\s+par|de\s+sources?\s+proches?|"
     r"indiqu\w*\s+le\s+rapport|selon\s+le\s+rapport|aurai\w*|seraie?n?t"
@@ -243,6 +245,8 @@ RUMOUR: Final = _cue(
     r"reportedly|people\s+(?:familiar|close|briefed|with\s+knowledge)|"
     r"sources?\s+(?:said|told|say|familiar|close)|citing\s+(?:people|sources|a\s+person)|"
     r"(?:is|are|was|were)\s+(?:said|believed|understood|thought|reported)\s+to|reported\s+by|"
+    r"it\s+(?:is|was|has\s+been|had\s+been)\s+(?:reported|said|rumou?red)|"
+    r"il\s+(?:a\s+été|est|avait\s+été)\s+rapporté|"
     r"cité\s+par|relayée?\s+par|de\s+sources?\s+proches?|aurai\w*|seraie?n?t|rumou?r\w*|"
     r"(?:le|la|les|the|a|un|une)\s+(?:rapports?|reports?|documents?)"
 )
