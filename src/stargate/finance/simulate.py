@@ -96,13 +96,15 @@ def _plan_arrays(plan: Plan) -> tuple[Any, ...]:
 
 
 def _draw_arrays(draws: Draws) -> tuple[Any, ...]:
+    """The draws with scenarios on the last axis (the engine's lanes read them side by side)."""
+
     def f(values: Any) -> Any:
-        return np.ascontiguousarray(values, dtype=np.float64)
+        return np.ascontiguousarray(np.asarray(values, dtype=np.float64).T)
 
     return (
         f(draws.revenue), f(draws.margin), f(draws.access), f(draws.assets), f(draws.climate),
         f(draws.interest), np.ascontiguousarray(draws.delay, dtype=np.int64),
-        np.ascontiguousarray(draws.keep, dtype=np.bool_), f(draws.factor),
+        np.ascontiguousarray(np.asarray(draws.keep, dtype=np.bool_).T), f(draws.factor),
         f(draws.capex_per_gw), f(draws.build_capex),
     )  # fmt: skip
 
@@ -121,11 +123,17 @@ def _start(model: Model, plan: Plan, pot: Array) -> tuple[Any, ...]:
             np.zeros(K, np.bool_), np.zeros(3), np.zeros(len(plan.revenue_pairs)))  # fmt: skip
 
 
-def _work(plan: Plan) -> tuple[Any, ...]:
+def _work(plan: Plan, lanes: int) -> tuple[Any, ...]:
     n = plan.n
-    return (np.zeros((engine.WN, n)), np.zeros((engine.WK, plan.legs)),
-            np.zeros((2, plan.pairs.shape[1])), np.zeros((3, plan.builds)),
-            np.zeros(n, np.bool_), workspace(n))  # fmt: skip
+    return (np.zeros((engine.WN, n, lanes)), np.zeros((engine.WK, plan.legs, lanes)),
+            np.zeros((2, plan.pairs.shape[1], lanes)), np.zeros((3, plan.builds, lanes)),
+            np.zeros((n, lanes), np.bool_), np.zeros((engine.WL, lanes)),
+            workspace(n))  # fmt: skip
+
+
+def _block(state: tuple[Any, ...], lanes: int) -> tuple[Any, ...]:
+    """Room for a block of ``lanes`` scenarios' state: ``state``'s arrays with a lane axis."""
+    return tuple(np.zeros((*a.shape, lanes), a.dtype) for a in state)
 
 
 def _check(status: int) -> None:
@@ -147,15 +155,16 @@ def simulate(model: Model, draws: Draws, trace: bool = False, plan: Plan | None 
     tr = (np.zeros((rows, engine.TN, n)), np.zeros((rows, engine.TK, K)),
           np.zeros((rows, engine.TB, B)))  # fmt: skip
     p = _plan_arrays(plan)
-    w = _work(plan)
     S = draws.scenarios
+    lanes = max(min(engine.LANES, S), 1)
+    w = _work(plan, lanes)
     if model.history:
         median = median_draws(model)
         state = _start(model, plan, median.secured[0])
         none = np.zeros((0, 0))
-        _check(engine.run(p, _draw_arrays(median), np.zeros((1, n)), np.zeros(n), state, w, tr,
-                          np.zeros((0, 0, 0)), none, np.zeros((0, 0), np.int64), none, True, 0,
-                          1))  # fmt: skip
+        _check(engine.run(p, _draw_arrays(median), np.zeros((n, 1)), np.zeros(n), state,
+                          _block(state, lanes), w, tr, np.zeros((0, 0, 0)), none,
+                          np.zeros((0, 0), np.int64), none, True, 0, 1))  # fmt: skip
         spent = median.secured[0] - state[0][engine.POT]
     else:
         state = _start(model, plan, np.zeros(n))
@@ -164,9 +173,9 @@ def simulate(model: Model, draws: Draws, trace: bool = False, plan: Plan | None 
     out_s = np.empty((3, S))
     out_year = np.empty((S, n), np.int64)
     out_pairs = np.empty((S, len(plan.revenue_pairs)))
-    secured = np.ascontiguousarray(draws.secured, dtype=np.float64)
-    _check(engine.run(p, _draw_arrays(draws), secured, spent, state, w, tr, out_n, out_s,
-                      out_year, out_pairs, False, 0, S))  # fmt: skip
+    secured = np.ascontiguousarray(np.asarray(draws.secured, dtype=np.float64).T)
+    _check(engine.run(p, _draw_arrays(draws), secured, spent, state, _block(state, lanes), w,
+                      tr, out_n, out_s, out_year, out_pairs, False, 0, S))  # fmt: skip
     loss, writedown, received, shortfall, equity, debt, sales, cuts = out_n
     unpaid, stranded, lender_loss = out_s
     return Outcome(
