@@ -176,20 +176,21 @@ def chunk_sizes(scenarios: int, chunk: int) -> list[int]:
 
 @dataclass
 class _Totals:
-    """What the parent keeps while chunks come in (in chunk order)."""
+    """What the parent keeps while chunks come in (in chunk order): counts and sums, and either
+    every scenario's losses and totals (exact quantiles: one float per scenario and entity, in
+    arrays allocated once) or their histograms (streaming)."""
 
     n: int
     T: int
     streaming: bool
+    capacity: int  # scenarios in the run
     scenarios: int = 0
     default_counts: NDArray[np.int64] = field(init=False)
     received: NDArray[np.float64] = field(init=False)
     circular: NDArray[np.float64] = field(init=False)
     sums: dict[str, NDArray[np.float64]] = field(init=False)
-    loss: list[NDArray[np.float64]] = field(default_factory=list)
-    unpaid: list[NDArray[np.float64]] = field(default_factory=list)
-    stranded: list[NDArray[np.float64]] = field(default_factory=list)
-    total_loss: list[NDArray[np.float64]] = field(default_factory=list)
+    loss: NDArray[np.float64] = field(init=False)  # exact: (S, n)
+    values: NDArray[np.float64] = field(init=False)  # exact: (3, S) of TOTALS
     histograms: NDArray[np.int64] = field(init=False)  # streaming: (n + 3) × BINS, flat
     totals: NDArray[np.float64] = field(init=False)  # streaming: sums of TOTALS
 
@@ -198,12 +199,15 @@ class _Totals:
         self.received = np.zeros(self.n)
         self.circular = np.zeros(self.n)
         self.sums = {key: np.zeros(self.n) for key in (*SUMMED, "loss")}
+        kept = 0 if self.streaming else self.capacity
+        self.loss = np.empty((kept, self.n))
+        self.values = np.empty((3, kept))
         self.histograms = np.zeros((self.n + 3) * summaries.BINS if self.streaming else 0,
                                    np.int64)  # fmt: skip
         self.totals = np.zeros(3)
 
     def add(self, chunk: ChunkResult) -> None:
-        self.scenarios += chunk.scenarios
+        start, self.scenarios = self.scenarios, self.scenarios + chunk.scenarios
         self.default_counts += chunk.default_counts
         self.received += chunk.received_usd
         self.circular += chunk.circular_usd
@@ -212,18 +216,16 @@ class _Totals:
         if self.streaming:
             assert chunk.histogram_bins is not None
             assert chunk.histogram_counts is not None
-            self.histograms[chunk.histogram_bins] += chunk.histogram_counts
             assert chunk.totals is not None
+            self.histograms[chunk.histogram_bins] += chunk.histogram_counts
             self.totals += chunk.totals
             return
+        rows = slice(start, self.scenarios)
         assert chunk.loss_usd is not None
-        assert chunk.unpaid_usd is not None
-        assert chunk.stranded_gw is not None
-        assert chunk.total_loss_usd is not None
-        self.loss.append(chunk.loss_usd)
-        self.unpaid.append(chunk.unpaid_usd)
-        self.stranded.append(chunk.stranded_gw)
-        self.total_loss.append(chunk.total_loss_usd)
+        self.loss[rows] = chunk.loss_usd
+        for j, values in enumerate((chunk.stranded_gw, chunk.unpaid_usd, chunk.total_loss_usd)):
+            assert values is not None
+            self.values[j, rows] = values
 
     def entity_losses(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Mean and QUANTILES (rows) of each entity's losses."""
@@ -231,8 +233,10 @@ class _Totals:
             counts = self.histograms.reshape(self.n + 3, summaries.BINS)
             mean = self.sums["loss"] / self.scenarios
             return mean, summaries.quantiles(counts[: self.n], QUANTILES)
-        loss = np.concatenate(self.loss)
-        return loss.mean(axis=0), np.quantile(loss, QUANTILES, axis=0)
+        q = np.zeros((len(QUANTILES), self.n))
+        for i in range(self.n):  # a column at a time: a copy of one column, not of them all
+            q[:, i] = np.quantile(self.loss[:, i], QUANTILES)
+        return self.loss.mean(axis=0), q
 
     def run_totals(self) -> list[tuple[str, float, NDArray[np.float64]]]:
         """(quantity, mean, QUANTILES) of each of TOTALS."""
@@ -241,12 +245,8 @@ class _Totals:
             q = summaries.quantiles(counts, QUANTILES)
             return [(name, float(self.totals[j] / self.scenarios), q[:, j])
                     for j, name in enumerate(TOTALS)]  # fmt: skip
-        out = []
-        for name, parts in zip(TOTALS, (self.stranded, self.unpaid, self.total_loss),
-                               strict=True):  # fmt: skip
-            values = np.concatenate(parts)
-            out.append((name, float(values.mean()), np.quantile(values, QUANTILES)))
-        return out
+        return [(name, float(self.values[j].mean()), np.quantile(self.values[j], QUANTILES))
+                for j, name in enumerate(TOTALS)]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -538,8 +538,9 @@ def run(
     sizes = chunk_sizes(scenarios, chunk)
     seeds = [seed] * len(sizes)
     mask = circular_mask(model, agreements)
-    totals = _Totals(model.n, len(model.years), streaming)
+    totals = _Totals(model.n, len(model.years), streaming, scenarios)
     sink = _ParquetSink(out, model)
+    reference = reference_run(model)  # first: pool processes forked now inherit the kernels
     try:
         with _backend(backend, workers, cluster, model, mask) as submit:
             for result in submit(model, mask, seeds, sizes, streaming, out is not None):
@@ -549,4 +550,4 @@ def run(
                     progress(result.scenarios)
     finally:
         sink.close()
-    return _summarise(model, name, seed, totals, scenarios, reference_run(model))
+    return _summarise(model, name, seed, totals, scenarios, reference)

@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from stargate.finance import engine
+from stargate.finance import engine, layout
 from stargate.finance.draws import Draws, median_draws
 from stargate.finance.model import Model, build_model
 from stargate.finance.network import ClearingInputError
@@ -110,14 +110,14 @@ def _draw_arrays(draws: Draws) -> tuple[Any, ...]:
 
 
 def _start(model: Model, plan: Plan, pot: Array) -> tuple[Any, ...]:
-    """The state before the first period (:data:`engine.SN` rows and the rest)."""
+    """The state before the first period (:data:`layout.SN` rows and the rest)."""
     n, K = model.n, plan.legs
-    sn = np.zeros((engine.SN, n))
-    sn[engine.CASH_] = model.cash
-    sn[engine.POT] = pot
-    sk = np.zeros((engine.SK, K))
-    sk[engine.DELIVERED] = model.leg_before
-    sk[engine.BUILT] = model.leg_before
+    sn = np.zeros((layout.SN, n))
+    sn[layout.CASH_] = model.cash
+    sn[layout.POT] = pot
+    sk = np.zeros((layout.SK, K))
+    sk[layout.DELIVERED] = model.leg_before
+    sk[layout.BUILT] = model.leg_before
     width = int(plan.coni[4])  # WIDTH: service schedules reach past the horizon
     return (sn, np.ones(n, np.bool_), np.zeros(n, np.int64), np.zeros((2, n, width)), sk,
             np.zeros(K, np.bool_), np.zeros(3), np.zeros(len(plan.revenue_pairs)))  # fmt: skip
@@ -125,9 +125,9 @@ def _start(model: Model, plan: Plan, pot: Array) -> tuple[Any, ...]:
 
 def _work(plan: Plan, lanes: int) -> tuple[Any, ...]:
     n = plan.n
-    return (np.zeros((engine.WN, n, lanes)), np.zeros((engine.WK, plan.legs, lanes)),
+    return (np.zeros((layout.WN, n, lanes)), np.zeros((layout.WK, plan.legs, lanes)),
             np.zeros((2, plan.pairs.shape[1], lanes)), np.zeros((3, plan.builds, lanes)),
-            np.zeros((n, lanes), np.bool_), np.zeros((engine.WL, lanes)),
+            np.zeros((n, lanes), np.bool_), np.zeros((layout.WL, lanes)),
             workspace(n))  # fmt: skip
 
 
@@ -152,8 +152,8 @@ def simulate(model: Model, draws: Draws, trace: bool = False, plan: Plan | None 
     plan = plan if plan is not None else build_plan(model)
     P, n, K, B = model.periods, model.n, plan.legs, plan.builds
     rows = P if trace else 0
-    tr = (np.zeros((rows, engine.TN, n)), np.zeros((rows, engine.TK, K)),
-          np.zeros((rows, engine.TB, B)))  # fmt: skip
+    tr = (np.zeros((rows, layout.TN, n)), np.zeros((rows, layout.TK, K)),
+          np.zeros((rows, layout.TB, B)))  # fmt: skip
     p = _plan_arrays(plan)
     S = draws.scenarios
     lanes = max(min(engine.LANES, S), 1)
@@ -165,11 +165,11 @@ def simulate(model: Model, draws: Draws, trace: bool = False, plan: Plan | None 
         _check(engine.run(p, _draw_arrays(median), np.zeros((n, 1)), np.zeros(n), state,
                           _block(state, lanes), w, tr, np.zeros((0, 0, 0)), none,
                           np.zeros((0, 0), np.int64), none, True, 0, 1))  # fmt: skip
-        spent = median.secured[0] - state[0][engine.POT]
+        spent = median.secured[0] - state[0][layout.POT]
     else:
         state = _start(model, plan, np.zeros(n))
         spent = np.zeros(n)
-    out_n = np.empty((engine.OUT_N, S, n))
+    out_n = np.empty((layout.OUT_N, S, n))
     out_s = np.empty((3, S))
     out_year = np.empty((S, n), np.int64)
     out_pairs = np.empty((S, len(plan.revenue_pairs)))
@@ -193,15 +193,15 @@ def _record(model: Model, t: int, tr: tuple[Any, ...]) -> dict[str, Any]:
     tn, tk, tb = (a[t] for a in tr)
     return {
         "period": t, "year": model.period_year(t), "history": t < model.history,
-        "growth_capex": tn[engine.T_GROWTH], "rolled": tn[engine.T_ROLLED],
-        "revenue": tn[engine.T_REVENUE], "other_costs": tn[engine.T_OTHER_COSTS],
-        "margin": tn[engine.T_MARGIN], "due": tk[engine.T_DUE], "paid": tk[engine.T_PAID],
-        "deferred": tk[engine.T_DEFERRED], "cut": tk[engine.T_CUT],
-        "build_capex": tb[engine.T_BUILD_CAPEX], "build_lease": tb[engine.T_BUILD_LEASE],
-        "project_debt": tb[engine.T_PROJECT_DEBT], "debt_service": tn[engine.T_DEBT_SERVICE],
-        "asset_sales": tn[engine.T_ASSET_SALES], "equity": tn[engine.T_EQUITY],
-        "debt": tn[engine.T_DEBT], "topup": tn[engine.T_TOPUP],
-        "unpaid_outside": tn[engine.T_UNPAID_OUTSIDE],
-        "unpaid_network": tn[engine.T_UNPAID_NETWORK],
-        "defaulted": tn[engine.T_DEFAULTED] > 0,
+        "growth_capex": tn[layout.T_GROWTH], "rolled": tn[layout.T_ROLLED],
+        "revenue": tn[layout.T_REVENUE], "other_costs": tn[layout.T_OTHER_COSTS],
+        "margin": tn[layout.T_MARGIN], "due": tk[layout.T_DUE], "paid": tk[layout.T_PAID],
+        "deferred": tk[layout.T_DEFERRED], "cut": tk[layout.T_CUT],
+        "build_capex": tb[layout.T_BUILD_CAPEX], "build_lease": tb[layout.T_BUILD_LEASE],
+        "project_debt": tb[layout.T_PROJECT_DEBT], "debt_service": tn[layout.T_DEBT_SERVICE],
+        "asset_sales": tn[layout.T_ASSET_SALES], "equity": tn[layout.T_EQUITY],
+        "debt": tn[layout.T_DEBT], "topup": tn[layout.T_TOPUP],
+        "unpaid_outside": tn[layout.T_UNPAID_OUTSIDE],
+        "unpaid_network": tn[layout.T_UNPAID_NETWORK],
+        "defaulted": tn[layout.T_DEFAULTED] > 0,
     }  # fmt: skip
