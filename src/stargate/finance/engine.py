@@ -54,7 +54,7 @@ def _period(t: int, history: bool, s0: int, nl: int, p: Any, d: Any, st: Any, w:
                capex, delay, bcap, alive, ended, sk, wk, wb)  # fmt: skip
     _means(t, s0, nl, nodef, nodei, periodf, conf, ast, acc, alive, sn, sm, wn, wl)
     _obligations(legf, legi, buildf, buildi, pairs, wn, wk, wq, wb, alive, nl)
-    _defer(history, nl, conf, legf, legi, buildf, buildi, pairs, nodei, alive, sn, sk, wn, wk,
+    _defer(history, nl, conf, coni, legf, legi, buildf, buildi, pairs, nodei, alive, sn, sk, wn, wk,
            wq, wb, wl)  # fmt: skip
     status = _clear(history, nl, conf, coni, pairs, nodei, alive, defaulted, wn, wq, wl, f, pos,
                     lbuf, abuf, red, work, flags, iwork, wave, sure)  # fmt: skip

@@ -8,7 +8,8 @@ payments, defaults), with the same tolerances (``1e-12`` of the scenario's large
 asset), in three steps:
 
 1. **Nobody short.** When every node can pay everything with what it holds and what it is owed
-   at face value, everyone pays in full: nothing to solve (most scenario-periods).
+   at face value, everyone pays in full: nothing to solve (most scenario-periods). (Under
+   ``default_at_zero`` a node that just breaks even defaults: every period is solved.)
 2. **Sure payers.** A node whose net worth is not negative even when every node outside a set
    ``F`` pays it nothing, the nodes of ``F`` paying in full, never defaults: the fictitious
    default rounds start from full payment and a node's value only falls as others join the
@@ -41,6 +42,7 @@ BAD_VALUE, BAD_OBLIGATION, BAD_LIABILITY = 1, 2, 3
 # rows of the node scratch array
 OWED, CLAIMS, PBAR, SENIOR_DEBT, INFLOW, VALUE, RATIO, E, EL = range(9)
 ROWS = 9
+TINY = float(np.finfo(np.float64).tiny)
 
 
 def workspace(n: int) -> tuple[Any, ...]:
@@ -55,6 +57,12 @@ def workspace(n: int) -> tuple[Any, ...]:
         np.zeros(m, np.int64),  # default round of each reduced node
         np.zeros(n, np.bool_),  # sure payers
     )  # fmt: skip
+
+
+@_jit(inline=True)
+def _amount(x: float) -> float:  # pragma: no cover - compiled
+    """``x``, or 0 for a subnormal (as :func:`stargate.finance.network.network` flushes them)."""
+    return 0.0 if abs(x) < TINY else x
 
 
 @_jit(inline=True)
@@ -79,12 +87,12 @@ def settle(
     for i in range(n):
         f[OWED, i] = 0.0
         f[CLAIMS, i] = 0.0
-        f[E, i] = wn[e_row, i, lane]
-        f[EL, i] = wn[el_row, i, lane]
+        f[E, i] = _amount(wn[e_row, i, lane])
+        f[EL, i] = _amount(wn[el_row, i, lane])
     for q in range(Q):
-        f[OWED, pairs[0, q]] += amounts[a_row, q, lane]
-        f[CLAIMS, pairs[1, q]] += amounts[a_row, q, lane]
-    short = False
+        f[OWED, pairs[0, q]] += _amount(amounts[a_row, q, lane])
+        f[CLAIMS, pairs[1, q]] += _amount(amounts[a_row, q, lane])
+    short = at_zero  # defaulting at zero net worth: a node that just breaks even defaults
     for i in range(n):
         if f[E, i] + f[CLAIMS, i] - (f[OWED, i] + f[EL, i]) < 0:
             short = True
@@ -123,7 +131,7 @@ def settle(
             f[RATIO, i] = 1.0
         f[INFLOW, i] = 0.0
     for q in range(Q):
-        f[INFLOW, pairs[1, q]] += amounts[a_row, q, lane] * f[RATIO, pairs[0, q]]
+        f[INFLOW, pairs[1, q]] += _amount(amounts[a_row, q, lane]) * f[RATIO, pairs[0, q]]
     for i in range(n):
         e, el, owed, inflow, r = f[E, i], f[EL, i], f[OWED, i], f[INFLOW, i], f[RATIO, i]
         worth = inflow + e
@@ -162,7 +170,7 @@ def _reduced_fda(
             f[VALUE, i] = f[E, i] - f[SENIOR_DEBT, i] - f[PBAR, i]
         for q in range(Q):
             if sure[pairs[0, q]]:
-                f[VALUE, pairs[1, q]] += amounts[a_row, q, lane]
+                f[VALUE, pairs[1, q]] += _amount(amounts[a_row, q, lane])
         for i in range(n):
             if not sure[i] and not _insolvent(f[VALUE, i], tol, at_zero):
                 sure[i] = True
@@ -191,7 +199,7 @@ def _reduced_fda(
         if b < 0:
             continue  # what is owed to a sure payer is in its payer's p̄ already
         a = pos[pairs[0, q]]
-        lbuf[(u if a < 0 else a) * m + b] += amounts[a_row, q, lane]
+        lbuf[(u if a < 0 else a) * m + b] += _amount(amounts[a_row, q, lane])
     _fda(lbuf[: m * m].reshape((m, m)), red[0, :m], red[1, :m], red[2, :m], red[3, :m], alpha,
          beta, at_zero, tol, red[4, :m], red[5, :m], wave[:m], work[: 4 * m].reshape((4, m)),
          flags[: 6 * m].reshape((6, m)), iwork[: 3 * m].reshape((3, m)),
@@ -225,7 +233,7 @@ def _furfine(
             f[VALUE, i] = 0.0
         for q in range(Q):
             if defaulted[pairs[0, q], lane]:
-                f[VALUE, pairs[1, q]] += amounts[a_row, q, lane]
+                f[VALUE, pairs[1, q]] += _amount(amounts[a_row, q, lane])
         found = False
         for i in range(n):
             if defaulted[i, lane] or not f[OWED, i] + f[EL, i] > 0:

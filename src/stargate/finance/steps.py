@@ -420,7 +420,7 @@ def _means(
 
 @_jit()
 def _defer(
-    history: bool, nl: int, conf: Any, legf: Any, legi: Any, buildf: Any, buildi: Any,
+    history: bool, nl: int, conf: Any, coni: Any, legf: Any, legi: Any, buildf: Any, buildi: Any,
     pairs: Any, nodei: Any, alive: Any, sn: Any, sk: Any, wn: Any, wk: Any, wq: Any, wb: Any,
     wl: Any,
 ) -> None:  # fmt: skip  # pragma: no cover - compiled
@@ -473,8 +473,9 @@ def _defer(
                 sn[CUTS, payee, j] += wk[K_CANCELLED, k, j]
                 sn[LOSS_, payee, j] += wk[K_CANCELLED, k, j]
     _pair_sums(pairs, wq, Q_PAIR, wn, W_OUT, W_IN, nl)
+    at_zero = coni[AT_ZERO] != 0  # then settle solves every period
     for j in range(nl):
-        wl[L_SHORT, j] = 0.0
+        wl[L_SHORT, j] = 1.0 if at_zero else 0.0
     for i in range(n):
         outside = nodei[OUTSIDE, i] != 0
         for j in range(nl):
