@@ -7,10 +7,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
 from stargate.cli import app
+from stargate.finance.draws import standard
 from stargate.finance.scenarios import load_scenario
 from stargate.finance.simulate import build_model
 from stargate.ledger.store import Store
@@ -102,6 +104,16 @@ def test_three_articles_reach_the_world(initialised: str) -> None:
     model = build_model(world, load_scenario("baseline"))
     assert "openai-aws" not in model.leg_agreement  # out of the simulation
     assert new["id"] in model.leg_agreement
+    # common random numbers: every draw is keyed by what it is about, so the accepted news
+    # leaves the draws of every parameter the two Worlds share unchanged
+    old_model = build_model(before, load_scenario("baseline"))
+    old_draws = standard(old_model, 200, seed=11)
+    new_draws = standard(model, 200, seed=11)
+    shared = set(old_draws) & set(new_draws)
+    assert {p for p in shared if p.startswith(("revenue:", "margin:", "access:"))}
+    for param in shared:
+        assert np.array_equal(old_draws[param], new_draws[param]), param
+    assert set(new_draws) - set(old_draws)  # the new agreement brings its own parameters
 
 
 def test_a_rejected_item_stays_out(initialised: str) -> None:

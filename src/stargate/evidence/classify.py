@@ -131,18 +131,23 @@ def ratio_kind(clause: str, start: int, end: int) -> tuple[ClaimKind, int] | Non
     return ClaimKind.CHANGE, -1 if found == "down" else 1
 
 
-def money_change(clause: str, start: int, end: int) -> int | None:
+def money_change(clause: str, start: int, end: int, floor: int = 0) -> int | None:
     """The sign of a money change ("wiped out $50B of market value", "$80 billion more than
-    earlier projections"), or None when the amount is not a change."""
+    earlier projections"), or None when the amount is not a change. ``floor``: where the
+    previous amount of the clause ends (a cue before it is that amount's: "a $700 million hit
+    ... and $920 million in depreciation")."""
     compared = COMPARED_AFTER.match(clause[end:])
     if compared is not None:
         direction = compared.group("dir").lower()
         return -1 if direction in {"less", "lower", "below", "de moins", "en dessous"} else 1
-    before, after = clause[max(0, start - 30) : start], clause[end : end + 20]
+    low = max(0, start - 30, floor)
+    before, after = clause[low:start], clause[end : end + 20]
     around = clause[max(0, start - 80) : end + 80]
-    if (VALUE_LOST.search(before) or VALUE_LOST.match(after.lstrip())) and MARKET_VALUE.search(
-        around
-    ):
+    own = [  # a cue nearer the previous amount than this one is the previous amount's
+        m for m in VALUE_LOST.finditer(before)
+        if not floor or len(before) - m.end() <= m.start() + low - floor
+    ]  # fmt: skip
+    if (own or VALUE_LOST.match(after.lstrip())) and MARKET_VALUE.search(around):
         return -1
     return None
 

@@ -75,13 +75,18 @@ def _parties(d: Draft, family: Callable[[str], str]) -> set[str]:
 
 def _same_fact(a: Draft, b: Draft, family: Callable[[str], str]) -> bool:
     """Two drafts of one figure state one fact when they name the same subjects, the same two
-    parties (either way round), or overlapping parties with the same kind."""
+    parties (either way round), or overlapping parties with the same kind where the subjects
+    do not differ (one draft has none, or they share an organisation): "Oracle buys 400,000
+    chips from Nvidia" and "OpenAI leases the 400,000 chips from Oracle" are two facts."""
     if sorted(a.subjects) == sorted(b.subjects):
         return True
     pa, pb = _parties(a, family), _parties(b, family)
     if not (pa and pb):
         return False
-    return (len(pa) == 2 and pa == pb) or (bool(pa & pb) and a.kind is b.kind)
+    if len(pa) == 2 and pa == pb:
+        return True
+    sa, sb = {family(s) for s in a.subjects}, {family(s) for s in b.subjects}
+    return bool(pa & pb) and a.kind is b.kind and (not sa or not sb or bool(sa & sb))
 
 
 def _overlapping(group: list[Draft], family: Callable[[str], str]) -> list[list[Draft]]:

@@ -99,12 +99,15 @@ STATUS_DENIED: Final = _cue(
     r"(?:is|are|was|were)\s+not\s+believed\s+to|se\s+retir\w*|s'est\s+retirée?|retir\w+\s+(?:son|sa|leur)\s+"
     r"offre|withdr[ae]w\w*|pull(?:s|ed|ing)?\s+out|back(?:s|ed|ing)?\s+out|walk(?:s|ed)?\s+away|"
     r"abandonn\w+\s+(?:le|son|l'|leur|ce)\s+(?:projet|accord|plan)|renonc\w*|called\s+off|"
-    r"scrapp?\w*|no\s+longer\s+(?:plans?|intends?)"
+    r"scrapp?\w*|no\s+longer\s+(?:plans?|intends?)|never\s+finali[sz]ed|never\s+materiali[sz]ed|"
+    r"cancel\w*|annul\w*|debunk\w*|démont\w+\s+(?:les|ces)\s+affirmations|aucune\s+preuve|"
+    r"no\s+evidence|fake\s+news|infondée?s?|unfounded|baseless"
 )
 STATUS_DISPUTED: Final = _cue(
     r"incertaine?s?|mis\s+en\s+doute|met\s+en\s+doute|mettent\s+en\s+doute|doutes?|sceptic\w*|"
     r"scepticisme|remis\s+en\s+question|remet\s+en\s+question|conteste|contesté\w*|"
-    r"uncertain|doubts?|disput\w+|questioned|skeptic\w*"
+    r"uncertain|doubts?|disput\w+|questioned|skeptic\w*|stalled|stalling|on\s+hold|"
+    r"au\s+point\s+mort|gelée?s?|suspendue?s?"
 )
 STATUS_REPORTED: Final = _cue(
     r"selon|d'après|a\s+rapporté|rapporte|rapportent|aurait|auraient|serait|seraient|"
@@ -152,7 +155,10 @@ INVERSION_AFTER: Final = re.compile(
     _I,
 )
 FIRST_PERSON: Final = _cue(r"mes|mon|ma|nos|notre|nous|je|j'|my|our|we|i|us")
-DISTRIBUTIVE: Final = _cue(r"chacune?|chacun\s+d'eux|respectivement|each|apiece|respectively")
+DISTRIBUTIVE: Final = _cue(
+    r"chacune?|chacun\s+d'eux|respectivement|each|apiece|respectively|"
+    r"(?:la|le)\s+leur|les\s+leurs|their\s+own"
+)
 JOINT: Final = _cue(
     r"à\s+eux\s+deux|à\s+elles\s+deux|conjointement|ensemble|together|jointly|combined"
 )
@@ -165,7 +171,7 @@ CLAUSE_BREAK: Final = re.compile(
 )
 ANAPHORA_PROJECT: Final = _cue(
     r"(?:le|ce|cet|du|au)\s+(?:\w+\s+){0,2}projet|(?:la|cette)\s+(?:co-entreprise|initiative|"
-    r"coentreprise)|the\s+(?:\w+\s+)?(?:project|venture|initiative)|l'opération"
+    r"coentreprise)|(?:the|this|that)\s+(?:\w+\s+)?(?:project|venture|initiative)|l'opération"
 )
 ANAPHORA_COMPANY: Final = _cue(
     r"(?:la|cette)\s+(?:société|firme|entreprise|start-up|startup)|l'entreprise|"
@@ -178,7 +184,7 @@ AGREEMENT_VERB: Final = re.compile(
 )
 ANAPHOR: Final = re.compile(
     r"(?:it|they|elle|il|ils|elles|"
-    r"(?:the|this|that|la|le|l'|cette|ce|cet)\s*(?:\w+[\s-]+){0,3}"
+    r"(?:the|this|that|la|le|l'|cette|ce|cet)\s*(?:[\w']+[\s-]+){0,3}"
     r"(?:company|firm|group|conglomerate|giant|maker|developer|start-?up|chipmaker|"
     r"asset-?manager|lab|designer|provider|operator|investor|lender|société|firme|entreprise|"
     r"groupe|géant|fabricant|constructeur|concepteur|laboratoire|conglomérat|opérateur|"
@@ -191,3 +197,59 @@ BOILERPLATE: Final = re.compile(
     r"l'auteur\s+ne\s+détient|partager|share\s+this)",
     _I,
 )
+DEAL_NOUN: Final = re.compile(
+    r"accords?|contrats?|partenariats?|avenants?|ententes?|alliances?|transactions?|protocoles?|"
+    r"deals?|agreements?|contracts?|partnerships?|arrangements?|pacts?|tie-ups?|collaborations?",
+    _I,
+)
+"""Nouns that name a deal between parties (matched against a whole word)."""
+PROJECT_NOUN: Final = re.compile(
+    r"projets?|projects?|programmes?|programs?|initiatives?|ventures?|co-?entreprises?|"
+    r"joint-ventures?|celui-ci|celle-ci",
+    _I,
+)
+"""Nouns that name a project (matched against a whole word)."""
+DEAL_WORD: Final = _cue(
+    r"accords?|contrats?|partenariat|avenant|deal|agreements?|contracts?|partnership|"
+    r"letter\s+of\s+intent|lettre\s+d'intention|sign\w*|conclu\w*|inked|struck|"
+    r"fournir\w*|fournira|supply|supplies|provide\w*|build\w*\s+(?:\w+\s+){0,5}for|"
+    r"constru\w+\s+(?:\w+\s+){0,5}pour|lease\w*|lou\w+|achet\w*|buy\w*|purchas\w*"
+)
+"""Words of a sentence that reports a deal between the organisations it names."""
+MEASURE_NOUN: Final = re.compile(
+    r"dépenses?|revenus?|recettes|ventes|bénéfices?|pertes?|résultats?|chiffres?|coûts?|"
+    r"spending|revenues?|sales|earnings|profits?|losses|costs?|capex|expenses?|income",
+    _I,
+)
+"""Nouns of a company's own figures (matched against a whole word)."""
+SECTOR: Final = _cue(
+    r"mondia\w*|globa\w*|du\s+secteur|de\s+l'industrie|industry|industry-wide|sector|market|"
+    r"du\s+marché|worldwide|world's|d'IA|de\s+l'IA|en\s+IA|AI|IA|tech|hyperscalers?"
+)
+"""Words that make a figure a sector's or the world's rather than a company's."""
+HEDGE: Final = _cue(
+    r"according\s+to|reportedly|people\s+(?:familiar|close|briefed|with\s+knowledge)|"
+    r"sources?\s+(?:said|told|say|familiar|close)|citing\s+(?:people|sources|a\s+person)|"
+    r"(?:is|are|was|were)\s+(?:said|believed|understood|thought|reported)\s+to|reported\s+by|"
+    r"selon(?!\s+(?:l'|le\s+|les\s+|cet\s+|ce\s+)(?:accord|contrat|partenariat|termes))|"
+    r"d'après|cité\s+par|relayée?\s+par|de\s+sources?\s+proches?|"
+    r"indiqu\w*\s+le\s+rapport|selon\s+le\s+rapport|aurai\w*|seraie?n?t"
+)
+"""Words that make a figure a third party's account (the annotation's "reported")."""
+UNNAMED_SOURCE: Final = _cue(
+    r"sources?|people|persons?|analysts?|reports?|rapports?|analystes|personnes|"
+    r"documents?|filings?|estimates?|estimations?|prévisions|forecasts"
+)
+"""Subjects of a reporting verb that name no party ("sources said", "analysts estimate")."""
+INTENTION_NOUN: Final = re.compile(
+    r"plans?|objectifs?|objectives?|goals?|targets?|cibles?|ambitions?|options?|projections?|"
+    r"prévisions?|forecasts?|intentions?",
+    _I,
+)
+"""Nouns of a figure that is aimed at, not yet reached (matched against a whole word)."""
+DEAL_FRAME: Final = _cue(
+    r"(?:dans\s+le\s+cadre\s+d[eu]|selon|aux\s+termes\s+d[eu]|under|as\s+part\s+of|"
+    r"in)\s+(?:l'|le\s+|la\s+|cet\s+|ce\s+|the\s+|this\s+|that\s+)"
+    r"(?:accord|contrat|partenariat|deal|agreement|contract|partnership)"
+)
+"""A sentence that states the terms of a deal ("dans le cadre de l'accord, X investira")."""

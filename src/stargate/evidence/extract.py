@@ -3,16 +3,13 @@ what period, said by whom, with the exact sentence as quote.
 
 One claim per figure that is not boilerplate: money, power, accelerator counts, percentages
 (stakes, shares of, changes), share prices, unit costs, terms and share counts (kinds in
-:mod:`.classify`). The subject is the actor the dependency parse gives the amount's verb
-(:mod:`.syntax`, on the sentences :mod:`.nlp` analyses); failing that, the nearest organisation
-before the amount in its clause (coordinated organisations join it), skipping organisations
-marked as objects by a preposition and people who are speakers; then anaphora ("le projet", "la
-société"), a first-person quote's speaker, the first organisation after the amount, the previous
-sentence's organisation, and for titles the article's topic. Deals are oriented by role (a lab
-pays its cloud, a buyer pays its chip vendor). Status comes from cue lexicons (:mod:`.cues`) and
-the governing verb's tense; speakers from :mod:`.speakers`; confidence from :mod:`.confidence`.
-Document-level rules (:mod:`.document_rules`, :mod:`.consolidate`) drop restatements, copy
-denials and merge repeated facts. Rules are documented in ``docs/extraction.md``.
+:mod:`.classify`). Subjects and counterparties come from :mod:`.subjects` (the parse's actor of
+the amount's verb, :mod:`.syntax` on the sentences :mod:`.nlp` analyses, else the clause rules)
+and :mod:`.parties` (figures stated about a deal, a project or a class of agents; capacity to
+its offtaker); statuses from :mod:`.status`; speakers from :mod:`.speakers`; confidence from
+:mod:`.confidence`. Document-level rules (:mod:`.document_rules`, :mod:`.consolidate`) drop
+restatements, copy denials and merge repeated facts. Rules are documented in
+``docs/extraction.md``.
 """
 
 from __future__ import annotations
@@ -26,7 +23,7 @@ from typing import Any, Final
 
 from stargate.evidence import classify, cues, nlp, syntax
 from stargate.evidence.confidence import score
-from stargate.evidence.consolidate import Draft, Extraction, claim_rows, merge, unique
+from stargate.evidence.consolidate import Draft, Extraction, claim_rows, merge
 from stargate.evidence.document_rules import DocumentRules
 from stargate.evidence.documents import detect_language
 from stargate.evidence.mentions import (
@@ -39,39 +36,24 @@ from stargate.evidence.mentions import (
 )
 from stargate.evidence.quantities import Mention, find_quantities
 from stargate.evidence.speakers import Speakers
-from stargate.ledger.records import Claim, ClaimKind, ClaimStatus, EntityType, Polarity, Source
-from stargate.units import Bound, Quantity, in_domain
+from stargate.evidence.status import Status
+from stargate.evidence.subjects import Subjects
+from stargate.ledger.records import Claim, ClaimKind, ClaimStatus, EntityType, Source
+from stargate.units import Quantity, in_domain
 
 EXTRACTOR: Final = "stargate-rules"
 VERSION: Final = "1.0"
 ORIGIN: Final = f"{EXTRACTOR} {VERSION}"
 
-_OBJECT_PREP = re.compile(
-    r"(?:\b(?:avec|auprès\s+(?:de|d')|chez|dans|envers|vers|par|with|in|into|to|from|on|at|by|"
-    r"towards|alongside|sur)|(?<!quant\s)\bà)\s+(?:\S+\s+){0,2}(?:d'|l'|de\s+|du\s+|des\s+)?$",
-    re.IGNORECASE,
-)
-_TOPIC = re.compile(r"(?:quant\s+à|s'agissant\s+d[e']|pour|as\s+for|for)\s*$", re.IGNORECASE)
-_COORDINATION = re.compile(
-    r"^\s*(?:\w+\s+)?(?:,|et|and|&|ainsi\s+que|as\s+well\s+as|or|ou)\s*"
-    r"(?:de\s+|d'|du\s+|le\s+|la\s+|les\s+|l'|the\s+)?(?:\w+\s+){0,2}$",
-    re.IGNORECASE,
-)
-_CONJUNCTION = re.compile(r"\b(?:et|and|ainsi\s+que|as\s+well\s+as|or|ou)\b|&", re.IGNORECASE)
 _ADDITIONAL = re.compile(
     r"\b(?:supplémentaires?|additionnel\w*|additional|another|extra|de\s+plus|nouvea\w+|further)\b",
     re.IGNORECASE,
 )
 _PLEDGE = re.compile(r"\b(?:engag\w*|promet\w*|promis\w*|pledg\w*|commit\w*)\b", re.IGNORECASE)
-_GENERIC = re.compile(
-    r"\b(?:généralement|en\s+général|en\s+moyenne|habituellement|typiquement|typically|"
-    r"usually|on\s+average|generally|per\s+gigawatt|par\s+gigawatt)\b",
-    re.IGNORECASE,
-)
 _RATE_IN_CLAUSE = re.compile(r"\b(?:cette\s+année|this\s+year|chaque\s+année|every\s+year)\b", re.I)
 # one character for one character, so every offset in the copy is an offset in the original
 _SAME_LENGTH: Final = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "\u00a0": " ", "\u202f": " ",
-                                     "\u2009": " ", "–": "-", "—": "-"})  # fmt: skip
+                                     "\u2009": " ", "–": "-", "—": " "})  # fmt: skip
 _KIND_BY_UNIT: Final = {
     "power": ClaimKind.CAPACITY, "count": ClaimKind.CAPACITY, "shares": ClaimKind.SHARES,
 }  # fmt: skip
@@ -80,8 +62,19 @@ _EXTENDED: Final = frozenset(
     {ClaimKind.STAKE, ClaimKind.SHARE_OF, ClaimKind.CHANGE, ClaimKind.SHARE_PRICE,
      ClaimKind.UNIT_COST, ClaimKind.TERM, ClaimKind.SHARES}
 )  # fmt: skip
-_PAID: Final = frozenset(
-    {ClaimKind.CONTRACT, ClaimKind.LEASE, ClaimKind.PURCHASE, ClaimKind.CAPACITY}
+_PROPER_NAME: Final = re.compile(r"[A-Z0-9][\w.&'-]*(?:\s+[A-Z0-9][\w.&'-]*)*")
+_DEAL_AFTER: Final = re.compile(  # "seven-year deal", "de cinq ans" after "contrat"
+    r"\s+(?:[\w-]+\s+)?(?:deals?|contracts?|agreements?|partnerships?|accords?|contrats?|"
+    r"partenariats?)\b",
+    re.IGNORECASE,
+)
+_DEAL_BEFORE: Final = re.compile(  # "un contrat (historique) de cinq ans"
+    r"\b(?:contrats?|accords?|partenariats?|deals?|contracts?|agreements?)\s+(?:\w+\s+){0,2}"
+    r"(?:de|d'|of)\s*$",
+    re.IGNORECASE,
+)
+_DEAL_KINDS: Final = frozenset(
+    {ClaimKind.CONTRACT, ClaimKind.COMMITMENT, ClaimKind.LEASE, ClaimKind.PURCHASE, ClaimKind.OTHER}
 )
 _CATEGORIES: Final = ("money", "power", "count", "ratio", "duration", "shares", "unit_price")
 
@@ -103,7 +96,7 @@ class Extractor:
         return _Document(source, self.gazetteer).extract()
 
 
-class _Document(Speakers, DocumentRules):
+class _Document(Speakers, DocumentRules, Subjects, Status):
     def __init__(self, source: Source, gazetteer: Gazetteer) -> None:
         self.source = source
         self.raw = source.text  # quotes are cut from the text as given
@@ -118,7 +111,11 @@ class _Document(Speakers, DocumentRules):
         self.mentions: list[Mention] = []
         self._mention_starts: list[int] = []
         self.parsed: dict[int, Any] = {}  # sentence index -> spaCy Doc
+        self._untrusted: set[int] = set()  # sentences whose parse misreads a name as a verb
+        self._generic_words: dict[tuple[int, int], list[int]] = {}
+        self._words_of: dict[int, dict[str, bool]] = {}
         self._source = "none"  # where the current draft's subject came from
+        self._actor: syntax.Actor | None = None  # the parse's actor phrase of the current figure
         self._project: tuple[str | None] | None = None
         self._breaks: dict[int, list[tuple[int, int]]] = {}
         self._set_entities([])
@@ -139,12 +136,27 @@ class _Document(Speakers, DocumentRules):
         }  # fmt: skip
         spans = [(s.start, s.end) for s in self.sentences]
         picked = nlp.focus(spans, wanted)
-        docs = nlp.analyse(self.text, [spans[i] for i in picked], self.language)
+        names = [
+            (m.start, m.end, m.entity_id) for m in self.known
+            if not m.is_person and _PROPER_NAME.fullmatch(self.text[m.start : m.end])
+        ]  # fmt: skip
+        docs = nlp.analyse(self.text, [spans[i] for i in picked], self.language, names)
         self.parsed = dict(zip(picked, docs, strict=True))
+        self._untrusted = {i for i, d in self.parsed.items() if self._misread(d, spans[i][0])}
         extra = candidates(
             self.text, self.known, [(spans[i][0], d) for i, d in self.parsed.items()]
         )
         self._set_entities(extra)
+
+    def _misread(self, doc: Any, offset: int) -> bool:
+        """A parse that takes a known organisation's name for a verb ("OpenAI et SoftBank
+        ont ...": SoftBank as a participle) is not trusted for who acts."""
+        names = self._entities_in(offset, offset + len(doc.text))
+        return any(
+            t.pos_ in {"VERB", "AUX"}
+            and any(m.start <= syntax.span_of(t, offset)[0] < m.end for m in names)
+            for t in doc
+        )
 
     def _can_act(self, entity_id: str) -> bool:
         """Media report and sites host: neither pays, invests nor offtakes."""
@@ -238,195 +250,6 @@ class _Document(Speakers, DocumentRules):
 
     # -- claim parts --------------------------------------------------------------------
 
-    def _subjects(self, q: Mention, sentence: Sentence) -> tuple[list[str], str | None]:
-        start, end = self._clause(sentence, q.start)
-        clause_text = self.text[start:end]
-        if _GENERIC.search(clause_text):
-            return [], None
-        orgs = [m for m in self._orgs_in(start, end) if not (q.start <= m.start < q.end)]
-        before = [m for m in orgs if m.end <= q.start]
-        after = [m for m in orgs if m.start >= q.end]
-        objects = [m for m in before if self._object_marked(m, start)]
-        voices = self._voices(sentence, q)
-        eligible = [
-            m for m in before
-            if m not in objects and not any(a <= m.start < b for a, b in voices)
-        ]  # fmt: skip
-        subjects: list[EntityMention] = []
-        anaphora = self._anaphora(start, q.start) or (
-            None if eligible else self._anaphora(start, end, after=q.end)
-        )
-        actors = self._actor_orgs(q, sentence)
-        self._source = "parse" if actors else "rules"
-        if actors:
-            subjects = actors
-        elif eligible and (anaphora is None or eligible[-1].end > anaphora[0]):
-            subjects = self._coordinated(eligible, start)
-        elif anaphora is not None:
-            position, entity_id = anaphora
-            subjects = [
-                EntityMention(position, position, entity_id, entity_id, organisation=entity_id)
-            ]
-        else:
-            speaker_org = self._first_person_org(q)
-            if speaker_org:
-                subjects = [
-                    EntityMention(
-                        q.start, q.start, speaker_org, speaker_org, organisation=speaker_org
-                    )
-                ]
-            elif after and not self._object_marked(after[0], start):
-                subjects = [after[0]]
-        if not subjects:
-            self._source = "none"
-        subject_ids = unique([m.organisation for m in subjects if m.organisation])
-        object_id = None
-        others = [m for m in eligible if m.organisation not in subject_ids and not m.is_person]
-        lone = others if len(others) == 1 else []  # "Oracle will provide OpenAI with 4.5 GW"
-        for m in (*after, *reversed(objects), *lone):
-            if m.organisation and m.organisation not in subject_ids and not m.is_person:
-                object_id = m.organisation
-                break
-        return subject_ids, object_id
-
-    def _actor_orgs(self, q: Mention, sentence: Sentence) -> list[EntityMention]:
-        """The organisations in the subject phrase the dependency parse gives the amount's act
-        (people stand for their organisation; media and speakers do not pay)."""
-        doc = self.parsed.get(self._index(sentence))
-        if doc is None:
-            return []
-        found = syntax.actor(doc, sentence.start, q.start, q.end)
-        clause_start, clause_end = self._clause(sentence, q.start)
-        if found is None or found.start < clause_start or found.end > clause_end:
-            return []  # no subject, or one across a clause break the parse missed
-        if self._quote_at(q.start) is not None and self._quote_at(found.start) is None:
-            return []  # the amount is quoted speech; the phrase outside it is who speaks
-        chosen = []
-        for m in self._entities_in(found.start, found.end):
-            if any(a <= m.start < b for a, b in found.excluded):
-                continue
-            if m.organisation is None or not self._can_act(m.organisation):
-                continue
-            if m.is_person and self._is_speaker(m, sentence):
-                continue
-            chosen.append(m)
-        if not chosen:
-            phrase = self.text[found.start : found.end]
-            if len(phrase) < 60 and cues.ANAPHOR.fullmatch(phrase.strip()):
-                antecedent = self._antecedent(found.start)
-                if antecedent:  # "the company", "le groupe", "it": the previous subject
-                    return [EntityMention(found.start, found.start, antecedent, antecedent,
-                                          organisation=antecedent)]  # fmt: skip
-            return []
-        ids = unique([m.organisation for m in chosen if m.organisation])
-        return [next(m for m in chosen if m.organisation == i) for i in ids]
-
-    def _object_marked(self, mention: EntityMention, clause_start: int) -> bool:
-        before = self.text[max(clause_start, mention.start - 40) : mention.start]
-        if _TOPIC.search(before):
-            return False
-        return bool(_OBJECT_PREP.search(before))
-
-    def _voices(self, sentence: Sentence, q: Mention) -> list[tuple[int, int]]:
-        """Spans from a speaking person (or source) to their speech verb, outside the quote
-        that holds the amount: who talks is not who pays."""
-        spans = []
-        for m in self._entities_in(sentence.start, q.start):
-            if self._in_quote(m, q):
-                continue
-            if not (m.is_person or self.gazetteer.role(m.organisation) == "media"):
-                continue
-            after = self.text[m.end : min(sentence.end, m.end + 90)]
-            verb = re.match(rf"^[^.;«»:]{{0,70}}?\b(?:{cues.SPEECH_VERBS})\b", after, re.I)
-            if verb:
-                spans.append((m.start, m.end + verb.end()))
-        return spans
-
-    def _in_quote(self, mention: EntityMention, q: Mention) -> bool:
-        quote = self._quote_at(q.start)
-        return quote is not None and quote[0] <= mention.start < quote[1]
-
-    def _coordinated(self, eligible: list[EntityMention], clause_start: int) -> list[EntityMention]:
-        """ "A, B et C": the step next to the last member needs a conjunction, earlier steps may
-        be commas (so an apposition "A, B et C, le projet D" stays D alone)."""
-        group = [eligible[-1]]
-        for m in reversed(eligible[:-1]):
-            gap = self.text[m.end : group[0].start]
-            if not _COORDINATION.match(gap):
-                break
-            if len(group) == 1 and not _CONJUNCTION.search(gap):
-                break
-            if m.organisation != group[0].organisation:
-                group.insert(0, m)
-        return group
-
-    def _anaphora(self, start: int, end: int, after: int | None = None) -> tuple[int, str] | None:
-        """The last anaphor in ``[start, end)`` ("le projet" -> topic project, "la société" ->
-        previous organisation); with ``after``, only anaphors at or after that position."""
-        if after is not None:
-            start = after
-        window = self.text[start:end]
-        project = list(cues.ANAPHORA_PROJECT.finditer(window))
-        company = list(cues.ANAPHORA_COMPANY.finditer(window))
-        best: tuple[int, str] | None = None
-        if project and (project_id := self._topic_project()):
-            best = (start + project[-1].start(), project_id)
-        company = [c for c in company if not self._named_after(start + c.end())]
-        project = [p for p in project if not self._named_after(start + p.end())]
-        if company:
-            position = start + company[-1].start()
-            antecedent = self._antecedent(position)
-            if antecedent and (best is None or position > best[0]):
-                best = (position, antecedent)
-        return best
-
-    def _antecedent(self, position: int) -> str | None:
-        """What "la société" / "the company" refers to: the first organisation earlier in the
-        same sentence, else the first organisation of the previous sentence (its subject, in
-        news prose), else the last organisation mentioned before."""
-        sentence = self._sentence_of(position)
-        if sentence is None:
-            return None
-
-        def organisations(start: int, end: int) -> list[EntityMention]:
-            return [m for m in self._orgs_in(start, end) if not m.is_person]
-
-        here = organisations(sentence.start, position)
-        if here:
-            return here[0].organisation
-        index = self._index(sentence)
-        if index > 0:
-            previous = self.sentences[index - 1]
-            found = organisations(previous.start, previous.end)
-            if found:
-                return found[0].organisation
-        earlier = organisations(0, position)
-        return earlier[-1].organisation if earlier else None
-
-    def _named_after(self, position: int) -> bool:
-        """ "la start-up chinoise DeepSeek": a name right after the noun is an apposition."""
-        return bool(self._entities_in(position, position + 26))
-
-    def _first_person_org(self, q: Mention) -> str | None:
-        quote = self._quote_at(q.start)
-        if quote is None or not cues.FIRST_PERSON.search(self.text[quote[0] : q.start]):
-            return None
-        speaker = self._speaker(q.start)
-        if speaker is None:
-            return None
-        entity_id = self.gazetteer.lookup(speaker)
-        return self.gazetteer.organisation_of(entity_id) if entity_id else None
-
-    def _previous_org(self, sentence: Sentence) -> str | None:
-        index = self._index(sentence)
-        for earlier in reversed(self.sentences[max(0, index - 2) : index]):
-            if earlier.paragraph != sentence.paragraph:
-                break
-            orgs = [m for m in self._orgs_in(earlier.start, earlier.end) if not m.is_person]
-            if orgs:
-                return orgs[0].organisation
-        return None
-
     def _kind(self, q: Mention, sentence: Sentence) -> ClaimKind:
         if q.category in _KIND_BY_UNIT:
             return _KIND_BY_UNIT[q.category]
@@ -434,9 +257,9 @@ class _Document(Speakers, DocumentRules):
         centre = q.start - sentence.start
         i = bisect.bisect_left(self._mention_starts, sentence.start)
         j = bisect.bisect_left(self._mention_starts, sentence.end)
-        others = [
+        others = [  # other money amounts own the cues nearer them; a duration owns none
             (m.start - sentence.start, m.end - sentence.start)
-            for m in self.mentions[i:j] if m is not q
+            for m in self.mentions[i:j] if m is not q and m.category == "money"
         ]  # fmt: skip
         best: tuple[int, int, str] | None = None
         for rank, (kind, pattern) in enumerate(cues.KIND_CUES):
@@ -457,76 +280,6 @@ class _Document(Speakers, DocumentRules):
                 return ClaimKind.COMMITMENT  # a pledge to invest
             return kind
         return ClaimKind.CONTRACT if q.period == "per_year" else ClaimKind.OTHER
-
-    def _status(
-        self, q: Mention, sentence: Sentence, speaker: str | None, subjects: list[str],
-        kind: ClaimKind,
-    ) -> tuple[ClaimStatus, Polarity]:  # fmt: skip
-        text = self.text[sentence.start : sentence.end]
-        if cues.STATUS_DENIED.search(text):
-            return ClaimStatus.DENIED, Polarity.DENIES
-        index = self._index(sentence)
-        context = " ".join(
-            self.text[s.start : s.end] for s in self.sentences[max(0, index - 2) : index]
-            if s.paragraph == sentence.paragraph
-        )  # fmt: skip
-        if cues.STATUS_DISPUTED.search(text) or (
-            q.quantity.bound is Bound.AT_MOST and speaker and cues.STATUS_DISPUTED.search(context)
-        ):
-            return ClaimStatus.DISPUTED, Polarity.ASSERTS
-        speaker_org = (
-            self.gazetteer.organisation_of(self.gazetteer.lookup(speaker) or "")
-            if speaker
-            else None
-        )
-        if (
-            kind is ClaimKind.FUNDING_SECURED and speaker and subjects
-            and q.quantity.bound is Bound.AT_MOST and speaker_org not in subjects
-        ):  # fmt: skip
-            return ClaimStatus.DISPUTED, Polarity.ASSERTS  # a third party caps someone's money
-        centre = q.start - sentence.start
-        found: list[tuple[int, ClaimStatus]] = []
-        for pattern, status in (
-            (cues.STATUS_COMPLETED, ClaimStatus.COMPLETED),
-            (cues.STATUS_PLANNED, ClaimStatus.PLANNED),
-            (cues.STATUS_REPORTED, ClaimStatus.REPORTED),
-            (cues.STATUS_ANNOUNCE, ClaimStatus.ANNOUNCED),
-        ):
-            for match in pattern.finditer(text):
-                found.append((abs(match.start() - centre), status))
-        if re.search(r"\b(?:intention|plans?\s+to)\b", text, re.I):
-            return ClaimStatus.PLANNED, Polarity.ASSERTS
-        if cues.SOURCE_BEFORE.search(text):
-            return ClaimStatus.REPORTED, Polarity.ASSERTS
-        if (by_tense := self._status_by_tense(q, sentence)) is not None:
-            return by_tense, Polarity.ASSERTS
-        if not found:
-            if speaker and speaker_org not in subjects:
-                return ClaimStatus.REPORTED, Polarity.ASSERTS
-            return ClaimStatus.ANNOUNCED, Polarity.ASSERTS
-        found.sort(key=lambda item: item[0])
-        status = found[0][1]
-        if status is ClaimStatus.REPORTED and cues.STATUS_ANNOUNCE.search(text[:centre]):
-            status = ClaimStatus.ANNOUNCED  # "a annoncé qu'elle investirait": future in the past
-        return status, Polarity.ASSERTS
-
-    def _status_by_tense(self, q: Mention, sentence: Sentence) -> ClaimStatus | None:
-        """The tense of the verb that governs the figure: done (past; an agreement signed is
-        announced), to come (future), hedged (a French conditional reports, an English modal
-        plans); the present says nothing."""
-        doc = self.parsed.get(self._index(sentence))
-        if doc is None:
-            return None
-        verb = syntax.governing_verb(doc, sentence.start, q.start, q.end)
-        found = syntax.tense(verb)
-        if found == "past":
-            agreed = verb is not None and cues.AGREEMENT_VERB.match(verb.text)
-            return ClaimStatus.ANNOUNCED if agreed else ClaimStatus.COMPLETED
-        if found == "future":
-            return ClaimStatus.PLANNED
-        if found == "conditional":
-            return ClaimStatus.REPORTED if self.language == "fr" else ClaimStatus.PLANNED
-        return None
 
     # -- assembly -------------------------------------------------------------------------
 
@@ -571,16 +324,34 @@ class _Document(Speakers, DocumentRules):
             if classify.is_share_price(sentence_text, a + offset, b + offset, q.quantity.amount):
                 price = replace(q.quantity, unit=f"{unit}/share")
                 return ClaimKind.SHARE_PRICE, replace(q, quantity=price, category="unit_price")
-            if (sign := classify.money_change(clause, a, b)) is not None:
+            floor = max(
+                (m.end - start for m in others if m.category == "money" and m.end <= q.start),
+                default=0,
+            )
+            if (sign := classify.money_change(clause, a, b, floor)) is not None:
                 return ClaimKind.CHANGE, _signed(q, sign)
         return self._kind(q, sentence), q
 
     def _spreads_money(self, q: Mention, sentence: Sentence) -> bool:
-        """A duration that is already the period of a money amount of the sentence."""
-        return any(
-            m.category == "money" and m.years is not None and m.years == _years(q)
-            for m in self._mentions_in(sentence.start, sentence.end)
-        )
+        """A duration that is already the period of a money amount of the sentence, or the
+        length of the deal that amount is the value of ("a $38 billion deal ... as part of a
+        seven-year deal")."""
+        money = [
+            m for m in self._mentions_in(sentence.start, sentence.end) if m.category == "money"
+        ]
+        if any(m.years is not None and m.years == _years(q) for m in money):
+            return True
+        return bool(money) and q is self._deal_length(sentence)
+
+    def _deal_length(self, sentence: Sentence) -> Mention | None:
+        """A duration that qualifies a deal ("a seven-year deal", "un contrat de cinq ans")."""
+        for m in self._mentions_in(sentence.start, sentence.end):
+            if m.category != "duration":
+                continue
+            before = self.text[max(sentence.start, m.start - 40) : m.start]
+            if _DEAL_AFTER.match(self.text, m.end, sentence.end) or _DEAL_BEFORE.search(before):
+                return m
+        return None
 
     def _draft(self, q: Mention) -> Draft | None:
         sentence = self._sentence_of(q.start)
@@ -590,9 +361,19 @@ class _Document(Speakers, DocumentRules):
         if classified is None:
             return None
         kind, q = classified
-        subjects, object_id = self._subjects(q, sentence)
+        doc = self.parsed.get(self._index(sentence))
+        if doc is not None and syntax.addressed_to_reader(doc, sentence.start, q.start, q.end):
+            return None  # a worked example for the reader, not a claim about anyone
+        subjects, object_id = self._subjects(q, sentence, kind)
         start, end = self._clause(sentence, q.start)
-        if not subjects and not _GENERIC.search(self.text[start:end]):
+        if self._source == "deal":
+            subjects, object_id = self._oriented(kind, subjects)
+        general = self._generic_statement(q, sentence)
+        if kind is ClaimKind.CAPACITY and not general:
+            subjects, object_id = self._offtaker(subjects, object_id, sentence, self._source)
+        # a change is always some organisation's measure ("une hausse de 77 % des revenus")
+        generic = (self._source == "generic" and kind is not ClaimKind.CHANGE) or general
+        if not subjects and not generic:
             fallback = self._previous_org(sentence)
             if fallback is None and sentence.zone == "headline":
                 fallback = self.topic
@@ -605,11 +386,15 @@ class _Document(Speakers, DocumentRules):
             return None  # vague amounts count only when tied to an organisation
         subjects, object_id = self._orient(kind, subjects, object_id)
         speaker = self._speaker(q.start)
-        status, polarity = self._status(q, sentence, speaker, subjects, kind)
+        parties = frozenset(p for p in (*subjects, object_id) if p)
+        status, polarity = self._status(q, sentence, speaker, subjects, kind, parties)
         period = q.period
         if q.category == "money":
             if period is None and _RATE_IN_CLAUSE.search(self.text[start:end]):
                 period = "per_year"
+            length = self._deal_length(sentence) if period is None else None
+            if length is not None and kind in _DEAL_KINDS:
+                period = f"over_{_years(length).normalize():f}_years"
             period = period or "total"
         distributive = bool(cues.DISTRIBUTIVE.search(self.text[start:end])) and len(subjects) > 1
         additional = bool(_ADDITIONAL.search(self.text[start:end]))
@@ -619,42 +404,6 @@ class _Document(Speakers, DocumentRules):
                      confidence, period, distributive, additional=additional,
                      signals=signals)  # fmt: skip
 
-    def _orient(
-        self, kind: ClaimKind, subjects: list[str], object_id: str | None
-    ) -> tuple[list[str], str | None]:
-        """Payer first: a lab pays its cloud (contract, lease), a buyer pays its chip vendor;
-        of two parties acting together in such a deal, the payer is the subject."""
-        if len(subjects) == 2 and object_id is None and kind in _PAID:
-            first, second = subjects
-            if self._pays(kind, second, first):
-                return [second], first
-            if self._pays(kind, first, second):
-                return [first], second
-        if len(subjects) != 1 or object_id is None:
-            return subjects, object_id
-        role_s, role_o = self.gazetteer.role(subjects[0]), self.gazetteer.role(object_id)
-        swap = (
-            (
-                kind in {ClaimKind.CONTRACT, ClaimKind.LEASE}
-                and role_s == "cloud"
-                and role_o == "lab"
-            )
-            or (kind is ClaimKind.PURCHASE and role_s == "chips" and role_o in {"lab", "cloud"})
-            # capacity belongs to its offtaker: "AMD fournira à OpenAI 6 GW"
-            or (
-                kind is ClaimKind.CAPACITY
-                and role_s in {"chips", "cloud", "builder"}
-                and role_o == "lab"
-            )
-        )
-        return ([object_id], subjects[0]) if swap else (subjects, object_id)
-
-    def _pays(self, kind: ClaimKind, payer: str, payee: str) -> bool:
-        role_p, role_q = self.gazetteer.role(payer), self.gazetteer.role(payee)
-        if kind is ClaimKind.PURCHASE:
-            return role_p in {"lab", "cloud"} and role_q == "chips"
-        return role_p == "lab" and role_q in {"cloud", "chips", "builder"}
-
     def _signals(self, q: Mention, sentence: Sentence, kind: ClaimKind,
                  status: ClaimStatus) -> dict[str, bool]:  # fmt: skip
         """What :mod:`.confidence` weighs."""
@@ -663,6 +412,8 @@ class _Document(Speakers, DocumentRules):
             "subject_parse": self._source == "parse",
             "subject_rules": self._source == "rules",
             "subject_fallback": self._source == "fallback",
+            "subject_referred": self._source in {"deal", "project"},
+            "subject_generic": self._source == "generic",
             "kind_cue": kind is not ClaimKind.OTHER,
             "hedged": status in {ClaimStatus.REPORTED, ClaimStatus.PLANNED, ClaimStatus.DISPUTED},
             "headline": sentence.zone in {"headline", "list"},

@@ -139,13 +139,19 @@ class Gazetteer:
 
     @staticmethod
     def _pattern(aliases: Sequence[str], flags: int) -> re.Pattern[str] | None:
+        """Aliases as whole words; a name may open a hyphenated compound ("OpenAI-dedicated")
+        and a long one take a possessive "s" written without its apostrophe ("CoreWeaves
+        revenue")."""
         if not aliases:
             return None
         parts = []
         for alias in sorted(aliases, key=len, reverse=True):
             escaped = re.escape(alias).replace("'", "['’]").replace(r"\ ", r"\s+")
             parts.append(escaped)
-        return re.compile(rf"(?<![\w-])(?:{'|'.join(parts)})(?![\w-])", flags)
+        possessive = r"(?:s(?=\s+[a-z]))?" if flags & re.IGNORECASE else ""
+        return re.compile(
+            rf"(?<![\w-])(?:{'|'.join(parts)}){possessive}(?!\w|-(?-i:[A-Z0-9]))", flags
+        )
 
     def organisation_of(self, entity_id: str) -> str | None:
         entity = self.entities.get(entity_id)
@@ -170,7 +176,10 @@ class Gazetteer:
             if pattern is None:
                 continue
             for match in pattern.finditer(text):
-                entity_id = self._by_key.get(self._key(match.group(0)))
+                word = match.group(0)
+                entity_id = self._by_key.get(self._key(word))
+                if entity_id is None and word.endswith("s"):
+                    entity_id = self._by_key.get(self._key(word[:-1]))
                 if entity_id is None:
                     continue
                 entity = self.entities[entity_id]
@@ -207,12 +216,17 @@ _COMPANY = re.compile(
     r"\b(?P<name>(?:[A-Z][\w&.-]+\s+){0,3}[A-Z][\w&.-]+\s+(?:Inc|Corp|Corporation|Ltd|LLC|Group|"
     r"Capital|Partners|Holdings|Technologies|Labs|Systems|Energy|Networks|Computing|Cloud)\b\.?)"
 )
+_SUFFIX = re.compile(
+    r"\s(?:Inc|Corp|Corporation|Ltd|LLC|Group|Capital|Partners|Holdings|Technologies|Labs|"
+    r"Systems|Energy|Networks|Computing|Cloud|AI|SA|SAS|AG|GmbH|plc)\.?$"
+)
 _PERSON_BEFORE_SPEECH = re.compile(
     r"\b(?P<name>[A-Z][a-zà-ÿ]+(?:[- ][A-Z][a-zà-ÿ]+){1,2})"
     rf"(?=,?\s+(?:[^,.;]{{0,60}},\s+)?(?:{SPEECH_VERBS})\b)"
 )
 
 
+_UNIT_NOUN: Final = re.compile(r"[GTCN]PUs?|ASICs?|HBM|AI|IA", re.IGNORECASE)
 _NER_LABELS: Final = {"ORG": "ORG", "PER": "PER", "PERSON": "PER"}
 
 
@@ -224,6 +238,7 @@ def candidates(
     found: list[EntityMention] = []
     taken = sorted((m.start, m.end) for m in known)  # spans already named, kept sorted
     lowercase = set(re.findall(r"(?<![\w'’])\w+", text))  # words written in lower case too
+    plurals = set(re.findall(r"\b[A-Z]{2,}s\b", text))
 
     def free(start: int, end: int) -> bool:
         i = bisect.bisect_left(taken, (start, start))
@@ -240,17 +255,24 @@ def candidates(
             return  # an event or a period ("GITEX Global 2025"), not an organisation
         if " " not in name and name.lower() in lowercase:
             return  # a capitalised common word ("Train, baby, train"), not a name
+        if (name.isupper() and f"{name}s" in plurals) or _UNIT_NOUN.fullmatch(name):
+            return  # an acronym used in the plural ("GPUs") or a unit ("GPU") is no name
         start += raw.find(name)
-        person = label == "PER"
+        person = label == "PER" and not _SUFFIX.search(name)  # "Acme Labs" is a company
         entity_id = f"cand:{slug(name)}"
         found.append(EntityMention(start, start + len(name), entity_id, name, person,
                                    None if person else entity_id))  # fmt: skip
         bisect.insort(taken, (start, start + len(name)))
 
     for offset, doc in docs:
+        spans = doc.user_data.get("spans")
         for ent in doc.ents:
-            if ent.label_ in _NER_LABELS:
+            if ent.label_ not in _NER_LABELS:
+                continue
+            if spans is None:
                 add(offset + ent.start_char, offset + ent.end_char, _NER_LABELS[ent.label_])
+            else:  # parsed with placeholder names: map back (a placeholder is no candidate)
+                add(spans[ent.start][0], spans[ent.end - 1][1], _NER_LABELS[ent.label_])
     for match in _COMPANY.finditer(text):
         add(match.start("name"), match.end("name"), "ORG")
     for match in _PERSON_BEFORE_SPEECH.finditer(text):

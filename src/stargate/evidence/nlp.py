@@ -17,6 +17,7 @@ alone, so time stays linear in the size of the text.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import importlib.util
@@ -124,9 +125,60 @@ def focus(
     return picked
 
 
-def analyse(text: str, spans: Sequence[tuple[int, int]], language: str | None) -> list[Any]:
-    """spaCy Docs of the given character spans of ``text`` (one per span, in order)."""
+PLACEHOLDERS: Final = ("Renault", "Michelin", "Danone", "Airbus", "Carrefour", "Thales")
+"""Well-known one-word company names that stand in for organisation names during parsing."""
+
+
+def _stand_in(
+    text: str, start: int, end: int, names: Sequence[tuple[int, int, str]]
+) -> tuple[str, list[tuple[int, int]]]:
+    """The sentence with each named organisation replaced by a placeholder (one per distinct
+    entity), and for each character of that copy its span in ``text``."""
+    pieces: list[str] = []
+    where: list[tuple[int, int]] = []
+    chosen: dict[str, str] = {}
+    cursor = start
+    for a, b, key in sorted(names):
+        if a < cursor or b > end:
+            continue
+        pieces.append(text[cursor:a])
+        where += [(i, i + 1) for i in range(cursor, a)]
+        word = chosen.setdefault(key, PLACEHOLDERS[len(chosen) % len(PLACEHOLDERS)])
+        pieces.append(word)
+        where += [(a, b)] * len(word)
+        cursor = b
+    pieces.append(text[cursor:end])
+    where += [(i, i + 1) for i in range(cursor, end)]
+    return "".join(pieces), where
+
+
+def analyse(
+    text: str,
+    spans: Sequence[tuple[int, int]],
+    language: str | None,
+    names: Sequence[tuple[int, int, str]] = (),
+) -> list[Any]:
+    """spaCy Docs of the given character spans of ``text`` (one per span, in order).
+
+    ``names`` (start, end, entity id) are organisations the gazetteer knows: the parser reads a
+    well-known placeholder name in their place (spaCy's French model often takes an unfamiliar
+    name at the start of a sentence, "OpenAI et SoftBank ont ...", for a verb), and
+    ``doc.user_data["spans"]`` gives each token's span in ``text``.
+    """
     if not spans:
         return []
     nlp = pipeline_for(language)
-    return list(nlp.pipe((text[a:b] for a, b in spans), batch_size=64))
+    ordered = sorted(names)
+    copies = []
+    for a, b in spans:
+        i = bisect.bisect_left(ordered, (a, a, ""))
+        inside = [n for n in ordered[i : bisect.bisect_left(ordered, (b, b, ""))] if n[1] <= b]
+        copies.append(_stand_in(text, a, b, inside))
+    docs = list(nlp.pipe((copy for copy, _ in copies), batch_size=64))
+    for doc, (_, where) in zip(docs, copies, strict=True):
+        doc.user_data["spans"] = [
+            (where[t.idx][0], where[t.idx + len(t.text) - 1][1]) if t.text else
+            (where[t.idx][0], where[t.idx][0])
+            for t in doc
+        ]  # fmt: skip
+    return docs

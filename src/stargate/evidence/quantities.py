@@ -174,8 +174,8 @@ _ENERGY: Final = (
     (r"mwh|mégawattheures?|megawatt[- ]hours?", "MWh"),
 )
 _COUNT_NOUNS: Final = (
-    r"puces?|gpus?|tpus?|processeurs?|accélérateurs?|chips?|accelerators?|processors?|"
-    r"serveurs?|servers?|cartes?\s+graphiques?"
+    r"puces?|gpus?|tpus?|processeurs?|accélérateurs?|(?:super)?chips?|accelerators?|processors?|"
+    r"serveurs?|servers?|cartes?\s+graphiques?|processing\s+units?"
 )
 # what may stand between a count and its noun: brands and models ("300,000 Acme X1 chips",
 # "400 000 puces Nvidia" needs none), and a few adjectives ("one million specialized AI chips")
@@ -245,7 +245,7 @@ _AMOUNT: Final = re.compile(
         (?P<cur>{_CURRENCY_RE})
       | (?P<power>{"|".join(p for p, _ in _POWER)})(?![a-z])
       | (?P<energy>{"|".join(p for p, _ in _ENERGY)})(?![a-z])
-      | (?:de\s+|d')?{_COUNT_FILLER}(?P<count>{_COUNT_NOUNS})(?![\w-])
+      | (?:de\s+|d')?{_COUNT_FILLER}["“]?(?P<count>{_COUNT_NOUNS})(?![\w-])
       | (?:de\s+|d')?(?:(?-i:[A-Z][\w.-]*)\s+){{0,2}}(?P<shares>{_SHARE_NOUNS})(?![\w-])
       | (?P<duration>{_DURATION_NOUNS})(?![a-z])
       | (?P<pct>%|pour\s?cent|percent|per\s+cent)
@@ -271,7 +271,7 @@ _VAGUE: Final = re.compile(
       | multi-?(?P<multi>billion|million)(?:-dollar)?
       | (?:plusieurs|quelques|several|multiple|a\s+few)\s+(?P<power>gigawatts|mégawatts|megawatts)
     )
-    (?:\s+(?:de\s+|d')?(?P<unit>{_CURRENCY_RE}|{_COUNT_NOUNS}))?
+    (?:\s+(?:de\s+|d')?(?P<unit>{_CURRENCY_RE}|{_COUNT_FILLER}(?:{_COUNT_NOUNS})))?
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -593,6 +593,14 @@ def _with_period(mention: Mention, source: str, start: int, end: int) -> Mention
     )  # fmt: skip
 
 
+_OF_OTHER: Final = re.compile(  # what follows "millions of" / "des millions de" when not money
+    r"(?:\s+(?:de\s+|d'|of\s+)|(?<=of)\s+)(?!(?:l'|the\s+)?(?:investissements?|investments?|"
+    r"dettes?|debt|financements?|funding|revenus?|revenues?|capitaux|capital|fonds|funds|"
+    r"dépenses|spending|valorisation|valuation|chiffre|equity|bonds|obligations|contrats?|"
+    r"contracts?|deals?|accords?|commandes|orders|sales|ventes|pertes|losses|liquidités|cash|"
+    r"financement|crédits?|credit|prêts?|loans?|actifs|assets|plus|more)\b)[a-zà-ÿ]",
+    re.IGNORECASE,
+)
 _VAGUE_BASE: Final = {"milliards": 9, "millions": 6, "milliers": 3, "billions": 9, "thousands": 3,
                       "billion": 9, "million": 6}  # fmt: skip
 
@@ -613,9 +621,12 @@ def _vague(match: re.Match[str], cleaned: _Clean, currency: str) -> Mention | No
     elif "centaines" in multiplier or "hundreds" in multiplier:
         exponent += 2
     unit_raw = match.group("unit") or ""
+    if not unit_raw and not match.group("multi") and _OF_OTHER.match(cleaned.text, match.end()):
+        return None  # "millions of homes", "des millions de foyers": no amount we model
     thousands = scale_word in {"milliers", "thousands"}
-    if re.fullmatch(_COUNT_NOUNS, unit_raw, re.IGNORECASE) or thousands:
-        if not unit_raw or not re.fullmatch(_COUNT_NOUNS, unit_raw, re.IGNORECASE):
+    counted = bool(unit_raw) and re.search(rf"(?:{_COUNT_NOUNS})$", unit_raw, re.IGNORECASE)
+    if counted or thousands:
+        if not counted:
             return None  # "des milliers de personnes": not a quantity we model
         category, unit, explicit = "count", "GPU", True
     else:

@@ -8,7 +8,9 @@ entity it contains if any ("une estimation d'UBS" -> UBS), else no speaker.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Callable
 from typing import Final
 
 from stargate.evidence import cues
@@ -19,7 +21,8 @@ _GENERIC_SOURCE: Final = re.compile(
     r"^(?:an?|the|des|les|le|la|l'|un|une|some|certain|several|plusieurs|new|nouveaux?)?\s*"
     r"(?:\w+\s+){0,2}(?:reports?|sources?|people|persons|documents?|filings?|analysts?|"
     r"estimates?|calculations|rapports?|sources|personnes|documents?|analystes|estimations?|"
-    r"calculs|communiqués?|statement|press\s+release|données|data|figures?|chiffres)\b",
+    r"calculs|communiqués?|statement|press\s+release|données|data|figures?|chiffres|"
+    r"accords?|contrats?|partenariats?|deals?|agreements?|contracts?|termes|terms)\b",
     re.IGNORECASE,
 )
 _INVERTED: Final = re.compile(
@@ -28,6 +31,11 @@ _INVERTED: Final = re.compile(
 _PRONOUN_AFTER: Final = re.compile(
     rf"^\s*[»\"”]?\s*,?\s*(?:(?:{cues.SPEECH_VERBS})\s+(?:he|she)|(?:he|she|il|elle)\s+"
     rf"(?:{cues.SPEECH_VERBS})|\w+-t-(?:il|elle))\b",
+    re.IGNORECASE,
+)
+_DESCRIBED: Final = re.compile(
+    rf"(?:^|[,;(]\s*|\b(?:but|and|mais|et)\s+)(?P<who>{cues.ANAPHOR.pattern})\s+"
+    rf"(?:(?:has|had|also|a|avait|aussi)\s+)?(?:{cues.SPEECH_VERBS})\b",
     re.IGNORECASE,
 )
 _ORG_VERB_GAP: Final = 25  # characters between an organisation and its speech verb
@@ -40,6 +48,7 @@ class Speakers:
     gazetteer: Gazetteer
     sentences: list[Sentence]
     quotes: list[tuple[int, int]]
+    _antecedent: Callable[[int], str | None]  # from :class:`.subjects.Subjects`
 
     def _sentence_of(self, position: int) -> Sentence | None:
         raise NotImplementedError
@@ -79,7 +88,23 @@ class Speakers:
                 return self._name(m)
             if m.start < position and self._organisation_speaks(m, sentence):
                 return self._name(m)
-        return self._inverted(sentence)
+        return self._inverted(sentence) or self._described_speaker(sentence)
+
+    def _described_speaker(self, sentence: Sentence) -> str | None:
+        """ "..., the British data-centre company said": the organisation the description
+        stands for."""
+        text = self.text[sentence.start : sentence.end]
+        for match in _DESCRIBED.finditer(text):
+            before = [  # the nearest organisation before it: "..., with Nscale, the company"
+                m for m in self._entities_in(sentence.start, sentence.start + match.start())
+                if m.organisation and not m.is_person and not self._media(m)
+            ]  # fmt: skip
+            if before:
+                return self._name(before[-1])
+            entity_id = self._antecedent(sentence.start + match.start())
+            if entity_id and entity_id in self.gazetteer.entities:
+                return self.gazetteer.entities[entity_id].name
+        return None
 
     def _media(self, m: EntityMention) -> bool:
         return self.gazetteer.role(m.organisation) == "media"
@@ -166,7 +191,11 @@ class Speakers:
                 if named:
                     return self._name(named[-1])
         # inherit from an adjacent earlier quote in the same paragraph
-        earlier = [q for q in self.quotes if q[1] <= quote[0] and quote[0] - q[1] < 60]
+        here = bisect.bisect_left(self.quotes, quote)
+        earlier = [
+            q for q in self.quotes[max(0, here - 3) : here]
+            if q[1] <= quote[0] and quote[0] - q[1] < 60
+        ]  # fmt: skip
         if earlier:
             owner = self._sentence_of(earlier[-1][0])
             if owner is not None:

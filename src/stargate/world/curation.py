@@ -40,10 +40,19 @@ from stargate.ledger.records import (
 )
 from stargate.ledger.store import Store
 from stargate.units import Bound, Quantity
-from stargate.world.curated import Agreement, Curated, CuratedError, Figure, Site, SourceEntry
+from stargate.world.curated import (
+    Agreement,
+    Curated,
+    CuratedError,
+    Figure,
+    Finance,
+    Site,
+    SourceEntry,
+)
 
 CURATORS: Final = "stargate curators"
 ORIGIN_PREFIX: Final = "curated:"
+FINANCES: Final = "#finances"  # the finance figures' own excerpt document per source
 HEADER: Final = (
     "Curators' excerpts: sentences written by the stargate curators from the source named "
     "below. They are not the publisher's words."
@@ -79,6 +88,8 @@ class CuratedRecords:
     entities: tuple[Entity, ...]
     deals: tuple[Deal, ...]
     links: tuple[DealClaim, ...]
+    figures: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Claim ids of the finance figures, by label (``finance:openai:cash_usd``, ``debt:...``)."""
 
 
 @dataclass
@@ -90,6 +101,7 @@ class _Pending:
     deal: str | None
     field: DealField | None
     line: str = ""
+    label: str | None = None  # what a finance figure is (the World cites it by this)
 
 
 @dataclass
@@ -261,6 +273,48 @@ class _Builder:
             line = f.quote or f.excerpt or f"{s.name}: {_figure_text(DealField(f.field), f)}"
             self.pending.append(_Pending(claim, where, None, None, line=line or ""))
 
+    # -- finances -------------------------------------------------------------------------
+
+    def finance(self, f: Finance) -> None:
+        """The balance-sheet figures the stress model opens with: cash, outside revenue and
+        each debt tranche, each cited to the row's (or the tranche's) first source."""
+        if not f.sources:
+            return
+        key = f.sources[0]
+        opened = _date(f.as_of)
+        figures: list[tuple[str, ClaimKind, float, list[str], str | None, str, str | None, str]]
+        figures = [
+            (f"finance:{f.entity}:cash_usd", ClaimKind.FUNDING_SECURED, f.cash_usd, [f.entity],
+             None, "total", opened, f"{f.entity}: cash and equivalents of {_usd(f.cash_usd)} as "
+             f"of {f.as_of}."),
+            (f"finance:{f.entity}:revenue_usd", ClaimKind.REVENUE, f.revenue_usd, [f.entity],
+             None, "per_year", str(f.revenue_year), f"{f.entity}: revenue of "
+             f"{_usd(f.revenue_usd)} in {f.revenue_year} (outside the agreements)."),
+        ]  # fmt: skip
+        for d in f.debt:
+            basis = f" ({d.basis})" if d.basis else ""
+            figures.append((
+                f"debt:{f.entity}:{d.name}", ClaimKind.LOAN, d.amount_usd, [], f.entity,
+                "total", str(d.drawn) if d.drawn else None,
+                f"{f.entity}: {d.name}, {_usd(d.amount_usd)} due {d.matures}{basis}.",
+            ))  # fmt: skip
+        for label, kind, amount, subjects, payee, period, valid_from, line in figures:
+            source = key
+            if label.startswith("debt:"):
+                tranche = next(d for d in f.debt if f"debt:{f.entity}:{d.name}" == label)
+                source = tranche.sources[0] if tranche.sources else key
+            claim = Claim(
+                source_id="", kind=kind, quantity=Quantity(_dec(amount), "USD"), quote="",
+                start=0, end=0, origin=origin("finances.yaml", self.curated.version),
+                subject_id=subjects[0] if subjects else None, object_id=payee, period=period,
+                valid_from=valid_from, status=ClaimStatus.COMPLETED, stated_at=opened,
+                confidence=1.0,
+            )  # fmt: skip
+            # a document of its own per source: the ids do not depend on the other figures
+            self.pending.append(
+                _Pending(claim, f"{source}{FINANCES}", None, None, line=line, label=label)
+            )
+
     # -- claims and their documents -------------------------------------------------------
 
     def _claim(
@@ -287,12 +341,14 @@ class _Builder:
             if key.startswith("seed:"):
                 source = self.seeds[key[5:]]
             else:
-                source = _excerpt_document(key, self.curated.sources[key], items,
+                entry = key.removesuffix(FINANCES)
+                source = _excerpt_document(entry, self.curated.sources[entry], items,
                                            self.curated.version)  # fmt: skip
                 sources.append(source)
             placed += [(item, source) for item in items]
         claims: list[Claim] = []
         links: list[DealClaim] = []
+        labelled: dict[str, list[str]] = defaultdict(list)
         for item, source in placed:
             quote = " ".join(item.line.split()) if not item.key.startswith("seed:") else item.line
             start = source.text.find(quote)
@@ -301,6 +357,8 @@ class _Builder:
                                    f"{item.key}: {quote[:80]!r}")  # fmt: skip
             claim = _place(item.claim, source, quote, start)
             claims.append(claim)
+            if item.label is not None:
+                labelled[item.label].append(claim.id)
             if item.deal is not None and item.field is not None:
                 links.append(DealClaim(item.deal, claim.id, item.field, CURATORS))
         deals = tuple(
@@ -308,7 +366,8 @@ class _Builder:
                  self.curated.version))
             for a in self.curated.agreements
         )  # fmt: skip
-        return CuratedRecords(tuple(sources), tuple(claims), (), deals, tuple(links))
+        return CuratedRecords(tuple(sources), tuple(claims), (), deals, tuple(links),
+                              {k: tuple(v) for k, v in labelled.items()})  # fmt: skip
 
 
 def _place(claim: Claim, source: Source, quote: str, start: int) -> Claim:
@@ -393,7 +452,19 @@ def curated_records(curated: Curated, seeds: Mapping[str, Source] | None = None)
         builder.agreement(index, agreement)
     for site in curated.sites:
         builder.site(site)
+    for row in curated.finances:
+        builder.finance(row)
     return builder.records()
+
+
+def finance_figures(curated: Curated) -> Mapping[str, tuple[str, ...]]:
+    """The claim ids of the curated finance figures by label (they quote no seed and sit in
+    documents of their own, so the ids are those :func:`curated_records` gives): the World
+    cites them in its finances and debts tables."""
+    builder = _Builder(curated, {})
+    for row in curated.finances:
+        builder.finance(row)
+    return builder.records().figures
 
 
 def site_entities(curated: Curated, known: set[str]) -> list[Entity]:

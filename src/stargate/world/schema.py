@@ -141,6 +141,7 @@ SCHEMA: Final[Mapping[str, tuple[Column, ...]]] = {
         ("capex_debt_share", "float", "ratio", "share of that capex borrowed"),
         ("capex_debt_years", "int", "yr", "amortisation of that debt"),
         ("equity_value_usd", "float", "USD", "market value or last valuation of its equity"),
+        ("claims", "dict[str, list[str]]", "", "claim ids of cash_usd and revenue_usd"),
     ),
     "debts": _cols(
         ("entity", "str", "", "borrower"),
@@ -152,6 +153,7 @@ SCHEMA: Final[Mapping[str, tuple[Column, ...]]] = {
         ("amortising", "bool", "", "equal yearly principal (else bullet)"),
         ("sources", "list[str]", "", "curated source keys"),
         ("basis", "str", "", "figures taken, or the assumption"),
+        ("claims", "list[str]", "", "claim ids of the principal"),
     ),
     "deliveries": _cols(
         ("agreement_id", "str", "", "agreement"),

@@ -38,6 +38,7 @@ from stargate.world.curated import Curated, bundled, finance_rows
 from stargate.world.curation import (
     curated_records,
     curated_version,
+    finance_figures,
     seed_sources,
     site_entities,
 )
@@ -273,6 +274,12 @@ def _curated_tables(curated: Curated) -> dict[str, pd.DataFrame]:
     global capacity priors."""
     rows = finance_rows(curated)
     prior_rows = rows.pop("priors")
+    figures = finance_figures(curated)
+    for row in rows["finances"]:
+        row["claims"] = {column: list(figures.get(f"finance:{row['entity']}:{column}", ()))
+                         for column in ("cash_usd", "revenue_usd")}  # fmt: skip
+    for row in rows["debts"]:
+        row["claims"] = list(figures.get(f"debt:{row['entity']}:{row['name']}", ()))
     for param, prior, units in (
         ("pue", PUE, "ratio"),
         ("capex_all_in_per_w_it", CAPEX_ALL_IN_PER_W_IT, "USD/W"),
