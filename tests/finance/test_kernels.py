@@ -129,9 +129,8 @@ def test_rogers_veraart_equals_the_reference(
         beta=beta,
     )
     net = network(L, e, el)
-    assert_same(
-        rogers_veraart(net, costs), rogers_veraart(net, costs, backend="numpy"), scale_of(L, e, el)
-    )
+    assert_same(rogers_veraart(net, costs), rogers_veraart(net, costs, backend="numpy"),
+                scale_of(L, e, el), owed=L.sum(axis=1) + el)  # fmt: skip
 
 
 @settings(max_examples=100, deadline=None)
@@ -148,17 +147,20 @@ def test_stacked_and_sparse_equal_the_reference(
         eisenberg_noe(net, conventions),
         eisenberg_noe(net, conventions, solver="fda", backend="numpy"),
         scale,
+        owed=stacked.sum(axis=-1) + el,
     )
     sparse = network(sp.csr_array(L), e, el)
     assert_same(
         eisenberg_noe(sparse, conventions),
         eisenberg_noe(sparse, conventions, solver="fda", backend="numpy"),
         scale_of(L, e, el),
+        owed=L.sum(axis=1) + el,
     )
     assert_same(
         rogers_veraart(sparse, conventions),
         rogers_veraart(sparse, conventions, backend="numpy"),
         scale_of(L, e, el),
+        owed=L.sum(axis=1) + el,
     )
 
 
