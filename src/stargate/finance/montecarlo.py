@@ -474,9 +474,12 @@ def _backend(backend: str, workers: int, cluster: str | None, model: Model,
 
         local_cluster = None
         if cluster is None:
+            # no dashboard; the scheduler's own HTTP routes on a free loopback port, not 8787
+            # (two clusters on one machine would collide there)
             local_cluster = LocalCluster(
                 n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
                 dashboard_address=None,
+                scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
             )  # fmt: skip
         client = Client(cluster if cluster is not None else local_cluster)
         try:
