@@ -7,6 +7,7 @@ which imports this package first, must not pay for it).
 from __future__ import annotations
 
 import importlib
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -40,11 +41,14 @@ __all__ = [
     "Store",
     "World",
     "__version__",
+    "analysis",
     "load",
+    "stress",
 ]
 
 if TYPE_CHECKING:
     from stargate.errors import StargateError
+    from stargate.finance.montecarlo import StressResult
     from stargate.ledger.records import (
         Claim,
         ClaimKind,
@@ -60,6 +64,10 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
+    if name == "analysis":
+        value = importlib.import_module("stargate.analysis")
+        globals()[name] = value
+        return value
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'stargate' has no attribute {name!r}")
@@ -72,8 +80,42 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
 
 
-def load(db: str | None = None) -> World:
-    """The World of a store (default: the embedded store); see :mod:`stargate.world.world`."""
+def load(db: str | None = None, *, as_of: date | None = None) -> World:
+    """The World of a store (default: the embedded store) as of a date (default: today); see
+    :mod:`stargate.world.world`."""
     from stargate.world.world import load as _load
 
-    return _load(db)
+    return _load(db, as_of=as_of)
+
+
+def stress(
+    scenario: str = "baseline",
+    *,
+    world: World | None = None,
+    db: str | None = None,
+    as_of: date | None = None,
+    scenarios: int | None = None,
+    seed: int | None = None,
+) -> StressResult:
+    """Run a stress scenario (a built-in name or a scenario file) on the World and return its
+    tidy results, the same numbers as ``stargate stress NAME --scenarios N --seed S``.
+
+    The result's tables are pandas DataFrames: ``entities`` (one row per entity:
+    ``p_default``, ``p_default_5y``, losses, funding...), ``default_by_year`` (entity, year,
+    ``p_default_in_year``, ``p_default_by_year``), ``totals`` (stranded GW, unpaid obligations,
+    total losses: mean and quantiles) and ``circular``; ``to_json()`` gives the CLI's object.
+
+    >>> import stargate
+    >>> result = stargate.stress("bubble-bursts", scenarios=2_000)
+    >>> result.entities.sort_values("p_default", ascending=False).head()
+    """
+    from stargate.finance.model import build_model
+    from stargate.finance.montecarlo import run
+    from stargate.finance.scenarios import load_scenario
+
+    chosen = load_scenario(scenario)
+    world = world if world is not None else load(db, as_of=as_of)
+    model = build_model(world, chosen)
+    return run(model, world.agreements, name=chosen.name,
+               scenarios=scenarios or chosen.scenarios,
+               seed=chosen.seed if seed is None else seed)  # fmt: skip

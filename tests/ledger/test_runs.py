@@ -30,3 +30,5 @@ def test_a_run_is_recorded_updated_and_listed(store: Store) -> None:
     assert {r["id"] for r in listed} == {"a" * 32, "b" * 32}
     assert all("result" not in r and "scenario" not in r for r in listed)
     assert store.runs.get("c" * 32) is None
+    assert [r["id"] for r in store.runs.recent(by="bob")] == ["b" * 32]
+    assert [r["id"] for r in store.runs.recent(exclude=("bob",))] == ["a" * 32]

@@ -4,6 +4,7 @@ test so writes never leak), an in-process client, and a token."""
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,9 +38,38 @@ def demo_db(demo_file: Path, tmp_path: Path) -> str:
 
 @pytest.fixture
 def client(demo_db: str) -> Iterator[TestClient]:
-    settings = Settings(db=demo_db, max_stress_scenarios=5_000, max_body_bytes=64 * 1024)
+    settings = Settings(
+        db=demo_db,
+        max_stress_scenarios=5_000,
+        max_body_bytes=64 * 1024,
+        results_scenarios=200,
+        time_travel_scenarios=40,
+        precompute=False,
+    )  # computed on first view, small: tests stay quick
     with TestClient(create_app(settings)) as test_client:
         yield test_client
+
+
+def wait_for_results(client: TestClient, timeout: float = 240.0) -> list[dict[str, object]]:
+    """Every cached built-in result and the time travel, once ready (they compute in the
+    background; the first run in a process also compiles the simulator's kernels)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        items: list[dict[str, object]] = client.get("/api/scenarios").json()
+        travel = client.get("/api/timetravel").json()["status"]
+        statuses = {str(i["status"]) for i in items} | {travel}
+        assert "failed" not in statuses, items
+        if statuses == {"ready"}:
+            return items
+        assert time.monotonic() < deadline, statuses
+        time.sleep(0.5)
+
+
+@pytest.fixture
+def settled(client: TestClient) -> TestClient:
+    """The client once the cached results are ready (pages then stop changing)."""
+    wait_for_results(client)
+    return client
 
 
 @pytest.fixture

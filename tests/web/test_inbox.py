@@ -16,7 +16,9 @@ NEWS = Path(__file__).resolve().parents[1] / "fixtures" / "news"
 def test_the_inbox_lists_items_and_a_token_decides(demo_db: str, bearer: dict[str, str]) -> None:
     result = CliRunner().invoke(app, ["--db", demo_db, "ingest", str(NEWS)])
     assert result.exit_code == 0, result.stderr
-    with TestClient(create_app(Settings(db=demo_db))) as client:
+    with TestClient(
+        create_app(Settings(db=demo_db, precompute=False, results_scenarios=100))
+    ) as client:
         data = client.get("/api/review").json()
         assert data == client.get("/review.json").json()
         by_payee = {(i["type"], i["payee"]): i for i in data["items"]}

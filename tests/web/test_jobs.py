@@ -59,11 +59,11 @@ def test_a_run_matches_the_cli_for_the_same_seed(
 def test_runs_are_kept_across_restarts(demo_db: str, bearer: dict[str, str]) -> None:
     from stargate.web.app import Settings, create_app
 
-    with TestClient(create_app(Settings(db=demo_db))) as first:
+    with TestClient(create_app(Settings(db=demo_db, precompute=False))) as first:
         started = first.post("/api/stress/runs", json={"scenario": "baseline", "scenarios": 30},
                              headers=bearer).json()  # fmt: skip
         done = wait_for(first, started["url"])
-    with TestClient(create_app(Settings(db=demo_db))) as second:
+    with TestClient(create_app(Settings(db=demo_db, precompute=False))) as second:
         assert second.get(started["url"]).json() == done
 
 

@@ -29,8 +29,9 @@ PAGES = [
 
 @pytest.mark.parametrize(("page", "twin", "api"), PAGES)
 def test_every_page_has_a_json_twin_equal_to_its_api_route(
-    client: TestClient, page: str, twin: str, api: str
+    settled: TestClient, page: str, twin: str, api: str
 ) -> None:
+    client = settled
     html = client.get(page)
     assert html.status_code == 200
     assert html.headers["content-type"].startswith("text/html")
@@ -78,7 +79,7 @@ def test_an_entity_shows_its_disputed_number_with_both_sides(client: TestClient)
     assert "context_before" in quote
     assert quote["source_title"]
     page = client.get("/entities/softbank").text
-    assert 'class="claim dissent"' in page
+    assert f'class="dissent" href="/claims/{quote["id"]}"' in page  # both sides, each a link
 
 
 def test_a_claim_links_to_its_quote_in_its_source(client: TestClient) -> None:
@@ -187,7 +188,9 @@ def test_article_text_is_escaped(demo_db: str, tmp_path: Path) -> None:
     with Store.open(demo_db) as store:
         [result] = ingest(store, [article])
     assert result.outcome == "added"
-    with TestClient(create_app(Settings(db=demo_db))) as client:
+    with TestClient(
+        create_app(Settings(db=demo_db, precompute=False, results_scenarios=100))
+    ) as client:
         sources = client.get("/api/sources", params={"size": 200}).json()["items"]
         hostile = next(s for s in sources if "onerror" in client.get(
             f"/api/sources/{s['id']}").text)  # fmt: skip
@@ -199,15 +202,25 @@ def test_article_text_is_escaped(demo_db: str, tmp_path: Path) -> None:
 
 
 def test_every_headline_number_links_somewhere(client: TestClient) -> None:
-    """The overview's figures are links: to the entity and its claims, the agreements, the
-    calculator with the project's GW, and the sites with their sources."""
+    """The overview's figures are links: to their claims, to the list of agreements that add up
+    to them (the list's total is the figure), the calculator with the project's GW, the sites."""
+    overview = client.get("/api/overview").json()
     page = client.get("/").text
-    for target in ('href="/entities/stargate"', 'href="/agreements?kind=equity"',
-                   'href="/calculators?power_gw=10.0&amp;basis=it"', 'href="/sites"'):  # fmt: skip
-        assert target in page, target
+    links = overview["stargate"]["links"]
+    for target in (links["announced_usd"], links["committed_usd"], "/agreements?kind=equity",
+                   "/calculators?power_gw=10.0&basis=it", "/sites"):  # fmt: skip
+        assert f'href="{target.replace("&", "&amp;")}"' in page, target
+    assert links["announced_usd"].startswith("/claims")
+    pledges = client.get(links["committed_usd"].replace("/agreements", "/api/agreements")).json()
+    assert pledges["total_usd"] == overview["stargate"]["committed_usd"]  # the list adds up
+    for party, url in links["committed_by_party"].items():
+        listed = client.get(url.replace("/agreements", "/api/agreements")).json()
+        assert listed["total_usd"] >= overview["stargate"]["committed_by_party"][party] > 0
     site = client.get("/api/sites/abilene-site").json()
     assert site["site"]["operational_gw"] == 0.6
     assert site["site"]["owner"] == "crusoe"
     assert {s["id"] for s in site["sources"]} == set(site["site"]["sources"])
-    assert all(s["address"].startswith("https://") for s in site["sources"])
+    assert all(s["address"] is None or s["address"].startswith("https://")
+               for s in site["sources"])  # fmt: skip
+    assert all(s["quotes"] for s in site["sources"])  # every source shows what it is quoted for
     assert "oracle-abilene-lease" in {a["id"] for a in site["agreements"]}

@@ -16,7 +16,9 @@ from stargate.web.app import Settings, create_app
 
 @pytest.fixture
 def web_app(demo_db: str) -> FastAPI:
-    return create_app(Settings(db=demo_db, max_stress_scenarios=50))
+    return create_app(
+        Settings(db=demo_db, max_stress_scenarios=50, precompute=False, results_scenarios=50)
+    )
 
 
 @pytest.fixture

@@ -180,7 +180,8 @@ def test_writes_on_postgresql(store_url: str) -> None:
     with Store.open(store_url) as store:
         secret = store.tokens.create("pg")
     headers = {"Authorization": f"Bearer {secret}"}
-    with TestClient(create_app(Settings(db=store_url))) as client:
+    settings = Settings(db=store_url, precompute=False, results_scenarios=50)
+    with TestClient(create_app(settings)) as client:
         claim = some_claim(client)["id"]
         assert client.post(f"/api/claims/{claim}/review", json={"action": "reject"},
                            headers=headers).status_code == 201  # fmt: skip

@@ -300,26 +300,36 @@ def claims(entity: str | None, kind: str | None, source: str | None, as_json_: b
     if as_json_:
         emit_json([c.to_dict() for c in rows])
         return
+    from rich import box
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=f"{len(rows)} claims")
-    for column in ("id", "subject", "kind", "quantity", "status"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("quote", overflow="ellipsis", no_wrap=True, min_width=20)
+    # Fits 80 columns: the id and the amount keep their full width, the parties and the quote
+    # give way (ellipsis), so the figure is always readable.
+    cells = []
     for row in rows:
         c = row.claim
         subjects = ", ".join(c.subjects) or "-"
         if c.object_id:
             subjects += f" -> {c.object_id}"
         quantity = str(c.quantity) if c.quantity is not None else str(c.value or "")
-        table.add_row(
-            row.id[:8],
-            _cell(subjects),
-            str(c.kind),
-            _cell(quantity + (f" {c.period}" if c.period not in (None, "total") else "")),
-            str(c.status) + (" (denies)" if c.polarity.value == "denies" else ""),
-            _cell(" ".join(c.quote.split())),
-        )
+        if c.period not in (None, "total"):
+            quantity += f" {c.period}"
+        status = str(c.status) + (" (denies)" if c.polarity.value == "denies" else "")
+        cells.append((row.id[:8], printable(quantity), str(c.kind), status, printable(subjects),
+                      printable(" ".join(c.quote.split()))))  # fmt: skip
+    widest = [max((len(cell[i]) for cell in cells), default=4) for i in range(4)]
+    fixed = [8, min(widest[1], 18), max(4, min(widest[2], 10)), max(6, min(widest[3], 9))]
+    rest = max(out.width - sum(fixed) - 3 * 5 - 2, 18)  # three spaces between columns
+    table = Table(title=f"{len(rows)} claims", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("id", no_wrap=True, width=fixed[0])
+    table.add_column("amount", no_wrap=True, justify="right", width=fixed[1], overflow="fold")
+    table.add_column("kind", no_wrap=True, overflow="ellipsis", width=fixed[2])
+    table.add_column("status", no_wrap=True, overflow="ellipsis", width=fixed[3])
+    table.add_column("who", no_wrap=True, overflow="ellipsis", width=rest // 3)
+    table.add_column("quote", no_wrap=True, overflow="ellipsis", width=rest - rest // 3)
+    for cell in cells:
+        table.add_row(*(Text(value) for value in cell))
     out.print(table)
 
 

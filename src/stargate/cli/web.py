@@ -25,8 +25,19 @@ from stargate.cli.common import (
     "--max-stress-scenarios", type=click.IntRange(min=1), default=200_000, show_default=True,
     help="The most scenarios one run started from the dashboard may ask for.",
 )  # fmt: skip
+@click.option(
+    "--results-scenarios", type=click.IntRange(min=1), default=2_000, show_default=True,
+    help="Scenarios per built-in result the dashboard computes in the background for everyone.",
+)  # fmt: skip
+@click.option(
+    "--time-travel-scenarios", type=click.IntRange(min=1), default=400, show_default=True,
+    help="Scenarios per month of the time travel (the baseline as of each month).",
+)  # fmt: skip
 @as_of_option
-def serve(host: str, port: int, max_stress_scenarios: int, as_of: datetime | None) -> None:
+def serve(
+    host: str, port: int, max_stress_scenarios: int, results_scenarios: int,
+    time_travel_scenarios: int, as_of: datetime | None,
+) -> None:  # fmt: skip
     """Serve the dashboard (binds to loopback unless told otherwise)."""
     import uvicorn
 
@@ -34,7 +45,10 @@ def serve(host: str, port: int, max_stress_scenarios: int, as_of: datetime | Non
     from stargate.web.app import create_app
     from stargate.web.context import Settings
 
-    settings = Settings(db=database(), max_stress_scenarios=max_stress_scenarios, as_of=day(as_of))
+    settings = Settings(
+        db=database(), max_stress_scenarios=max_stress_scenarios, as_of=day(as_of),
+        results_scenarios=results_scenarios, time_travel_scenarios=time_travel_scenarios,
+    )  # fmt: skip
     web_app = create_app(settings)
     if missing := assets.missing():
         err.print(f"[yellow]warning:[/yellow] charts are off, not built: {', '.join(missing)} "

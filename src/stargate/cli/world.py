@@ -77,6 +77,7 @@ def world() -> None:
 @json_option
 def world_show(as_of: datetime | None, rule: str, as_json_: bool) -> None:
     """Summarise the World: table sizes, agreements and sites."""
+    from rich import box
     from rich.table import Table
 
     from stargate.jsonable import jsonable
@@ -93,17 +94,24 @@ def world_show(as_of: datetime | None, rule: str, as_json_: bool) -> None:
     for name, count in w.summary().items():
         sizes.add_row(name, str(count))
     out.print(sizes)
-    deals = Table(title="Agreements")
-    for column in ("id", "kind", "payers", "payee", "amount", "GW", "latest status"):
-        deals.add_column(column, no_wrap=column != "id")
+    # Fits 80 columns: ids in full (they are what other commands take), the amount always.
+    deals = Table(title="Agreements", box=box.SIMPLE_HEAD, pad_edge=False)
     rows: list[dict[str, Any]] = jsonable(
         w.agreements.sort_values("amount_usd", ascending=False).to_dict("records")
     )
+    ids = max((len(r["id"]) for r in rows), default=2)
+    rest = max(out.width - ids - 8 - 3 - 7 - 8 - 3 * 5 - 2, 6)  # three spaces between columns
+    deals.add_column("id", no_wrap=True, width=ids)
+    deals.add_column("amount", no_wrap=True, justify="right", width=8)
+    deals.add_column("GW", no_wrap=True, justify="right", width=3)
+    deals.add_column("kind", no_wrap=True, overflow="ellipsis", width=7)
+    deals.add_column("payers -> payee", no_wrap=True, overflow="ellipsis", width=rest)
+    deals.add_column("status", no_wrap=True, overflow="ellipsis", width=8)
     for row in rows:
         gw = "" if row["capacity_gw"] is None else f"{row['capacity_gw']:g}"
-        deals.add_row(row["id"], row["kind"], row["payers"], row["payee"] or "-",
-                      f"${row['amount_usd'] / 1e9:,.1f}B", gw,
-                      row["latest_status"] or "")  # fmt: skip
+        amount = "" if row["amount_usd"] is None else f"${row['amount_usd'] / 1e9:,.1f}B"
+        parties = f"{', '.join(row['payers'])} -> {row['payee'] or '(capex)'}"
+        deals.add_row(row["id"], amount, gw, row["kind"], parties, row["latest_status"] or "")
     out.print(deals)
 
 

@@ -79,9 +79,16 @@ class StressRuns:
             ).first()
         return None if row is None else _row(row)
 
-    def recent(self, limit: int = 20) -> list[dict[str, Any]]:
-        """The latest runs, newest first, without their scenario and result."""
+    def recent(self, limit: int = 20, *, by: str | None = None,
+               exclude: tuple[str, ...] = ()) -> list[dict[str, Any]]:  # fmt: skip
+        """The latest runs, newest first, without their scenario and result; ``by`` keeps one
+        user's runs, ``exclude`` leaves some users' runs out (the dashboard's own cache)."""
         t = tables.stress_runs
+        query = select(t).order_by(t.c.created_at.desc()).limit(limit)
+        if by is not None:
+            query = query.where(t.c.user == by)
+        if exclude:
+            query = query.where(t.c.user.not_in(exclude))
         with self._store.engine.connect() as connection:
-            rows = connection.execute(select(t).order_by(t.c.created_at.desc()).limit(limit)).all()
+            rows = connection.execute(query).all()
         return [_row(row, full=False) for row in rows]

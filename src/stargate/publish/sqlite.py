@@ -21,7 +21,7 @@ import pandas as pd
 from stargate import __version__
 from stargate.errors import StargateError
 from stargate.jsonable import jsonable
-from stargate.ledger.dump import dump_sqlite, public_tables
+from stargate.ledger.dump import Keys, dump_sqlite, public_tables
 from stargate.ledger.store import Store
 from stargate.world.world import SCHEMA, World
 
@@ -30,6 +30,63 @@ LICENSE = "Article texts: their publishers' terms (quoted for review); curated d
 
 class PublishError(StargateError, RuntimeError):
     """The export could not be written; nothing was left at the target."""
+
+
+def _agreement(column: str = "agreement_id") -> tuple[str, str, str]:
+    return (column, "world_agreements", "id")
+
+
+def _entity(column: str) -> tuple[str, str, str]:
+    return (column, "world_entities", "id")
+
+
+# Primary and foreign keys of the World's tables in the export (Datasette links rows by them):
+# every agreement_* table and the payments point to their agreement, parties to entities, the
+# claims behind an agreement to the ledger's claims, the World's sources to the ledger's.
+WORLD_KEYS: dict[str, Keys] = {
+    "world_entities": Keys(("id",)),
+    "world_agreements": Keys(("id",), (_entity("payee"),)),
+    "world_agreement_parties": Keys(("agreement_id", "entity", "role"),
+                                    (_agreement(), _entity("entity"))),
+    "world_agreement_conditions": Keys((), (_agreement(),)),
+    "world_agreement_status": Keys((), (_agreement(),)),
+    "world_agreement_revisions": Keys((), (_agreement(),)),
+    "world_agreement_claims": Keys(("agreement_id", "column", "claim_id"),
+                                   (_agreement(), ("claim_id", "claims", "id"))),
+    "world_payments": Keys((), (_agreement(), _entity("payer"), _entity("payee"))),
+    "world_sites": Keys((), (_entity("owner"), _entity("tenant"), _entity("offtaker"))),
+    "world_finances": Keys(("entity",), (_entity("entity"),)),
+    "world_debts": Keys((), (_entity("entity"),)),
+    "world_deliveries": Keys(("agreement_id", "year"), (_agreement(),)),
+    "world_builds": Keys((), (_agreement(), _entity("builder"))),
+    "world_estimates": Keys(("agreement_id",), (_agreement(),)),
+    "world_anchors": Keys(("id",), (_entity("entity"),)),
+    "world_priors": Keys((), (_entity("entity"),)),
+    "world_sources": Keys(("id",), (("id", "sources", "id"),)),
+}  # fmt: skip
+
+# What Datasette offers to facet by, and the column it shows for a row a key points to.
+FACETS: dict[str, list[str]] = {
+    "claims": ["kind", "status", "polarity", "rank"],
+    "sources": ["publisher", "language"],
+    "entities": ["type", "role"],
+    "world_entities": ["type", "role"],
+    "world_agreements": ["kind", "latest_status", "amount_state", "payee"],
+    "world_agreement_parties": ["role", "entity"],
+    "world_agreement_status": ["status"],
+    "world_agreement_revisions": ["field", "current"],
+    "world_agreement_claims": ["column"],
+    "world_payments": ["year", "kind", "payer", "payee"],
+    "world_sites": ["status", "power_basis", "owner"],
+    "world_resolved": ["kind", "state", "unit"],
+    "world_sources": ["excerpts", "publisher"],
+    "world_debts": ["entity"],
+    "world_priors": ["entity", "dist"],
+}
+LABELS: dict[str, str] = {
+    "entities": "name", "sources": "title", "world_entities": "name",
+    "world_agreements": "name", "world_sources": "title", "world_sites": "name",
+}  # fmt: skip
 
 
 def _metadata(world: World) -> dict[str, Any]:
@@ -42,7 +99,12 @@ def _metadata(world: World) -> dict[str, Any]:
         }
         for name, columns in SCHEMA.items()
     }  # fmt: skip
-    ledger_tables = public_tables()
+    ledger_tables: dict[str, dict[str, Any]] = public_tables()
+    for name, table in {**ledger_tables, **world_tables}.items():
+        if name in FACETS:
+            table["facets"] = FACETS[name]
+        if name in LABELS:
+            table["label_column"] = LABELS[name]
     return {
         "title": "stargate: the AI-infrastructure build-out, sourced",
         "description": "Claims extracted from news with their quotes and sources, and the model "
@@ -83,7 +145,7 @@ def publish(store: Store, world: World, out: Path, *, force: bool = False) -> di
         facts = {"title": meta["title"], "license": LICENSE, "stargate_version": __version__,
                  "exported_at": stamp, "store": store.url}  # fmt: skip
         frames = {f"world_{name}": flat(frame) for name, frame in world.tables.items()}
-        counts = dump_sqlite(store, tmp, frames, facts)
+        counts = dump_sqlite(store, tmp, frames, facts, WORLD_KEYS)
         os.replace(tmp, out)
     except Exception as error:
         tmp.unlink(missing_ok=True)

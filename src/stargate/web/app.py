@@ -6,21 +6,20 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
 
 from stargate import __version__
 from stargate.ledger.store import Store
-from stargate.web import inbox, pages, writes
+from stargate.web import inbox, pages, static, writes
 from stargate.web.context import Settings, Web, json_error, render, templates, wants_json
 from stargate.web.jobs import StressJobs
+from stargate.web.results import ScenarioResults
 from stargate.web.snapshot import Snapshots
 
 Scope = MutableMapping[str, Any]
@@ -103,11 +102,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     store = Store.open(settings.db)
     snapshots = Snapshots(store, as_of=settings.as_of)
-    state = Web(settings, store, snapshots, StressJobs(store, snapshots), templates())
+    results = ScenarioResults(store, snapshots, scenarios=settings.results_scenarios,
+                              time_travel_scenarios=settings.time_travel_scenarios)  # fmt: skip
+    state = Web(settings, store, snapshots, StressJobs(store, snapshots), templates(), results)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> Any:
+        if settings.precompute:
+            results.warm()
         yield
+        results.shutdown(wait=5.0)
         state.jobs.shutdown()
         store.close()
 
@@ -117,8 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "Every read page has a `.json` twin; `/api/` routes are documented here.",
     )  # fmt: skip
     app.state.web = state
-    static = Path(str(resources.files("stargate.web") / "static"))
-    app.mount("/static", StaticFiles(directory=static), name="static")
+    app.include_router(static.router)
     app.include_router(pages.router)
     app.include_router(writes.router)
     app.include_router(inbox.router)
@@ -157,5 +160,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return Response(status_code=204)
 
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    # pages and JSON compressed on the fly (static files come compressed already)
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(SecurityHeaders)
     return app

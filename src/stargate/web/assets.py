@@ -36,10 +36,25 @@ VENDORED: Final = (
         "sha512-msY99tMY8iWTg+sIPGfSqDcPNOt4xcj+v/K/7qUFaCUxxlqnMkUYLBjRUzn9W5CU/R2hrmtJa5+UtovrEM2ctg==",
         "MIT",
     ),
+    # Plotly's "basic" partial bundle (scatter, bar, pie): 1.1 MB instead of the full 4.8 MB;
+    # the Sankey and the map are drawn in SVG by app.js.
     Vendored(
-        "plotly.js-dist-min", "3.1.2", "package/plotly.min.js", "plotly.min.js",
-        "sha512-GlgsV+1IMjPpyJWnWjHfD2SBczqke/JNPElLAZ5cUir3fz5D4WDcYyQFJLU60SjCvJXH+KTPp8SBuVIr084sOA==",
+        "plotly.js-basic-dist-min", "3.1.2", "package/plotly-basic.min.js", "plotly-basic.min.js",
+        "sha512-sKxQchVDtan+ELgRfxV9vdhF6jxdFzL7/gN1bfge4uFcQL1PbIDd1atkf7dLeYR6mdLHdaP+yoL2rOCJPr7OZQ==",
         "MIT",
+    ),
+    Vendored(
+        "topojson-client", "3.1.0", "package/dist/topojson-client.min.js",
+        "topojson-client.min.js",
+        "sha512-605uxS6bcYxGXw9qi62XyrV6Q3xwbndjachmNxu8HWTtVPxZfEJN9fd/SZS1Q54Sn2y0TMyMxFj/cJINqGHrKw==",
+        "ISC",
+    ),
+    # U.S. states from the Census Bureau's cartographic boundaries (public domain), as TopoJSON
+    # in longitude and latitude: the sites map projects it itself, nothing is fetched.
+    Vendored(
+        "us-atlas", "3.0.1", "package/states-10m.json", "us-states-10m.json",
+        "sha512-wEIZCq0ImPvGblTd8gZMqNNCPkQshugMUG/8nkSWXb02+XqNFREg9atHOKP9w6prLZTpqcLhSvdBW81MkV3/0Q==",
+        "ISC",
     ),
 )  # fmt: skip
 
@@ -85,6 +100,9 @@ def build(folder: Path | None = None) -> list[Path]:
                 target = folder / item.name
                 target.write_bytes(member.read())
             written.append(target)
+    for stale in set(folder.iterdir()) - {*written, folder / "VENDORED.txt"}:
+        if stale.is_file():  # a file an earlier pin vendored (the full Plotly bundle)
+            stale.unlink()
     licences = "".join(
         f"{v.name}: {v.package} {v.version} ({v.licence}), from npm\n" for v in VENDORED
     )

@@ -21,7 +21,9 @@ from stargate.ledger.store import Store
 from stargate.web import assets
 from stargate.web.auth import COOKIE, csrf_token, is_http_url
 from stargate.web.jobs import StressJobs
+from stargate.web.results import ScenarioResults
 from stargate.web.snapshot import Snapshots
+from stargate.web.static import asset_url
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,9 @@ class Settings:
     max_stress_scenarios: int = 200_000
     session_hours: float = 12.0
     as_of: date | None = None  # the World as of this date (None: today, each time it is read)
+    results_scenarios: int = 2_000  # scenarios per cached built-in result (readable by all)
+    time_travel_scenarios: int = 400  # per month of the time travel
+    precompute: bool = True  # compute the cached results at start (else on first view)
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
 
 
@@ -46,6 +51,7 @@ class Web:
     snapshots: Snapshots
     jobs: StressJobs
     templates: Jinja2Templates
+    results: ScenarioResults
 
 
 def web(request: Request) -> Web:
@@ -101,6 +107,8 @@ def templates() -> Jinja2Templates:
     env.filters["pct"] = lambda v: "—" if v is None else f"{v:.1%}"
     env.filters["compact"] = lambda v: json.dumps(v, ensure_ascii=False)
     env.tests["http_url"] = is_http_url  # only these addresses become links
+    env.globals["asset"] = asset_url
+    env.filters["gw"] = gw
     return templates
 
 
@@ -109,10 +117,18 @@ def usd(value: Any) -> str:
     if value is None:
         return "—"
     value = float(value)
+    sign = "-" if value < 0 else ""
     for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
         if abs(value) >= scale:
-            return f"${value / scale:,.1f}{suffix}"
-    return f"${value:,.0f}"
+            return f"{sign}${abs(value) / scale:,.1f}{suffix}"
+    return f"{sign}${abs(value):,.0f}"
+
+
+def gw(value: Any) -> str:
+    """Gigawatts as quoted (two decimals at most)."""
+    if value is None:
+        return "—"
+    return f"{float(value):,.2f}".rstrip("0").rstrip(".") + " GW"
 
 
 def num(value: Any, digits: int = 3) -> str:

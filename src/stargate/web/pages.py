@@ -4,18 +4,23 @@ schema). Lists are paginated with ``page`` and ``size``."""
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 from collections.abc import Callable
-from dataclasses import asdict
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from stargate.web import views
+from stargate.web import risk, views
 from stargate.web.auth import COOKIE
+from stargate.web.colours import colours
 from stargate.web.context import render, web
+from stargate.web.results import CACHE_USER, TIME_TRAVEL_USER
 from stargate.web.snapshot import Snapshot
+from stargate.web.stress_page import stress_data
 
 router = APIRouter()
 
@@ -24,6 +29,10 @@ Page = Annotated[int, Query(ge=1, le=1_000_000, description="page number, from 1
 Size = Annotated[int | None, Query(ge=1, le=views.MAX_PAGE_SIZE, description="items per page")]
 Id = Annotated[str, Path(min_length=1, max_length=200)]
 Filter = Annotated[str | None, Query(max_length=200)]
+Ids = Annotated[str | None, Query(max_length=views.MAX_IDS * 33, pattern="^[0-9a-fA-F,]*$")]
+Scenario = Annotated[str, Query(min_length=1, max_length=100)]
+Day = Annotated[date | None, Query(description="the World as of this date (YYYY-MM-DD)")]
+Columns = tuple[str, ...]
 
 
 def read(
@@ -34,12 +43,16 @@ def read(
     json_path: str | None = None,
     *,
     memo: bool = True,
+    results: bool = False,
+    csv_columns: Columns = (),
 ) -> Callable[[View], View]:
     """Register ``view`` as an HTML page, its JSON twin and an API route.
 
     With ``memo`` (views that depend only on the ledger), rendered bodies are kept with the
     snapshot they came from: JSON always, HTML for visitors without a session (whose pages carry
-    no forms or CSRF token)."""
+    no forms or CSRF token); ``results`` adds the cached scenario results' state to the key
+    (pages that show them). ``csv_columns`` adds a ``.csv`` twin of a list: every item the
+    filters keep (all pages), those columns."""
 
     def register(view: View) -> View:
         def data(kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -52,7 +65,8 @@ def read(
             if not memo:
                 return make()
             snapshot = _snapshot(request)
-            key = (kind, request.url.path, request.url.query)
+            extra = web(request).results.token() if results else ""
+            key = (kind, request.url.path, request.url.query, extra)
             body = snapshot.memo.get(key)
             return body if body is not None else snapshot.remember(key, make())
 
@@ -72,8 +86,21 @@ def read(
             body = remembered("json", request, lambda: bytes(JSONResponse(data(kwargs)).body))
             return Response(body, media_type="application/json")
 
-        for endpoint in (page, twin):
+        async def table(**kwargs: Any) -> Response:
+            request: Request = kwargs["request"]
+            body = remembered("csv", request, lambda: csv_body(
+                data({**kwargs, "page": 1, "size": 10**9})["items"], csv_columns))  # fmt: skip
+            name = path.strip("/").replace("/", "-") or "index"
+            return Response(
+                body,
+                media_type="text/csv; charset=utf-8",
+                headers={"content-disposition": f'attachment; filename="{name}.csv"'},
+            )
+
+        for endpoint in (page, twin, table):
             functools.update_wrapper(endpoint, view)
+        if csv_columns:
+            router.add_api_route(f"{path}.csv", table, methods=["GET"], include_in_schema=False)
         router.add_api_route(json_path or f"{path}.json", twin, methods=["GET"],
                              include_in_schema=False)  # fmt: skip
         router.add_api_route(api, twin, methods=["GET"], summary=summary, tags=["read"])
@@ -84,6 +111,22 @@ def read(
     return register
 
 
+def csv_body(items: list[dict[str, Any]], columns: Columns) -> bytes:
+    """CSV of list items: the chosen columns, lists joined by ``;`` (a spreadsheet's cells)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for item in items:
+        cells = []
+        for column in columns:
+            value = item.get(column)
+            if isinstance(value, list | tuple):
+                value = ";".join(str(v) for v in value)
+            cells.append("" if value is None else value)
+        writer.writerow(cells)
+    return buffer.getvalue().encode("utf-8")
+
+
 def _snapshot(request: Request) -> Snapshot:
     return web(request).snapshots.get()
 
@@ -92,13 +135,20 @@ def _size(request: Request, size: int | None) -> int:
     return size or web(request).settings.page_size
 
 
-@read("/", "index.html", "/api/overview", "Headline figures, money graph, flows, timeline",
-      json_path="/index.json")  # fmt: skip
+@read("/", "index.html", "/api/overview",
+      "Who loses (cached baseline and bubble-bursts results), headline figures, money graph, "
+      "flows, timeline", json_path="/index.json", results=True)  # fmt: skip
 def overview(request: Request) -> dict[str, Any]:
-    return views.overview(_snapshot(request))
+    snapshot = _snapshot(request)
+    return {
+        "who_loses": risk.who_loses(web(request).results, snapshot),
+        **views.overview(snapshot),
+        "colours": colours(snapshot),
+    }
 
 
-@read("/entities", "entities.html", "/api/entities", "Entities (paginated, filter by q)")
+@read("/entities", "entities.html", "/api/entities", "Entities (paginated, filter by q)",
+      csv_columns=("id", "name", "type", "role", "parent_id", "merged_into"))  # fmt: skip
 def entities(
     request: Request, page: Page = 1, size: Size = None, q: Filter = None
 ) -> dict[str, Any]:
@@ -106,16 +156,28 @@ def entities(
 
 
 @read("/entities/{entity_id}", "entity.html", "/api/entities/{entity_id}",
-      "One entity: agreements, resolved numbers with their claims, finances, priors")  # fmt: skip
+      "One entity: its risk under each scenario and why, agreements, resolved numbers with "
+      "their claims, finances, priors", results=True)  # fmt: skip
 def entity(request: Request, entity_id: Id) -> dict[str, Any]:
-    return views.entity(_snapshot(request), entity_id)
+    snapshot = _snapshot(request)
+    data = views.entity(snapshot, entity_id)
+    canonical = snapshot.canonical.get(entity_id, entity_id)
+    data["risk"] = risk.entity_risk(web(request).results, snapshot, canonical)
+    data["colours"] = colours(snapshot)
+    return data
 
 
-@read("/agreements", "agreements.html", "/api/agreements", "Agreements (paginated, by kind)")
+@read("/agreements", "agreements.html", "/api/agreements",
+      "Agreements (paginated; by kind, name, party or payee; with the filtered total)",
+      csv_columns=("id", "name", "kind", "payers", "payee", "amount_usd", "amount_low_usd",
+                   "amount_high_usd", "annual_usd", "term_years", "start_year", "capacity_gw",
+                   "site", "latest_status", "status_date"))  # fmt: skip
 def agreements(
-    request: Request, page: Page = 1, size: Size = None, kind: Filter = None
-) -> dict[str, Any]:
-    return views.agreement_list(_snapshot(request), page, _size(request, size), kind)
+    request: Request, page: Page = 1, size: Size = None, kind: Filter = None, q: Filter = None,
+    party: Filter = None, payee: Filter = None,
+) -> dict[str, Any]:  # fmt: skip
+    return views.agreement_list(_snapshot(request), page, _size(request, size), kind, q=q,
+                                party=party, payee=payee)  # fmt: skip
 
 
 @read("/agreements/{agreement_id}", "agreement.html", "/api/agreements/{agreement_id}",
@@ -124,9 +186,17 @@ def agreement(request: Request, agreement_id: Id) -> dict[str, Any]:
     return views.agreement(_snapshot(request), agreement_id)
 
 
-@read("/sites", "sites.html", "/api/sites", "Sites: GW announced, under construction, operational")
-def sites(request: Request) -> dict[str, Any]:
-    return views.site_list(_snapshot(request))
+@read("/sites", "sites.html", "/api/sites",
+      "Sites: GW announced, under construction, operational; power over time; places",
+      csv_columns=("id", "name", "owner", "tenant", "offtaker", "power_basis", "announced_gw",
+                   "under_construction_gw", "operational_gw", "latest_status",
+                   "latest_date"))  # fmt: skip
+def sites(request: Request, page: Page = 1, size: Size = None) -> dict[str, Any]:
+    snapshot = _snapshot(request)
+    data = views.site_list(snapshot)
+    if size is not None:  # the .csv twin asks for everything; the page shows every site
+        data["items"] = data["items"][(page - 1) * size : page * size]
+    return {**data, "colours": colours(snapshot)}
 
 
 @read("/sites/{site_id}", "site.html", "/api/sites/{site_id}",
@@ -135,9 +205,13 @@ def site(request: Request, site_id: Id) -> dict[str, Any]:
     return views.site(_snapshot(request), site_id)
 
 
-@read("/sources", "sources.html", "/api/sources", "Source documents (paginated)")
-def sources(request: Request, page: Page = 1, size: Size = None) -> dict[str, Any]:
-    return views.source_list(_snapshot(request), page, _size(request, size))
+@read("/sources", "sources.html", "/api/sources", "Source documents (paginated; q: title)",
+      csv_columns=("id", "title", "publisher", "published_at", "language", "url", "license",
+                   "claims", "characters"))  # fmt: skip
+def sources(
+    request: Request, page: Page = 1, size: Size = None, q: Filter = None
+) -> dict[str, Any]:
+    return views.source_list(_snapshot(request), page, _size(request, size), q)
 
 
 @read("/sources/{source_id}", "source.html", "/api/sources/{source_id}",
@@ -146,13 +220,17 @@ def source(request: Request, source_id: Id) -> dict[str, Any]:
     return views.source(_snapshot(request), source_id)
 
 
-@read("/claims", "claims.html", "/api/claims", "Claims (paginated; by entity, kind, source)")
+@read("/claims", "claims.html", "/api/claims",
+      "Claims (paginated; by ids, entity id or name, kind, source, words of the quote)",
+      csv_columns=("id", "kind", "amount", "amount_max", "unit", "bound", "period", "status",
+                   "polarity", "subjects", "object", "quote", "speaker", "source_id",
+                   "publisher", "published_at", "url", "rank", "origin"))  # fmt: skip
 def claims(
     request: Request, page: Page = 1, size: Size = None, entity: Filter = None,
-    kind: Filter = None, source: Filter = None,
+    kind: Filter = None, source: Filter = None, ids: Ids = None, q: Filter = None,
 ) -> dict[str, Any]:  # fmt: skip
     return views.claim_list(_snapshot(request), page, _size(request, size), entity=entity,
-                            kind=kind, source=source)  # fmt: skip
+                            kind=kind, source=source, ids=ids, q=q)  # fmt: skip
 
 
 @read("/claims/{claim_id}", "claim.html", "/api/claims/{claim_id}",
@@ -170,31 +248,10 @@ def review(request: Request) -> dict[str, Any]:
 
 
 @read("/stress", "stress.html", "/api/stress",
-      "Built-in scenarios, the scenario form's fields and recent runs", memo=False)  # fmt: skip
+      "Built-in scenarios, their cached results, the scenario form's fields and recent runs",
+      memo=False)  # fmt: skip
 def stress(request: Request, scenario: Filter = None) -> dict[str, Any]:
-    from stargate.finance.scenarios import ScenarioError, builtin_scenarios, load_scenario
-    from stargate.web.forms import form_values, scenario_fields
-
-    names = builtin_scenarios()
-    chosen = scenario or "baseline"
-    if chosen not in names:
-        raise views.NotFoundError(
-            f"no built-in scenario {chosen!r}; choose one of {', '.join(names)}"
-        )
-    try:
-        loaded = [load_scenario(name) for name in names]
-    except ScenarioError as error:  # a broken bundled file is a server bug, said plainly
-        raise HTTPException(500, str(error)) from error
-    current = next(s for s in loaded if s.name == chosen)
-    return {
-        "scenarios": [{"name": s.name, "description": s.description, "horizon": list(s.horizon),
-                       "scenarios": s.scenarios, "seed": s.seed} for s in loaded],
-        "chosen": chosen,
-        "fields": [asdict(f) for f in scenario_fields()],
-        "values": form_values(current),
-        "max_scenarios": web(request).settings.max_stress_scenarios,
-        "runs": web(request).jobs.recent(),
-    }  # fmt: skip
+    return stress_data(request, scenario or "baseline")
 
 
 @read("/stress/runs/{run_id}", "stress_run.html", "/api/stress/runs/{run_id}",
@@ -204,20 +261,62 @@ def stress_run(request: Request, run_id: Id, entity: Filter = None) -> dict[str,
     from stargate.web.jobs import fan
 
     found = web(request).jobs.get(run_id)
-    if found is None:
+    if found is None or found["user"] == TIME_TRAVEL_USER:
         raise views.NotFoundError(f"no stress run {run_id!r}")
     result = found["result"]
-    found["fan"] = fan(result) if result else []
+    snapshot = _snapshot(request)
+    series = fan(result) if result else []
+    found["fan"] = [{**s, "name": snapshot.name(s["entity"])} for s in series]
     found["ranked"] = sorted(
         ({"entity": name, **figures, "reference": result["reference"].get(name)}
          for name, figures in result["entities"].items()
          if figures["p_default"] > 0 or figures["loss_p95_usd"] > 0),
         key=lambda row: (-row["p_default"], -row["loss_p95_usd"]),
     ) if result else []  # fmt: skip
-    found["waterfall"] = views.stress_waterfall(
-        _snapshot(request), found["scenario"], entity, [row["entity"] for row in found["ranked"]]
-    ) if result else None  # fmt: skip
+    ranked = [row["entity"] for row in found["ranked"]]
+    chosen = entity or (ranked[0] if ranked else None)
+    scenario = {k: v for k, v in found["scenario"].items() if k not in {"cache_key", "kind"}}
+    why = risk.waterfall(_snapshot(request), scenario, chosen) if result and chosen else None
+    if entity and result and why is None:
+        raise views.NotFoundError(f"no waterfall for {entity!r} under this run's scenario")
+    found["waterfall"] = {**why, "choices": ranked} if why else None
+    found["cached"] = found["user"] == CACHE_USER
+    found["colours"] = colours(_snapshot(request))
     return found
+
+
+# -- who loses: cached results, comparisons, time travel -------------------------------------
+
+
+@router.get("/api/scenarios", tags=["read"],
+            summary="Built-in scenarios' cached results")  # fmt: skip
+async def scenarios_api(request: Request) -> JSONResponse:
+    """One item per built-in scenario: ``name``, ``status`` (``ready`` or ``computing``) and,
+    when ready, ``entities``: ``{id: {"p_default", "loss_mean_usd"}}`` (no token needed)."""
+    return JSONResponse(risk.scenarios(web(request).results))
+
+
+@read("/compare", "compare.html", "/api/compare",
+      "Two built-in scenarios (or one at two as-of dates) entity by entity, with differences",
+      results=True)  # fmt: skip
+def compare(
+    request: Request, a: Scenario = "baseline", b: Scenario = "bubble-bursts",
+    a_as_of: Day = None, b_as_of: Day = None,
+) -> dict[str, Any]:  # fmt: skip
+    snapshot = _snapshot(request)
+    try:
+        data = risk.compare(web(request).results, snapshot, a, b, a_as_of, b_as_of)
+    except risk.UnknownScenarioError as error:
+        raise HTTPException(404, str(error)) from error
+    return {**data, "colours": colours(snapshot)}
+
+
+@read("/timetravel", "timetravel.html", "/api/timetravel",
+      "Each entity's default probability under the baseline as of each month, and the "
+      "documents that moved it", results=True)  # fmt: skip
+def timetravel(request: Request) -> dict[str, Any]:
+    snapshot = _snapshot(request)
+    return {**risk.time_travel(web(request).results, snapshot), "colours": colours(snapshot)}
 
 
 @read("/calculators", "calculators.html", "/api/calculators",

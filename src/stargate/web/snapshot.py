@@ -27,6 +27,7 @@ class Snapshot:
     sources: dict[str, Source]
     canonical: dict[str, str]
     names: dict[str, str]  # entity id -> name
+    evidence: Evidence = field(compare=False, repr=False)  # what the World is built from
     memo: dict[tuple[str, ...], bytes] = field(default_factory=dict, compare=False, repr=False)
 
     def remember(self, key: tuple[str, ...], body: bytes) -> bytes:
@@ -75,9 +76,11 @@ def build(store: Store, at: tuple[int, ...], as_of: date | None = None) -> Snaps
         entities=store.entities(), sources=sources, claims=stored, links=store.claim_links(),
         canonical=canonical, deals=store.deals.all(), deal_links=store.deals.links(),
     )  # fmt: skip
-    world = build_world(with_bundled_curation(evidence), bundled(), as_of=as_of)
+    evidence = with_bundled_curation(evidence)
+    world = build_world(evidence, bundled(), as_of=as_of)
     names = dict(zip(world.entities["id"], world.entities["name"], strict=True))
-    return Snapshot(at, world, {c.id: c for c in stored}, sources, canonical, names)
+    return Snapshot(at, world, {c.id: c for c in evidence.claims}, dict(evidence.sources),
+                    canonical, names, evidence)  # fmt: skip
 
 
 class Snapshots:

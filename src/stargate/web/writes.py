@@ -255,17 +255,30 @@ def merge_form(
 
 @writes.post("/stress", include_in_schema=False)
 async def stress_form(request: Request) -> Response:
+    """Start a run from the form; a field the scenario model or the simulator refuses is shown
+    beside its input, with everything the user typed kept (422)."""
+    from stargate.finance.scenarios import ScenarioError
     from stargate.web.forms import FormError, parse_form
+    from stargate.web.stress_page import stress_data
 
     form = await request.form()
-    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    fields = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf"}
     user = writer(request)
     state = web(request)
+    errors: dict[str, str] = {}
     try:
         scenario = parse_form(fields, state.settings.max_stress_scenarios)
+        run_id = state.jobs.submit(scenario, user)
     except FormError as error:
-        raise HTTPException(422, str(error)) from error
-    run_id = start_stress(request, scenario, user)
+        errors = error.errors
+    except ScenarioError as error:
+        errors = {"scenario": str(error)}
+    if errors:
+        chosen = fields.get("name", "")
+        if chosen not in state.results.names():
+            chosen = "baseline"
+        data = stress_data(request, chosen, values=fields, errors=errors)
+        return render(request, "stress.html", data, status=422)
     return RedirectResponse(f"/stress/runs/{run_id}", status_code=303)
 
 

@@ -81,14 +81,53 @@ class World:
     def summary(self) -> dict[str, int]:
         return {name: len(frame) for name, frame in self.tables.items()}
 
+    def typed(self, name: str) -> pd.DataFrame:
+        """A copy of table ``name`` with analysis dtypes: text as pandas strings, prefix dates
+        as ``datetime64`` (the first day the prefix names: ``2025-09`` is 1 September 2025;
+        the text stays in ``<column>_text``), integers with gaps as nullable ``Int64``.
+
+        The tables themselves keep plain objects, floats and the prefix text, which the
+        simulator and the exports read; lists stay lists, and relations with several values
+        per row are long tables (``agreement_parties``, ``agreement_claims``...)."""
+        frame = self.tables[name].copy()
+        for column in SCHEMA[name]:
+            values = frame[column.name]
+            if column.name in DATE_COLUMNS:
+                frame[f"{column.name}_text"] = values.astype("string")
+                frame[column.name] = values.map(_prefix_day).astype("datetime64[ns]")
+            elif column.dtype == "str":
+                frame[column.name] = values.astype("string")
+            elif column.dtype == "int":
+                frame[column.name] = values.astype("Int64")
+        return frame
+
     def schema(self) -> dict[str, list[dict[str, str]]]:
         return {t: [asdict(c) for c in columns] for t, columns in SCHEMA.items()}
 
 
+DATE_COLUMNS = frozenset({"date", "status_date", "due", "as_of"})  # prefix dates, as text
+_PREFIX_DATE = re.compile(r"~?(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+
+
+def _prefix_day(text: Any) -> pd.Timestamp | None:
+    """The first day a prefix date names (``2025`` -> 1 January 2025; ``~`` marks an
+    approximate date and is dropped); None when there is none."""
+    found = _PREFIX_DATE.fullmatch(str(text).strip()) if isinstance(text, str) else None
+    if found is None:
+        return None
+    year, month, day = found.groups()
+    return pd.Timestamp(int(year), int(month or 1), int(day or 1))
+
+
 def _frame(name: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """A table with its schema's columns; categories as categories, complete integers as
+    integers, money rounded to the cent (the ledger keeps the exact decimals; a float sum such
+    as 24999999999.999996 reads 25000000000.0)."""
     columns = SCHEMA[name]
     frame = pd.DataFrame(rows, columns=[c.name for c in columns])
     for column in columns:
+        if column.unit.startswith("USD") and column.dtype == "float":
+            frame[column.name] = pd.to_numeric(frame[column.name]).round(2)
         if column.dtype == "category":
             frame[column.name] = frame[column.name].astype("category")
         elif column.dtype == "int" and frame[column.name].notna().all():
