@@ -5,13 +5,21 @@ by the speed work to prove it changes no number)."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
 from stargate.finance.contracts import ON_DELIVERY, RATE, REVENUE_KINDS, SCHEDULED
 from stargate.finance.draws import Draws, median_draws
+from stargate.finance.methods import solver
 from stargate.finance.model import Model
-from stargate.finance.simulate import Outcome, _clear
+from stargate.finance.network import network
+from stargate.finance.simulate import Outcome
+
+
+def _clear(model: Model, L: np.ndarray, e: np.ndarray, el: np.ndarray) -> Any:
+    """One scenario's clearing through the public API (validation included)."""
+    return solver(model.method)(network(L, e, el), model.conventions)
 
 
 class One:
@@ -331,7 +339,8 @@ def simulate_one(model: Model, draws: Draws, s: int) -> Outcome:
     return Outcome(
         np.array([st.default_year]), np.array([st.loss]), np.array([st.writedown]),
         np.array([st.unpaid]), np.array([st.stranded]), np.array([st.received]),
-        st.received_from[None], np.array([st.shortfall]), np.array([st.equity]),
+        st.received_from.reshape(1, -1), np.arange(model.n * model.n),
+        np.array([st.shortfall]), np.array([st.equity]),
         np.array([st.debt]), np.array([st.sales]), np.array([st.cuts]),
         np.array([st.lender_loss]),
     )  # fmt: skip

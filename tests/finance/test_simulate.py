@@ -342,3 +342,69 @@ def test_capacity_linked_payments_follow_delivery(demo: World) -> None:
     late = build_model(demo, load_scenario("power-crunch"))
     late_trace = simulate(late, median_draws(late), trace=True).trace
     assert sum(late_trace[1]["paid"][k] for k in legs) < paid_2027
+
+
+def _rows(draws: Any, rows: slice) -> Any:
+    from dataclasses import fields, replace
+
+    return replace(draws, **{f.name: getattr(draws, f.name)[rows] for f in fields(draws)})
+
+
+def test_each_scenario_is_computed_alone(demo: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine runs scenarios in blocks side by side; every number is the same whatever the
+    block size and however the draws are split (so chunks and workers cannot change a result)."""
+    from stargate.finance import engine
+
+    model = build_model(demo, load_scenario("bubble-bursts"))
+    draws = draw(model, 37, seed=4)
+    whole = simulate(model, draws)
+    parts = [
+        simulate(model, _rows(draws, slice(0, 5))),
+        simulate(model, _rows(draws, slice(5, 37))),
+    ]
+    for lanes in (1, 3):
+        monkeypatch.setattr(engine, "LANES", lanes)
+        parts.append(simulate(model, draws))
+    for field in ("default_year", *FIELDS):
+        mine = getattr(whole, field)
+        assert np.array_equal(np.concatenate([getattr(p, field) for p in parts[:2]]), mine), field
+        for other in parts[2:]:
+            assert np.array_equal(getattr(other, field), mine), field
+
+
+@pytest.mark.parametrize(
+    "clearing",
+    [{"method": "furfine", "recovery_rate": 0.4},
+     {"method": "eisenberg_noe", "external_seniority": "senior"},
+     {"method": "rogers_veraart", "alpha": 0.6, "beta": 0.9, "external_seniority": "senior"}],
+)  # fmt: skip
+def test_every_clearing_method_equals_the_reference(demo: World, clearing: dict[str, Any]) -> None:
+    scenario = load_scenario("bubble-bursts")
+    scenario = scenario.model_copy(
+        update={"clearing": scenario.clearing.model_copy(update=clearing)}
+    )
+    model = build_model(demo, scenario)
+    draws = draw(model, 5, seed=13)
+    batch = simulate(model, draws)
+    assert (batch.default_year > 0).any()
+    for s in range(draws.scenarios):
+        one = simulate_one(model, draws, s)
+        assert batch.default_year[s].tolist() == one.default_year[0].tolist()
+        for field in FIELDS:
+            assert np.allclose(getattr(batch, field)[s], getattr(one, field)[0], rtol=1e-9,
+                               atol=1e-3), field  # fmt: skip
+
+
+def test_the_plan_refuses_a_node_that_owes_itself(demo: World) -> None:
+    from dataclasses import replace
+
+    from stargate.finance.network import ClearingInputError
+    from stargate.finance.plan import build_plan
+
+    model = build_model(demo, load_scenario("baseline"))
+    owed = (model.leg_payee >= 0) & (np.asarray(model.leg_kind) != "equity")  # clearing legs
+    k = int(np.flatnonzero(owed)[0])
+    payee = model.leg_payee.copy()
+    payee[k] = model.leg_payer[k]
+    with pytest.raises(ClearingInputError, match="cannot owe itself"):
+        build_plan(replace(model, leg_payee=payee))

@@ -136,8 +136,12 @@ def to_draws(model: Model, drivers: Mapping[str, Array], scenarios: int | None =
         return np.full(S, 0.5) if value is None else np.asarray(value, dtype=float)
 
     def per_node(prefix: str) -> Array:
-        return np.column_stack([z(f"{prefix}:{name}") for name in model.nodes]) if n else \
-            np.zeros((S, 0))  # fmt: skip
+        out = np.zeros((S, n))
+        for i, name in enumerate(model.nodes):
+            value = drivers.get(f"{prefix}:{name}")
+            if value is not None:
+                out[:, i] = value
+        return out
 
     mu, sigma = model.demand
     demand = mu + sigma * z("demand")

@@ -40,13 +40,16 @@ except ImportError:  # pragma: no cover - numba is a dependency; this keeps the 
 SNAP = 1e-12  # as in stargate.finance.clearing: values this close to a kink are on it
 
 
-def _jit(parallel: bool = False) -> Callable[[Callable[..., Any]], Any]:
-    """``numba.njit`` with an on-disk cache, or without one where no cache dir is writable."""
+def _jit(parallel: bool = False, inline: bool = False) -> Callable[[Callable[..., Any]], Any]:
+    """``numba.njit`` with an on-disk cache, or without one where no cache dir is writable;
+    ``inline``: inlined into its callers (no call, no reference counting of its arguments)."""
 
     def decorate(function: Callable[..., Any]) -> Any:
         if numba is None:  # pragma: no cover
             return function
         options: dict[str, Any] = {"nogil": True, "parallel": parallel, "error_model": "numpy"}
+        if inline:
+            options["inline"] = "always"
         try:
             return numba.njit(cache=True, **options)(function)
         except RuntimeError:  # "cannot cache function ...: no locator available"

@@ -53,7 +53,11 @@ class Prior:
 
     def at(self, z: Array) -> Array:
         value = self.a + self.b * z
-        return np.where(self.log, np.exp(np.where(self.log, value, 0.0)), np.maximum(value, 0.0))
+        out: Array = np.maximum(value, 0.0)
+        logs = np.flatnonzero(self.log)
+        if logs.size:  # exp of the lognormal columns only
+            out[..., logs] = np.exp(value[..., logs])
+        return out
 
 
 @dataclass(frozen=True)
