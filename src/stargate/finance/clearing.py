@@ -23,7 +23,6 @@ its scenarios as right-hand sides.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -638,8 +637,14 @@ def _compiled(
     ``mode``: 0 the growing default set (EN FDA, RV GA), 1 Picard from the top + polish, 2 from
     the bottom (least vector) + polish.
     """
-    if not net.batched and _one_dense(net):
-        return _compiled_one(net, conventions, method, mode, alpha, beta)
+    e, el, L = net.external_assets, net.external_liabilities, net.obligations
+    if not net.batched and kernels_single.takes(L, e, el):  # set-up and clearing in one call
+        senior = conventions.external_seniority is Seniority.SENIOR
+        template, tol = kernels_single.template(
+            mode, alpha, beta, conventions.default_at_zero, senior, conventions.max_iter,
+            method == "rogers_veraart", conventions.tol,
+        )  # fmt: skip
+        return _packed(method, net, *kernels_single.clear_one(_readonly(L), e, el, template, tol))
     system = _system(net, conventions)
     S, n = net.external_assets.shape
 
@@ -693,6 +698,12 @@ def _compiled(
             )
         else:
             kernels.clear_serial(blocks, colsums, *inputs)
+    return _packed(method, net, out_f, defaulted, wave, rounds)
+
+
+def _packed(
+    method: str, net: Network, out_f: Array, defaulted: Any, wave: Any, rounds: Any
+) -> ClearingResult:
     unbatch = net.unbatch
     payments, interbank, external, equity, recovery = out_f
     return ClearingResult(
@@ -705,57 +716,6 @@ def _compiled(
         recovery_rate=unbatch(recovery),
         default_wave=unbatch(wave),
         rounds=rounds if net.batched else rounds[:1],
-    )
-
-
-def _one_dense(net: Network) -> bool:
-    """One scenario, dense float64 C-contiguous arrays: :func:`_compiled_one` applies."""
-    L, e, el = net.obligations, net.external_assets, net.external_liabilities
-    return bool(
-        type(L) is np.ndarray
-        and L.dtype == np.float64
-        and e.dtype == np.float64
-        and L.flags.c_contiguous
-        and e.flags.c_contiguous
-        and el.flags.c_contiguous
-    )
-
-
-@functools.lru_cache(maxsize=64)
-def _template(
-    conventions: Conventions, method: str, mode: int, alpha: float, beta: float
-) -> tuple[Array, float]:
-    """The kernels' ``setup`` vector less scale and threshold, and the relative tolerance."""
-    template = np.array([
-        mode, alpha, beta, conventions.default_at_zero,
-        conventions.external_seniority is Seniority.SENIOR, 0.0, 0.0,
-        conventions.max_iter, method == "rogers_veraart",
-    ], dtype=np.float64)  # fmt: skip
-    template.flags.writeable = False
-    return template, max(conventions.tol, 16 * float(np.finfo(np.float64).eps))
-
-
-def _compiled_one(
-    net: Network, conventions: Conventions, method: str, mode: int, alpha: float, beta: float
-) -> ClearingResult:
-    """:func:`_compiled` for one dense scenario: set-up and clearing in one compiled call
-    (:func:`stargate.finance.kernels_single.clear_one`), the same numbers bit for bit."""
-    template, tol_rel = _template(conventions, method, mode, alpha, beta)
-    L = net.obligations.view()
-    L.flags.writeable = False  # one compiled signature whether the caller's array is writable
-    out_f, defaulted, wave, rounds = kernels_single.clear_one(
-        L, net.external_assets, net.external_liabilities, template, tol_rel
-    )
-    return ClearingResult(
-        method=method,
-        payments=out_f[0, 0],
-        interbank_payments=out_f[1, 0],
-        external_payments=out_f[2, 0],
-        defaulted=defaulted[0],
-        equity=out_f[3, 0],
-        recovery_rate=out_f[4, 0],
-        default_wave=wave[0],
-        rounds=rounds,
     )
 
 

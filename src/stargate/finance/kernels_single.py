@@ -11,6 +11,7 @@ over axis 0 does, row sums by numpy's pairwise summation (``pairwise_sum`` in nu
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -21,10 +22,38 @@ TINY = float(np.finfo(np.float64).tiny)  # below this (and not 0) an amount is s
 
 # status codes of check_dense: 0 means every check passed and nothing needs flushing
 OK = 0
+_F64 = np.dtype(np.float64)
+
+
+def takes(L: Any, e: Any, el: Any) -> bool:
+    """Whether :func:`clear_one` applies: ``(n, n)``, ``(1, n)``, ``(1, n)`` float64 arrays,
+    C-contiguous (a one-scenario dense :class:`~stargate.finance.network.Network`)."""
+    return bool(
+        type(L) is np.ndarray
+        and L.dtype == _F64
+        and e.dtype == _F64
+        and el.dtype == _F64
+        and L.flags.c_contiguous
+        and e.flags.c_contiguous
+        and el.flags.c_contiguous
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def template(
+    mode: int, alpha: float, beta: float, at_zero: bool, senior: bool, max_iter: int,
+    rv: bool, tol: float,
+) -> tuple[Any, float]:  # fmt: skip
+    """The kernels' ``setup`` vector less scale and threshold (:func:`clear_one` fills them
+    in), and the Picard tolerance relative to the scale, as the general path computes it."""
+    values = [mode, alpha, beta, at_zero, senior, 0.0, 0.0, max_iter, rv]
+    setup = np.array(values, dtype=np.float64)
+    setup.flags.writeable = False
+    return setup, max(tol, 16 * float(np.finfo(np.float64).eps))
 
 
 @_jit()
-def _leaf(a: Any, lo: int, n: int) -> float:  # pragma: no cover - compiled
+def _leaf(a: Any, lo: int, n: int) -> Any:  # pragma: no cover - compiled
     """numpy's pairwise sum of ``a[lo:lo + n]`` for ``n <= 128``: 8 partial sums."""
     if n < 8:
         res = 0.0
@@ -54,7 +83,7 @@ def _leaf(a: Any, lo: int, n: int) -> float:  # pragma: no cover - compiled
 
 
 @_jit()
-def _pairwise(a: Any, n: int) -> float:  # pragma: no cover - compiled
+def _pairwise(a: Any, n: int) -> Any:  # pragma: no cover - compiled
     """``a[:n].sum()`` bit for bit: numpy halves a run above 128 terms (the first half a
     multiple of 8) and adds the two sums. Written with an explicit stack, not recursion
     (numba's on-disk cache does not reload recursive functions safely)."""
@@ -94,13 +123,10 @@ def _pairwise(a: Any, n: int) -> float:  # pragma: no cover - compiled
             value = left[top] + value
 
 
-@_jit()
-def _clean(values: Any) -> bool:  # pragma: no cover - compiled
-    """Every value finite and none subnormal (so nothing to refuse or flush)."""
-    for x in values:
-        if not np.isfinite(x) or (x != 0.0 and abs(x) < TINY):
-            return False
-    return True
+@_jit(inline=True)
+def _unclean(x: float) -> bool:  # pragma: no cover - compiled
+    """NaN, infinite, or subnormal (refused, or flushed to 0, by the general path)."""
+    return not np.isfinite(x) or (x != 0.0 and abs(x) < TINY)
 
 
 @_jit()
@@ -114,14 +140,12 @@ def check_dense(L: Any, e: Any, el: Any) -> int:  # pragma: no cover - compiled
         row = L[i]
         for j in range(n):
             x = row[j]
-            if not np.isfinite(x) or x < 0.0 or (x != 0.0 and abs(x) < TINY):
+            if x < 0.0 or _unclean(x):
                 return 1
         if row[i] != 0.0:
             return 1
-    if not _clean(e) or not _clean(el):
-        return 1
-    for x in el:
-        if x < 0.0:
+    for i in range(n):
+        if _unclean(e[i]) or _unclean(el[i]) or el[i] < 0.0:
             return 1
     return OK
 
