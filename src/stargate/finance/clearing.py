@@ -131,9 +131,9 @@ def _system(net: Network, conventions: Conventions) -> _System:
         pbar, s = owed, el
     else:
         pbar, s = _shared(owed[:1] + el[:1] if el.strides[0] == 0 else owed + el, shape), None
-    scale = float(
-        max(np.max(_rows(pbar), initial=0.0), np.max(np.abs(net.external_assets), initial=0.0))
-    )
+    e = net.external_assets  # max |e| as max(max e, -min e): no (S, n) temporary
+    top = max(np.max(e, initial=0.0), -np.min(e, initial=0.0))
+    scale = float(max(np.max(_rows(pbar), initial=0.0), top))
     zeros = np.broadcast_to(np.zeros((1, shape[1])), shape)
     return _System(net, exact, pbar, owed, zeros if s is None else s, scale or 1.0)
 
