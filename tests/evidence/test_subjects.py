@@ -362,3 +362,40 @@ def test_the_agent_a_noun_of_paying_names_pays(
     text: str, language: str, amount: float, subject: str
 ) -> None:
     assert claim_of(extract(text, language), amount, "USD").subjects == (subject,)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "amount", "unit", "subject"),
+    [
+        ("Shares of Quillmark (QMK) surged 13% after the announcement.", "en", 13, "percent",
+         "cand:quillmark"),
+        ("L'action de Quillmark (NASDAQ:QMK) a bondi de 13 % après l'annonce.", "fr", 13,
+         "percent", "cand:quillmark"),
+    ],
+)  # fmt: skip
+def test_a_name_before_a_ticker_is_a_listed_company(
+    text: str, language: str, amount: float, unit: str, subject: str
+) -> None:
+    assert claim_of(extract(text, language), amount, unit).subjects == (subject,)
+
+
+def test_a_company_named_by_its_first_word_alone_is_that_company() -> None:
+    text = (
+        "Quillmark Mining signed a $5.5 billion lease with Zeta Corp.\n\n"
+        "Quillmark is developing a 1-gigawatt site in West Texas."
+    )
+    assert claim_of(extract(text, "en"), 1, "GW").subjects == ("cand:quillmark-mining",)
+
+
+def test_an_article_level_lab_is_no_offtaker_where_the_sentence_names_companies() -> None:
+    text = (
+        "OpenAI buys chips from Nvidia.\n\n"
+        "The 10-year hosting deal between Quillmark (QMK) and Zetastack will add a data center "
+        "providing 160 MW of IT load."
+    )
+    assert "openai" not in claim_of(extract(text, "en"), 160, "MW").subjects
+
+
+def test_a_legal_form_is_no_part_of_a_company_name() -> None:
+    text = "Quillmark Corp. shares were up as much as 16% on Friday in New York."
+    assert claim_of(extract(text, "en"), 16, "percent").subjects == ("cand:quillmark",)

@@ -234,11 +234,28 @@ HEDGE: Final = _cue(
     r"according\s+to|reportedly|people\s+(?:familiar|close|briefed|with\s+knowledge)|"
     r"sources?\s+(?:said|told|say|familiar|close)|citing\s+(?:people|sources|a\s+person)|"
     r"(?:is|are|was|were)\s+(?:said|believed|understood|thought|reported)\s+to|reported\s+by|"
+    r"it\s+(?:is|was|has\s+been|had\s+been)\s+(?:reported|said|rumou?red)|"
+    r"il\s+(?:a\s+été|est|avait\s+été)\s+rapporté|"
     r"selon(?!\s+(?:l'|le\s+|les\s+|cet\s+|ce\s+)(?:accord|contrat|partenariat|termes))|"
     r"d'après|cité\s+par|relayée?\s+par|de\s+sources?\s+proches?|"
     r"indiqu\w*\s+le\s+rapport|selon\s+le\s+rapport|aurai\w*|seraie?n?t"
 )
 """Words that make a figure a third party's account (the annotation's "reported")."""
+RUMOUR: Final = _cue(
+    r"reportedly|people\s+(?:familiar|close|briefed|with\s+knowledge)|"
+    r"sources?\s+(?:said|told|say|familiar|close)|citing\s+(?:people|sources|a\s+person)|"
+    r"(?:is|are|was|were)\s+(?:said|believed|understood|thought|reported)\s+to|reported\s+by|"
+    r"it\s+(?:is|was|has\s+been|had\s+been)\s+(?:reported|said|rumou?red)|"
+    r"il\s+(?:a\s+été|est|avait\s+été)\s+rapporté|"
+    r"cité\s+par|relayée?\s+par|de\s+sources?\s+proches?|aurai\w*|seraie?n?t|rumou?r\w*|"
+    r"(?:le|la|les|the|a|un|une)\s+(?:rapports?|reports?|documents?)"
+)
+"""A hedge that stays a third party's account even over a forecast (status.py)."""
+RUMOUR_SOURCE: Final = _cue(
+    r"sources?|people|persons?|personnes|reports?|rapports?|press|presse|media|médias|"
+    r"newspaper|journal|agence|agency"
+)
+"""Sources that are accounts of others, not forecasters (`according to reports`)."""
 UNNAMED_SOURCE: Final = _cue(
     r"sources?|people|persons?|analysts?|reports?|rapports?|analystes|personnes|"
     r"documents?|filings?|estimates?|estimations?|prévisions|forecasts"
@@ -250,6 +267,15 @@ INTENTION_NOUN: Final = re.compile(
     _I,
 )
 """Nouns of a figure that is aimed at, not yet reached (matched against a whole word)."""
+PAST_TIME: Final = _cue(
+    r"previously|earlier\s+this\s+(?:week|month|year)|last\s+(?:week|month|quarter|year|"
+    r"spring|summer|fall|autumn|winter)|(?:\w+\s+){1,2}ago|précédemment|auparavant|"
+    r"(?:l'an|l'année|le\s+mois|la\s+semaine|le\s+trimestre|l'été|l'automne|l'hiver|"
+    r"(?:en|au)\s+\w+)\s+derni(?:er|ère)|cet\s+(?:été|hiver|automne)|ce\s+printemps|"
+    r"vien(?:t|nent)\s+d[e']"
+)
+"""A past-time adverbial ("previously", "last month", "en décembre dernier", "vient de"): the
+figure's event has taken place (status.py: completed, also for an agreement)."""
 DEAL_FRAME: Final = _cue(
     r"(?:dans\s+le\s+cadre\s+d[eu]|selon|aux\s+termes\s+d[eu]|under|as\s+part\s+of|"
     r"in)\s+(?:l'|le\s+|la\s+|cet\s+|ce\s+|the\s+|this\s+|that\s+)"

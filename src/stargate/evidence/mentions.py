@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
@@ -224,6 +224,9 @@ _SUFFIX = re.compile(
     r"\s(?:Inc|Corp|Corporation|Ltd|LLC|Group|Capital|Partners|Holdings|Technologies|Labs|"
     r"Systems|Energy|Networks|Computing|Cloud|AI|SA|SAS|AG|GmbH|plc)\.?$"
 )
+_LEGAL_FORM = re.compile(
+    r",?\s+(?:Inc|Corp|Corporation|Ltd|LLC|plc|PLC|SA|SAS|AG|GmbH|Co|N\.V|S\.A)\.?$"
+)
 _PERSON_BEFORE_SPEECH = re.compile(
     r"\b(?P<name>[A-Z][a-zà-ÿ]+(?:[- ][A-Z][a-zà-ÿ]+){1,2})"
     rf"(?=,?\s+(?:[^,.;]{{0,60}},\s+)?(?:{SPEECH_VERBS})\b)"
@@ -240,6 +243,11 @@ _FUNCTION_WORDS: Final = frozenset(FRENCH_STOP_WORDS | ENGLISH_STOP_WORDS)
 _TICKER_NAME: Final = re.compile(r"[A-Z]{1,5}(?:\.[A-Z]{1,2})?")
 _TICKER_AROUND: Final = re.compile(r"\(\s*(?:[A-Z]{2,8}\s*:\s*)?$")
 _EXCHANGE_AFTER: Final = re.compile(r"\s*:\s*[A-Z]{1,5}(?:\.[A-Z]{1,2})?\s*\)")
+_BEFORE_TICKER: Final = re.compile(
+    r"(?<![\w'’])(?P<name>(?:[A-Z][\w&.-]+\s+){0,2}[A-Z][\w&-]+)\s*"
+    r"\((?:[A-Z]{2,8}\s*:\s*)?[A-Z]{1,5}(?:\.[A-Z]{1,2})?\)"
+)
+"""A name right before a stock ticker in parentheses is a listed company ("TeraWulf (WULF)")."""
 
 
 def candidates(
@@ -275,8 +283,10 @@ def candidates(
         ) or (name.isupper() and _EXCHANGE_AFTER.match(text, start + len(name))):
             return  # "(NASDAQ:CEG)", "(MSFT)": a stock ticker, the name before it is the company
         person = label == "PER" and not _SUFFIX.search(name)  # "Acme Labs" is a company
-        entity_id = f"cand:{slug(name)}"
-        found.append(EntityMention(start, start + len(name), entity_id, name, person,
+        # a legal form is no part of the company's name ("Vistra Corp" is Vistra)
+        canonical = name if person else (_LEGAL_FORM.sub("", name) or name)
+        entity_id = f"cand:{slug(canonical)}"
+        found.append(EntityMention(start, start + len(name), entity_id, canonical, person,
                                    None if person else entity_id))  # fmt: skip
         bisect.insort(taken, (start, start + len(name)))
 
@@ -289,6 +299,8 @@ def candidates(
                 add(offset + ent.start_char, offset + ent.end_char, _NER_LABELS[ent.label_])
             else:  # parsed with placeholder names: map back (a placeholder is no candidate)
                 add(spans[ent.start][0], spans[ent.end - 1][1], _NER_LABELS[ent.label_])
+    for match in _BEFORE_TICKER.finditer(text):
+        add(match.start("name"), match.end("name"), "ORG")
     named = sorted(
         {m.name for m in found if not m.is_person and len(m.name) >= 4}, key=len, reverse=True
     )
@@ -300,4 +312,26 @@ def candidates(
         add(match.start("name"), match.end("name"), "ORG")
     for match in _PERSON_BEFORE_SPEECH.finditer(text):
         add(match.start("name"), match.end("name"), "PER")
-    return found
+    return _short_forms(found, lowercase)
+
+
+def _short_forms(found: list[EntityMention], lowercase: set[str]) -> list[EntityMention]:
+    """A company of two or three words named by its first word alone ("Cipher Mining" ...
+    "Cipher") is that company, when the word is never written in lower case, is no function
+    word and no acronym."""
+    full: dict[str, EntityMention] = {}
+    for m in found:
+        first = m.name.split()[0] if " " in m.name else ""
+        if (
+            not m.is_person and len(first) >= 5 and not first.isupper()
+            and first.lower() not in lowercase and first.lower() not in _FUNCTION_WORDS
+        ):  # fmt: skip
+            full.setdefault(first, m)
+    if not full:
+        return found
+    return [
+        replace(m, entity_id=full[m.name].entity_id, name=full[m.name].name,
+                organisation=full[m.name].entity_id)
+        if not m.is_person and m.name in full else m
+        for m in found
+    ]  # fmt: skip

@@ -339,7 +339,8 @@ class Parties:
     ) -> tuple[list[str], str | None]:
         """Capacity belongs to its offtaker: when no party is named (or a project or a generic
         noun stands as subject), the lab among the sentence's organisations, the deal's
-        parties or, last, the lab the article names most; the project becomes the object."""
+        parties or, last, when the sentence names no company (a project or a site aside),
+        the lab the article names most; the project becomes the object."""
         lab_named = any(self.gazetteer.role(p) == "lab" for p in (*subjects, object_id) if p)
         if source == "deal" and lab_named:
             return subjects, object_id
@@ -351,8 +352,12 @@ class Parties:
         own = self._sentence_parties(sentence)
         deal = self._deal_parties(sentence)
         labs = [p for p in (*own, *deal) if self.gazetteer.role(p) == "lab"]
-        if not labs:
-            lab = self._most_named().get("lab")
+        named = [
+            p for p in own
+            if self._type(p) is not EntityType.PROJECT and not self._is_place(p)
+        ]  # fmt: skip
+        if not labs and not named:
+            lab = self._most_named().get("lab")  # only when the sentence names no one
             labs = [lab] if lab else []
         if not labs:
             if subjects or not deal:

@@ -109,9 +109,17 @@ class Status:
         parties = parties | frozenset(subjects)
         frame = None if doc is None else syntax.report_frame(doc, sentence.start, q.start, q.end)
         by_party = frame is not None and self._party_speaks(frame, parties)
+        ahead = doc is not None and syntax.prospective(doc, sentence.start, q.start, q.end)
+        if (
+            ahead
+            and not by_party
+            and (words["hedge"] or frame)
+            and not self._rumour(text, sentence.start, frame)
+        ):
+            return ClaimStatus.PLANNED, Polarity.ASSERTS  # a forecast a named source makes
         if self._hedged(words, frame, parties, speaker_org):
             return ClaimStatus.REPORTED, Polarity.ASSERTS
-        if doc is not None and (found := self._by_verb(doc, sentence, q, kind, by_party)):
+        if doc is not None and (found := self._by_verb(doc, sentence, q, kind, by_party, ahead)):
             return found, Polarity.ASSERTS
         return self._by_cues(q, sentence, text, speaker, speaker_org, subjects), Polarity.ASSERTS
 
@@ -162,9 +170,27 @@ class Status:
         media = any(self.gazetteer.role(m.organisation) == "media" for m in named)
         return media or bool(cues.UNNAMED_SOURCE.search(phrase))
 
+    def _rumour(self, text: str, base: int, frame: tuple[int, int] | None) -> bool:
+        """A third party's account that stays one even for a forecast: a rumour word
+        (`reportedly`, `people familiar`, `aurait`), a medium or a report as the source
+        (`according to Bloomberg`, `selon le Financial Times`), or unnamed sources reporting."""
+        if cues.RUMOUR.search(text):
+            return True
+        spans = [(m.start(), m.end()) for m in cues.SOURCE_BEFORE.finditer(text)]
+        if frame is not None:
+            spans.append((frame[0] - base, frame[1] - base))
+        for a, b in spans:
+            if cues.RUMOUR_SOURCE.search(text[a:b]):
+                return True
+            for m in self._entities_in(base + a, base + b):
+                if m.organisation and self.gazetteer.role(m.organisation) == "media":
+                    return True
+        return False
+
     def _by_verb(
-        self, doc: Any, sentence: Sentence, q: Mention, kind: ClaimKind, by_party: bool
-    ) -> ClaimStatus | None:
+        self, doc: Any, sentence: Sentence, q: Mention, kind: ClaimKind, by_party: bool,
+        ahead: bool = False,
+    ) -> ClaimStatus | None:  # fmt: skip
         offset = sentence.start
         nominals = syntax.nominals(doc, offset, q.start, q.end)
         nouns = [n.word for n in nominals]
@@ -179,6 +205,10 @@ class Status:
         verb, found = syntax.finite_tense(doc, offset, q.start, q.end)
         in_deal = any(cues.DEAL_NOUN.fullmatch(n) for n in nouns)
         if verb is None:
+            if cues.PAST_TIME.search(self.text[sentence.start : sentence.end]):
+                return ClaimStatus.COMPLETED  # "Oracle's $18 billion offering last month"
+            if ahead and not in_deal:
+                return ClaimStatus.PLANNED  # "un bâtiment de 150 MW est en construction"
             return ClaimStatus.ANNOUNCED if in_deal else None
         word = verb.lower_
         subject = syntax.subject_word(verb)
@@ -192,14 +222,19 @@ class Status:
             return ClaimStatus.ANNOUNCED if by_party or stipulated else ClaimStatus.PLANNED
         if _PLEDGE_VERB.fullmatch(word):
             return ClaimStatus.ANNOUNCED  # "s'est engagé à investir", "pledged": a commitment
+        if ahead and found != "future" and not of_deal:
+            return ClaimStatus.PLANNED  # "is expected to", "under construction", "is developing"
         if _PLAN_VERB.fullmatch(word):
             if of_deal:
                 return ClaimStatus.ANNOUNCED  # "le partenariat prévoit 10 GW": its terms
             return ClaimStatus.PLANNED  # "aims to", "prévoit d'investir": an intention
         if found == "future":
             return ClaimStatus.ANNOUNCED if by_party or stipulated else ClaimStatus.PLANNED
+        dated = cues.PAST_TIME.search(self.text[sentence.start : sentence.end])
+        if dated and (found in {"past", None} or dated.group().lower().startswith("vien")):
+            return ClaimStatus.COMPLETED  # "previously signed", "Oracle's offering last month"
         if found == "past":
-            if kind in _STATES:
+            if kind in _STATES or kind is ClaimKind.FUNDING_SECURED:
                 return ClaimStatus.COMPLETED  # "a annoncé une augmentation de 359 %": it rose
             agreed = cues.AGREEMENT_VERB.match(word) or of_deal  # "a deal worth $6.5B"
             return ClaimStatus.ANNOUNCED if agreed else ClaimStatus.COMPLETED

@@ -547,3 +547,58 @@ def previous_subject(doc: Any, offset: int, position: int) -> tuple[str, int, in
             sub = list(token.subtree)
             found = (token.lower_, span_of(sub[0], offset)[0], span_of(sub[-1], offset)[1])
     return found
+
+
+_PROSPECTIVE: Final = re.compile(
+    r"expect\w*|forecast\w*|projected|designed|scheduled|slated|planned|plans?|aims?|aiming|"
+    r"intends?|targets?|targeting|likely|due|poised|set|seeks?|seeking|prévue?s?|prévoi\w*|"
+    r"vise|visent|visait|cherch\w*|envisag\w*|programmée?s?|destinée?s?|appelée?s?\s*|quête",
+    re.IGNORECASE,
+)
+_UNDERWAY: Final = frozenset({"construction", "development", "planning", "développement", "étude"})
+_BUILD: Final = re.compile(
+    r"develop\w*|build\w*|construct\w*|développ\w*|construi\w*|bâti\w*", re.IGNORECASE
+)
+
+
+def prospective(doc: Any, offset: int, start: int, end: int) -> bool:
+    """Whether the clause of the amount looks ahead, by tense, aspect or mood rather than by
+    word lists tuned to sentences: a future on the path from the amount to the root; a
+    predicate of expectation or schedule ("is expected to", "is likely to", "is designed to",
+    "est prévu", "cherche à", "en quête de"); a thing "under construction / development /
+    planning" (`en construction`); a verb of building in the present ("is developing a 1 GW
+    site", "construit"): the figure is not reached yet. A reporting verb ends the path (what a
+    party says it will do is decided by the caller)."""
+    node = _token_at(doc, offset, start, end)
+    for _ in range(16):
+        if node is None:
+            return False
+        if _PROSPECTIVE.fullmatch(node.lower_) and (
+            node.pos_ in {"VERB", "AUX", "ADJ"} or node.lower_ == "quête"
+        ):
+            return True
+        if node.pos_ in {"VERB", "AUX"}:
+            found = tense(node)
+            if found == "future":
+                return True
+            if found == "present" and _BUILD.fullmatch(node.lower_):
+                return True
+            if _SPEECH.fullmatch(node.lower_):
+                return False
+        words = {c.lower_ for c in node.children}
+        if any(
+            c.dep_ in {"acomp", "xcomp"} and c.pos_ == "ADJ" and _PROSPECTIVE.fullmatch(c.lower_)
+            for c in node.children
+        ):
+            return True  # "is likely to begin operating"
+        if node.lower_ in _UNDERWAY and words & {"en", "under"}:
+            return True  # "est en construction"
+        for child in node.children:
+            if child.lower_ in {"under", "en"} and any(
+                g.lower_ in _UNDERWAY and not list(g.children) for g in child.children
+            ):
+                return True  # "is under construction"
+        if node.head is node:
+            return False
+        node = node.head
+    return False
