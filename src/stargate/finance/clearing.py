@@ -32,7 +32,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from numpy.typing import NDArray
 
-from stargate.finance import kernels, kernels_sparse
+from stargate.finance import kernels, kernels_single, kernels_sparse
 from stargate.finance.network import DEFAULT_CONVENTIONS, Array, Conventions, Network, Seniority
 
 Vector = Literal["greatest", "least"]
@@ -131,9 +131,9 @@ def _system(net: Network, conventions: Conventions) -> _System:
         pbar, s = owed, el
     else:
         pbar, s = _shared(owed[:1] + el[:1] if el.strides[0] == 0 else owed + el, shape), None
-    scale = float(
-        max(np.max(_rows(pbar), initial=0.0), np.max(np.abs(net.external_assets), initial=0.0))
-    )
+    e = net.external_assets  # max |e| as max(max e, -min e): no (S, n) temporary
+    top = max(np.max(e, initial=0.0), -np.min(e, initial=0.0))
+    scale = float(max(np.max(_rows(pbar), initial=0.0), top))
     zeros = np.broadcast_to(np.zeros((1, shape[1])), shape)
     return _System(net, exact, pbar, owed, zeros if s is None else s, scale or 1.0)
 
@@ -637,6 +637,14 @@ def _compiled(
     ``mode``: 0 the growing default set (EN FDA, RV GA), 1 Picard from the top + polish, 2 from
     the bottom (least vector) + polish.
     """
+    e, el, L = net.external_assets, net.external_liabilities, net.obligations
+    if not net.batched and kernels_single.takes(L, e, el):  # set-up and clearing in one call
+        senior = conventions.external_seniority is Seniority.SENIOR
+        template, tol = kernels_single.template(
+            mode, alpha, beta, conventions.default_at_zero, senior, conventions.max_iter,
+            method == "rogers_veraart", conventions.tol,
+        )  # fmt: skip
+        return _packed(method, net, *kernels_single.clear_one(_readonly(L), e, el, template, tol))
     system = _system(net, conventions)
     S, n = net.external_assets.shape
 
@@ -690,6 +698,12 @@ def _compiled(
             )
         else:
             kernels.clear_serial(blocks, colsums, *inputs)
+    return _packed(method, net, out_f, defaulted, wave, rounds)
+
+
+def _packed(
+    method: str, net: Network, out_f: Array, defaulted: Any, wave: Any, rounds: Any
+) -> ClearingResult:
     unbatch = net.unbatch
     payments, interbank, external, equity, recovery = out_f
     return ClearingResult(

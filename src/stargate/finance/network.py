@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
 from stargate.errors import StargateError
+from stargate.finance import kernels, kernels_single
 
 Array = NDArray[np.floating[Any]]
 
@@ -139,6 +140,51 @@ def _finite(name: str, values: NDArray[Any]) -> NDArray[Any]:
     return values
 
 
+_F64 = np.dtype(np.float64)
+
+
+def _one_dense(
+    obligations: object, external_assets: object, external_liabilities: object, dtype: object
+) -> Network | None:
+    """The common case in one compiled pass: one scenario, float64 arrays already in the shape
+    asked for. Returns None (the general path decides, and raises) unless every check of
+    :func:`network` passes with nothing to flush."""
+    if not (
+        kernels.AVAILABLE
+        and (dtype is np.float64 or dtype == _F64)
+        and type(obligations) is np.ndarray
+        and type(external_assets) is np.ndarray
+        and obligations.dtype == _F64
+        and external_assets.dtype == _F64
+        and obligations.ndim == 2
+        and external_assets.ndim == 1
+        and obligations.flags.c_contiguous
+        and external_assets.flags.c_contiguous
+    ):
+        return None
+    n = obligations.shape[0]
+    if n == 0 or obligations.shape[1] != n or external_assets.shape[0] != n:
+        return None
+    if external_liabilities is None:
+        liabilities = np.zeros(n)
+    elif (
+        type(external_liabilities) is np.ndarray
+        and external_liabilities.dtype == _F64
+        and external_liabilities.shape == (n,)
+        and external_liabilities.flags.c_contiguous
+    ):
+        liabilities = external_liabilities
+    else:
+        return None
+    if kernels_single.check_dense(obligations, external_assets, liabilities):
+        return None
+    assets = external_assets.reshape(1, n)
+    liabilities = liabilities.reshape(1, n)
+    assets.flags.writeable = False  # views, read-only as np.broadcast_to gives them
+    liabilities.flags.writeable = False
+    return Network(obligations, assets, liabilities, False)
+
+
 def network(
     obligations: ArrayLike | sp.sparray | sp.spmatrix,
     external_assets: ArrayLike,
@@ -147,6 +193,9 @@ def network(
     dtype: type[np.floating[Any]] | np.dtype[Any] = np.float64,
 ) -> Network:
     """Validate and broadcast clearing inputs (see :class:`Network`); raise on bad input."""
+    fast = _one_dense(obligations, external_assets, external_liabilities, dtype)
+    if fast is not None:
+        return fast
     dtype = np.dtype(dtype)
     if dtype not in (np.dtype(np.float64), np.dtype(np.float32)):
         raise ClearingInputError(f"dtype must be float64 or float32, got {dtype}")
