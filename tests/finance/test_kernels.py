@@ -242,3 +242,20 @@ def test_clears_without_a_writable_cache(tmp_path: Any) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[-1.0, 0.0, 2.0]"
+
+
+def test_a_leak_below_the_snapping_tolerance_leaves_a_closed_group() -> None:
+    """Found by hypothesis: a cycle 2 <-> 4 whose only way out is 2e-69 (of 1) to a node that
+    leaks. In floating point the group is closed (its linear system is singular): the numpy
+    reference raised LinAlgError and the compiled one-scenario path returned NaN."""
+    L = np.zeros((5, 5))
+    L[0, 1] = L[2, 4] = L[4, 2] = 1.0
+    L[2, 0] = 2.14364622e-69
+    e, el = np.zeros((1, 5)), np.zeros(5)
+    for at_zero in (True, False):
+        conventions = Conventions(default_at_zero=at_zero)
+        for net in (network(L, e, el), network(L, e[0], el)):
+            compiled = eisenberg_noe(net, conventions, solver="fda")
+            reference = eisenberg_noe(net, conventions, solver="fda", backend="numpy")
+            assert np.all(np.isfinite(compiled.payments))
+            assert_same(compiled, reference, 1.0, owed=L.sum(axis=1) + el)

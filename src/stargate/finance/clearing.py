@@ -167,6 +167,8 @@ def _leaky(block: Array, pbar_d: Array, beta: float = 1.0) -> NDArray[np.bool_]:
 
     A node leaks when it owes something outside the set (or, with ``β < 1``, loses part of what
     it passes on); a node is leaky when it can reach a leaking node along obligations inside.
+    Leaks and obligations below the snapping tolerance count as none: a group whose only way
+    out is 1e-69 of 1 is closed in floating point (its linear system is singular).
     The system restricted to leaky nodes is non-singular; the rest form closed groups whose
     payments the linear piece cannot pin down.
     """
@@ -174,7 +176,7 @@ def _leaky(block: Array, pbar_d: Array, beta: float = 1.0) -> NDArray[np.bool_]:
     leaky: NDArray[np.bool_] = pbar_d - beta * block.sum(axis=1) > tol
     if leaky.all():
         return leaky
-    edges = block > 0
+    edges = block > tol  # an obligation below the snapping tolerance carries no leak
     while True:
         grown: NDArray[np.bool_] = leaky | (edges & leaky[None, :]).any(axis=1)
         if (grown == leaky).all():

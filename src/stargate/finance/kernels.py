@@ -139,7 +139,7 @@ def _solve_pattern(
                 if leaky[a]:
                     continue
                 for q in range(m):
-                    if leaky[q] and L[idx[a], idx[q]] > 0:
+                    if leaky[q] and L[idx[a], idx[q]] > SNAP * top:
                         leaky[a] = True
                         grown = True
                         break

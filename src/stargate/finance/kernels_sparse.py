@@ -73,7 +73,7 @@ def _sweep(
                 continue
             for q in range(indptr[i], indptr[i + 1]):
                 j = indices[q]
-                if leaky[j] and data[q] > 0:
+                if leaky[j] and data[q] > SNAP * top:
                     leaky[i] = True
                     grown = True
                     break
