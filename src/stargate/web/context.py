@@ -74,10 +74,6 @@ def json_error(status: int, message: str, details: Any = None) -> JSONResponse:
     return JSONResponse(body, status_code=status)
 
 
-def current_user(request: Request) -> str | None:
-    return web(request).store.sessions.user(request.cookies.get(COOKIE))
-
-
 def render(request: Request, template: str, data: dict[str, Any], status: int = 200) -> Response:
     """An HTML page: the template gets the page's data, the user and a CSRF token for forms."""
     state = web(request)
