@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -259,3 +260,17 @@ def test_a_leak_below_the_snapping_tolerance_leaves_a_closed_group() -> None:
             reference = eisenberg_noe(net, conventions, solver="fda", backend="numpy")
             assert np.all(np.isfinite(compiled.payments))
             assert_same(compiled, reference, 1.0, owed=L.sum(axis=1) + el)
+
+
+def test_every_module_with_compiled_code_keys_the_cache() -> None:
+    """A kernel inlined from another module must be recompiled when that module changes: every
+    module of the package with compiled code is in the stamp, and the cached kernels use it."""
+    folder = Path(kernels.__file__).parent
+    compiling = sorted(p.stem for p in folder.glob("*.py") if "@_jit(" in p.read_text())
+    assert compiling == sorted(kernels.COMPILED_MODULES)
+    from stargate.finance import kernels_single, settle
+
+    for dispatcher in (kernels._block, kernels_single.clear_one, settle._reduced_fda):
+        locator = dispatcher._cache._impl.locator
+        assert type(locator).__name__.startswith("SourcesKeyed")
+        assert locator.get_source_stamp() == kernels.sources_stamp()

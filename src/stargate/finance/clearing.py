@@ -131,9 +131,13 @@ def _system(net: Network, conventions: Conventions) -> _System:
         pbar, s = owed, el
     else:
         pbar, s = _shared(owed[:1] + el[:1] if el.strides[0] == 0 else owed + el, shape), None
-    e = net.external_assets  # max |e| as max(max e, -min e): no (S, n) temporary
-    top = max(np.max(e, initial=0.0), -np.min(e, initial=0.0))
-    scale = float(max(np.max(_rows(pbar), initial=0.0), top))
+    e = net.external_assets
+    top: float
+    if kernels.AVAILABLE and e.dtype == np.float64 and e.size >= _PARALLEL_MIN * 8:
+        top = kernels.max_abs(e)  # one compiled pass on every thread
+    else:  # max |e| as max(max e, -min e): no (S, n) temporary
+        top = max(float(np.max(e, initial=0.0)), -float(np.min(e, initial=0.0)))
+    scale = max(float(np.max(_rows(pbar), initial=0.0)), top)
     zeros = np.broadcast_to(np.zeros((1, shape[1])), shape)
     return _System(net, exact, pbar, owed, zeros if s is None else s, scale or 1.0)
 

@@ -16,15 +16,21 @@ Inflows are kept by rank updates: with everyone paying in full the inflow is the
 ``L``, and a defaulter ``i`` paying the ratio ``r_i`` removes ``(1 − r_i) L[i, :]``; a round costs
 ``O(|D| n)`` instead of a full ``O(n²)`` product, and a scenario without defaults costs ``O(n)``.
 
-Compiled code is cached on disk (``cache=True``); where no cache directory is writable the kernels
-are compiled in memory at first use. Without numba, :data:`AVAILABLE` is False and callers use
+Compiled code is cached on disk (``cache=True``), keyed by the sources of every module with
+compiled code (:data:`COMPILED_MODULES`: a kernel inlined from another module is recompiled when
+that module changes); where no cache directory is writable the kernels are compiled in memory at
+first use. Without numba, :data:`AVAILABLE` is False and callers use
 the numpy reference.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import hashlib
 import importlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -38,6 +44,51 @@ except ImportError:  # pragma: no cover - numba is a dependency; this keeps the 
     AVAILABLE = False
 
 SNAP = 1e-12  # as in stargate.finance.clearing: values this close to a kink are on it
+
+# the modules of this package with compiled code (a test holds the list complete)
+COMPILED_MODULES = ("engine", "kernels", "kernels_single", "kernels_sparse", "settle", "steps")
+_HERE = Path(__file__).resolve().parent
+
+
+@functools.cache
+def sources_stamp() -> bytes:
+    """SHA-256 of the sources of :data:`COMPILED_MODULES`: the key of every cached kernel."""
+    digest = hashlib.sha256()
+    for name in COMPILED_MODULES:
+        path = _HERE / f"{name}.py"
+        digest.update(path.read_bytes() if path.exists() else b"")
+    return digest.digest()
+
+
+def _key_cache_by_sources() -> None:
+    """Numba keys a cached function by its own file only; for the functions of this package,
+    put locators first that key it by :func:`sources_stamp` (in ``NUMBA_CACHE_DIR`` when set,
+    else in ``__pycache__``, as numba's own locators do)."""
+    caching: Any = importlib.import_module("numba.core.caching")
+
+    class Keyed:
+        def get_source_stamp(self) -> bytes:
+            return sources_stamp()
+
+        @classmethod
+        def from_function(cls, py_func: Any, py_file: str) -> Any:
+            if Path(py_file).resolve().parent != _HERE:
+                return None
+            return super().from_function(py_func, py_file)  # type: ignore[misc]
+
+    def public(name: str) -> Any:  # numba 0.61 prefixes these names with "_"
+        return getattr(caching, name, None) or getattr(caching, f"_{name}")
+
+    registry = public("CacheImpl")._locator_classes
+    for base in (public("InTreeCacheLocator"), public("UserProvidedCacheLocator")):
+        name = f"SourcesKeyed{base.__name__.lstrip('_')}"
+        if not any(known.__name__ == name for known in registry):
+            registry.insert(0, type(name, (Keyed, base), {}))
+
+
+if numba is not None:
+    with contextlib.suppress(AttributeError, ImportError):  # another numba: per-file keys
+        _key_cache_by_sources()
 
 
 def _jit(parallel: bool = False, inline: bool = False) -> Callable[[Callable[..., Any]], Any]:
@@ -65,10 +116,44 @@ def _prange(n: int) -> range:  # pragma: no cover - replaced by numba.prange whe
 prange: Callable[[int], range] = numba.prange if numba is not None else _prange
 
 
+def _borrowing() -> Callable[[Any], Any]:
+    """``borrowed(array)``: the same array with no reference to its memory, so that passing it
+    to a compiled function or taking a view of it costs no atomic reference count (numba counts
+    every array argument of a call and every view; two threads counting on the same array fight
+    over one cache line). The caller keeps the owner alive while the borrowed array is used."""
+    if numba is None:  # pragma: no cover
+        return lambda array: array
+    cgutils: Any = importlib.import_module("numba.core.cgutils")
+    intrinsic: Any = importlib.import_module("numba.extending").intrinsic
+
+    @intrinsic  # type: ignore[untyped-decorator]
+    def borrowed(typingctx: Any, array: Any) -> Any:
+        def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+            source = context.make_array(signature.args[0])(context, builder, value=args[0])
+            out = context.make_array(signature.return_type)(context, builder)
+            cgutils.copy_struct(out, source)
+            out.meminfo = cgutils.get_null_value(out.meminfo.type)
+            return out._getvalue()
+
+        return array(array), codegen
+
+    return borrowed  # type: ignore[no-any-return]
+
+
+borrowed = _borrowing()
+
+
 # -- one scenario ------------------------------------------------------------------------------
 
 
 @_jit()
+def _short(value: float, at_zero: bool, tol: float) -> bool:  # pragma: no cover - compiled
+    """Whether a node whose value (assets less liabilities) is ``value`` cannot pay in full:
+    below ``-tol``, or at most ``tol`` where a node at zero defaults."""
+    return (value <= tol) if at_zero else (value < -tol)
+
+
+@_jit(inline=True)
 def _gauss(A: Any, b: Any, k: int) -> None:  # pragma: no cover - compiled
     """Solve ``A[:k, :k] x = b[:k]`` in place (``b`` becomes ``x``), partial pivoting."""
     for col in range(k):
@@ -171,7 +256,7 @@ def _solve_pattern(
         x[idx[a]] = b[a]
 
 
-@_jit()
+@_jit(inline=True)
 def _rank_inflow(L: Any, cs: Any, r: Any, out: Any) -> None:  # pragma: no cover - compiled
     """``out = r @ L`` as the column sums minus what the nodes paying less than in full withhold."""
     n = cs.size
@@ -197,33 +282,33 @@ def _fda(
     )  # fmt: skip
     c, x, keep, b = work[0], work[1], work[2], work[3]
     dlist, idx = iwork[0], iwork[1]
-    nd = 0
+    r[:] = 1.0  # everyone pays in full; one array a loop, so that each is a vector store
+    inflow[:] = cs
+    defaulted[:] = False
+    wave[:] = 0
     for i in range(n):
-        r[i] = 1.0
-        inflow[i] = cs[i]
-        defaulted[i] = False
-        wave[i] = 0
         c[i] = alpha * e[i] - s[i]
+    nd = 0
     rounds = 0
     for rnd in range(1, n + 2):
-        grew = False
-        for i in range(n):
-            if defaulted[i] or not pbar[i] > 0:
-                continue
-            value = e[i] - s[i] + inflow[i] - pbar[i]
-            if (value <= tol) if at_zero else (value < -tol):
+        new = 0
+        for i in range(n):  # no early exit, no branch: the loop vectorises
+            short = _short(e[i] - s[i] + inflow[i] - pbar[i], at_zero, tol)
+            new += short & (pbar[i] > 0) & (not defaulted[i])
+        if new == 0:
+            break
+        rounds = rnd
+        for i in range(n):  # the new defaulters, in order
+            short = _short(e[i] - s[i] + inflow[i] - pbar[i], at_zero, tol)
+            if short and pbar[i] > 0 and not defaulted[i]:
                 defaulted[i] = True
                 wave[i] = rnd
                 dlist[nd] = i
                 nd += 1
-                grew = True
-        if not grew:
-            break
-        rounds = rnd
         for i in range(n):
-            zero[i] = False
             full[i] = not defaulted[i]
-            keep[i] = 0.0  # closed groups pay 0, as in the reference's FDA
+        zero[:] = False
+        keep[:] = 0.0  # closed groups pay 0, as in the reference's FDA
         for _ in range(n + 1):
             for i in range(n):
                 part[i] = defaulted[i] and not zero[i]
@@ -340,14 +425,9 @@ def _replay(
     n = cs.size
     open_ = 0
     for i in range(n):
-        wave[i] = 0
-        value = e[i] - s[i] - pbar[i] + cs[i]
-        hit = (value <= tol) if at_zero else (value < -tol)
-        known[i] = hit and defaulted[i]
-        if known[i]:
-            wave[i] = 1
-        elif defaulted[i]:
-            open_ += 1
+        known[i] = _short(e[i] - s[i] - pbar[i] + cs[i], at_zero, tol) & defaulted[i]
+        wave[i] = 1 if known[i] else 0
+        open_ += defaulted[i] != known[i]  # defaulted, not yet explained
     if open_ == 0:
         return
     last = 1
@@ -357,11 +437,10 @@ def _replay(
         _rank_inflow(L, cs, ratios, inflow)
         found = False
         for i in range(n):
-            if defaulted[i] and not known[i]:
-                value = e[i] - s[i] - pbar[i] + inflow[i]
-                if (value <= tol) if at_zero else (value < -tol):
-                    wave[i] = k
-                    found = True
+            if defaulted[i] and not known[i] and _short(e[i] - s[i] - pbar[i] + inflow[i],
+                                                         at_zero, tol):  # fmt: skip
+                wave[i] = k
+                found = True
         if not found:
             break
         last = k
@@ -392,36 +471,32 @@ def _write(
     alpha, beta = setup[1], setup[2]
     at_zero, senior, rv = setup[3] != 0.0, setup[4] != 0.0, setup[8] != 0.0
     tol = SNAP * setup[5]
-    any_default = False
-    for i in range(n):
-        equity = inflow[i] + e[i]
-        equity -= el[i]
-        equity -= owed[i]
-        if abs(equity) <= tol:
-            equity = 0.0
-        if rv:
-            d = fwave[i] > 0
-            out_wave[k, i] = fwave[i]
-        else:
-            d = ((equity <= 0.0) if at_zero else (equity < 0.0)) and owed[i] + el[i] > 0
+    defaults = 0
+    for i in range(n):  # every load unconditional, selects not branches: the loop vectorises
+        ei, got, eli, owes, ratio, joined = e[i], inflow[i], el[i], owed[i], r[i], fwave[i]
+        equity = got + ei
+        equity -= eli
+        equity -= owes
+        equity = 0.0 if abs(equity) <= tol else equity
+        below = (equity <= 0.0) if at_zero else (equity < 0.0)
+        d = (joined > 0) if rv else below & (owes + eli > 0)
         out_def[k, i] = d
-        any_default = any_default or d
-        interbank = r[i] * owed[i]
-        if senior:
-            resources = alpha * e[i] + beta * inflow[i] if d else e[i] + inflow[i]
-            external = min(el[i], max(resources, 0.0))
-            out_f[0, k, i] = interbank
-        else:
-            external = r[i] * el[i]
-            out_f[0, k, i] = interbank + external
+        defaults += d
+        interbank = ratio * owes
+        resources = alpha * ei + beta * got if d else ei + got
+        external = min(eli, max(resources, 0.0)) if senior else ratio * eli
+        out_f[0, k, i] = interbank if senior else interbank + external
         out_f[1, k, i] = interbank
         out_f[2, k, i] = external
         out_f[3, k, i] = equity
-        out_f[4, k, i] = r[i] if owed[i] > 0 else 1.0
-    return any_default
+        out_f[4, k, i] = ratio if owes > 0 else 1.0
+    if rv:
+        for i in range(n):
+            out_wave[k, i] = fwave[i]
+    return defaults > 0
 
 
-@_jit()
+@_jit(inline=True)
 def _scenario(
     L: Any, cs: Any, e: Any, s: Any, el: Any, owed: Any, pbar: Any, setup: Any,
     out_f: Any, out_def: Any, out_wave: Any, k: int, r: Any, inflow: Any, work: Any,
@@ -454,9 +529,9 @@ def _scenario(
                           iwork, A)  # fmt: skip
     snapped = mode != 0  # the FDA's inflows are those of its ratios unless a ratio snaps to 1
     for i in range(n):
-        if r[i] >= 1.0 - SNAP and r[i] != 1.0:
-            r[i] = 1.0
-            snapped = True
+        snap = (r[i] >= 1.0 - SNAP) & (r[i] != 1.0)
+        r[i] = 1.0 if snap else r[i]
+        snapped |= snap
     if snapped:
         _rank_inflow(L, cs, r, inflow)
     any_default = _write(e, s, el, owed, pbar, r, inflow, setup, fwave, out_f, out_def,
@@ -480,13 +555,18 @@ def _block(
     """Scenarios ``lo..hi`` with one set of work arrays. With the FDA, a scenario where every
     node can pay in full while everyone else does is done in one pass over its nodes."""
     n = e.shape[1]
-    r = np.ones(n)
-    inflow = np.empty(n)
-    work = np.empty((4, n))
-    flags = np.zeros((6, n), np.bool_)
-    iwork = np.zeros((3, n), np.int64)
-    A = np.empty((n, n))
-    nowave = np.zeros(n, np.int64)
+    # work arrays; every array is used borrowed (no reference counting), its owner kept below
+    own_f, own_b = np.ones((6, n)), np.zeros((6, n), np.bool_)
+    own_i, own_A = np.zeros((4, n), np.int64), np.empty((n, n))
+    f, flags, ints, A = borrowed(own_f), borrowed(own_b), borrowed(own_i), borrowed(own_A)
+    r, inflow, work, iwork, nowave = f[0], f[1], f[2:], ints[:3], ints[3]
+    L, cs, e, s, el, owed, pbar = (
+        borrowed(L), borrowed(cs), borrowed(e), borrowed(s), borrowed(el), borrowed(owed),
+        borrowed(pbar),
+    )  # fmt: skip
+    setup, out_f, out_def, out_wave, rounds = (
+        borrowed(setup), borrowed(out_f), borrowed(out_def), borrowed(out_wave), borrowed(rounds)
+    )  # fmt: skip
     fda = setup[0] == 0.0
     at_zero, rv = setup[3] != 0.0, setup[8] != 0.0
     tol = SNAP * setup[5]
@@ -504,11 +584,10 @@ def _block(
         ek = e[k]
         solvent = fda
         if fda:
-            for i in range(n):
-                value = ek[i] - sk[i] + csk[i] - pbark[i]
-                if ((value <= tol) if at_zero else (value < -tol)) and pbark[i] > 0:
-                    solvent = False
-                    break
+            short = 0
+            for i in range(n):  # no early exit, no branch: the loop vectorises
+                short += _short(ek[i] - sk[i] + csk[i] - pbark[i], at_zero, tol) & (pbark[i] > 0)
+            solvent = short == 0
         if solvent:  # everyone pays in full: r = 1, inflows are the column sums
             if _write(ek, sk, elk, owedk, pbark, r, csk, setup, nowave, out_f, out_def,
                       out_wave, k) and not rv:  # fmt: skip
@@ -526,6 +605,7 @@ def _block(
         )  # fmt: skip
         for i in range(n):
             r[i] = 1.0
+    own_f[0, 0], own_b[0, 0], own_i[0, 0], own_A[0, 0] = 1.0, False, 0, 0.0  # owners live to here
 
 
 @_jit()
@@ -548,6 +628,16 @@ def clear_parallel(
     for t in prange(blocks):
         _block(L, cs, e, s, el, owed, pbar, setup, out_f, out_def, out_wave, rounds,
                t * S // blocks, (t + 1) * S // blocks)  # fmt: skip
+
+
+@_jit(parallel=True)
+def max_abs(values: Any) -> float:  # pragma: no cover - compiled
+    """``max |values|`` of a 2-D array (0 when empty), in one pass on every thread."""
+    top = 0.0
+    for k in prange(values.shape[0]):
+        for i in range(values.shape[1]):
+            top = max(top, abs(values[k, i]))
+    return top
 
 
 def threads() -> int:
