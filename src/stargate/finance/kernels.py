@@ -152,7 +152,7 @@ borrowed = _borrowing()
 def _short(value: float, at_zero: bool, tol: float) -> bool:  # pragma: no cover - compiled
     """Whether a node whose value (assets less liabilities) is ``value`` cannot pay in full:
     below ``-tol``, or at most ``tol`` where a node at zero defaults."""
-    return (value <= tol) if at_zero else (value < -tol)
+    return (value < -tol) | (at_zero & (value <= tol))  # no branch: loops vectorise
 
 
 @_jit(inline=True)
@@ -480,8 +480,8 @@ def _write(
         equity -= eli
         equity -= owes
         equity = 0.0 if abs(equity) <= tol else equity
-        below = (equity <= 0.0) if at_zero else (equity < 0.0)
-        d = (joined > 0) if rv else below & (owes + eli > 0)
+        below = (equity < 0.0) | (at_zero & (equity == 0.0))  # logic, not branches, on flags
+        d = (rv & (joined > 0)) | ((not rv) & below & (owes + eli > 0))
         out_def[k, i] = d
         defaults += d
         interbank = ratio * owes
