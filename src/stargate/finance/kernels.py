@@ -439,8 +439,8 @@ def _replay(
         _rank_inflow(L, cs, ratios, inflow)
         found = False
         for i in range(n):
-            if defaulted[i] and not known[i] and _short(e[i] - s[i] - pbar[i] + inflow[i],
-                                                         at_zero, tol):  # fmt: skip
+            short = _short(e[i] - s[i] - pbar[i] + inflow[i], at_zero, tol)
+            if short and defaulted[i] and not known[i]:
                 wave[i] = k
                 found = True
         if not found:
@@ -607,7 +607,9 @@ def _block(
         )  # fmt: skip
         for i in range(n):
             r[i] = 1.0
-    own_f[0, 0], own_b[0, 0], own_i[0, 0], own_A[0, 0] = 1.0, False, 0, 0.0  # owners live to here
+    # a last use of each owner: numba frees an array after its last use, so without this the
+    # borrowed work arrays would point at freed memory
+    own_f[0, 0], own_b[0, 0], own_i[0, 0], own_A[0, 0] = 1.0, False, 0, 0.0
 
 
 @_jit()
